@@ -1,0 +1,48 @@
+/**
+ * The command line: `deno task lab <id> [flags]` (and, compiled, `<exe> lab <id> [flags]`).
+ * Unknown commands and labs are answered with the nearest names.
+ */
+import { didYouMean, UsageError } from "./lib/errors.ts";
+import { exitOnError } from "./lib/exit_on_error.ts";
+import { LABS } from "./labs/mod.ts";
+
+const COMMANDS = ["lab"] as const;
+
+async function listLabs(): Promise<string> {
+  const rows = await Promise.all(
+    Object.entries(LABS).map(async ([id, load]) => `  ${id.padEnd(20)}${(await load()).lab.title}`),
+  );
+  return `usage: deno task lab <lab> [--flag value ...]   (--help after a lab lists its flags)\n\nlabs:\n${
+    rows.join("\n")
+  }`;
+}
+
+async function runLab(args: string[]): Promise<void> {
+  const [id, ...rest] = args;
+  if (!id || id === "--help" || id === "-h") {
+    console.log(await listLabs());
+    if (!id) throw new UsageError("Name a lab to run.");
+    return;
+  }
+  const load = LABS[id];
+  if (!load) {
+    throw new UsageError(
+      `Unknown lab '${id}'.${didYouMean(id, Object.keys(LABS))} Labs: ${Object.keys(LABS).join(", ")}.`,
+    );
+  }
+  await (await load()).main(rest);
+}
+
+export async function main(args: string[]): Promise<void> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "lab":
+      return await runLab(rest);
+    default:
+      throw new UsageError(
+        `Unknown command '${command ?? ""}'.${didYouMean(command ?? "", COMMANDS)} Commands: ${COMMANDS.join(", ")}.`,
+      );
+  }
+}
+
+if (import.meta.main) await exitOnError(() => main(Deno.args));

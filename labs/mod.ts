@@ -1,0 +1,12 @@
+/**
+ * The lab registry: id on the command line -> the module that runs it. Modules load lazily, so
+ * starting one lab never imports the others.
+ */
+export interface LabModule {
+  main(args: string[]): Promise<void>;
+  lab: { id: string; title: string };
+}
+
+export const LABS: Record<string, () => Promise<LabModule>> = {
+  "vae-mnist": () => import("./vae_mnist.ts"),
+};

@@ -1,0 +1,150 @@
+/**
+ * What every lab shares: the run flags every lab takes, `--help`, `--resume`, backend choice and
+ * the run directory. A lab declares its own hyperparameters; `startLab` parses both, checks
+ * everything it can before anything is written, and reports which backend it picked and why.
+ */
+import { join } from "node:path";
+import { BACKENDS, useBackend } from "./backend.ts";
+import { type CheckpointState, loadLatestCheckpoint } from "./checkpoint.ts";
+import { UsageError } from "./errors.ts";
+import { type Config, flagName, formatFlags, parseFlags, type Spec } from "./hparams.ts";
+import { readRunInfo } from "./run/run_reader.ts";
+import { RunWriter } from "./run/run_writer.ts";
+import type { BackendInfo, RunInfo } from "./run/types.ts";
+
+export const runFlags = {
+  seed: { type: "int", default: 1, min: 0, max: 2 ** 32 - 1, help: "seed of every random stream in the run" },
+  backend: {
+    type: "string",
+    default: "auto",
+    choices: BACKENDS,
+    help: "tfjs backend; auto = WebGPU on a real GPU adapter, else the fastest CPU path",
+  },
+  maxSteps: {
+    type: "int",
+    default: 0,
+    min: 0,
+    help: "stop after this many optimisation steps, 0 for no cap (smoke runs)",
+  },
+  runsDir: { type: "string", default: "runs", help: "folder that holds the run directories" },
+  resume: { type: "string", default: "", help: "continue the run in this directory from its last checkpoint" },
+  dashboard: { type: "bool", default: true, help: "serve the live dashboard while training" },
+} as const satisfies Spec;
+export type RunFlags = typeof runFlags;
+
+/** Flags that may change when a run is resumed; the rest must match the recorded config. */
+const RESUMABLE = new Set(["backend", "maxSteps", "epochs", "dashboard", "resume", "runsDir"]);
+
+export interface Lab<S extends Spec> {
+  /** "vae-mnist": the name on the command line */
+  id: string;
+  /** one line: what it trains, on what */
+  title: string;
+  /** a few lines for --help: the paper, the reference it matches */
+  description: string;
+  /** the lab's own hyperparameters; the run flags are added to them */
+  spec: S;
+}
+
+export interface LabStart<S extends Spec> {
+  config: Config<S & RunFlags>;
+  backend: BackendInfo;
+  /** set when --resume was given: the verified checkpoint to continue from */
+  resumeFrom?: { dir: string; checkpoint: CheckpointState & { path: string } };
+}
+
+export function fullSpec<S extends Spec>(lab: Lab<S>): S & RunFlags {
+  return { ...lab.spec, ...runFlags };
+}
+
+export function helpText<S extends Spec>(lab: Lab<S>): string {
+  return [
+    `${lab.id}: ${lab.title}`,
+    "",
+    lab.description,
+    "",
+    `usage: deno task lab ${lab.id} [--flag value ...]`,
+    "",
+    "Hyperparameters:",
+    formatFlags(lab.spec),
+    "",
+    "Run options (every lab):",
+    formatFlags(runFlags),
+  ].join("\n");
+}
+
+/**
+ * Parses the command line, loads and verifies the checkpoint when resuming, and switches tfjs to
+ * the chosen backend. Returns null after printing --help. Writes nothing.
+ */
+export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly string[]): Promise<LabStart<S> | null> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(helpText(lab));
+    return null;
+  }
+  const spec = fullSpec(lab);
+  const { config, given } = parseFlags(spec, argv);
+  let resumeFrom: LabStart<S>["resumeFrom"];
+  if (config.resume) {
+    const dir = config.resume as string;
+    const recorded = await readRecordedRun(dir, lab.id);
+    const changed = [...given].filter((key) => !RESUMABLE.has(key) && recorded.config[key] !== config[key]);
+    if (changed.length) {
+      throw new UsageError(
+        `--resume continues ${dir} with its recorded hyperparameters; ` +
+          `${changed.map((k) => "--" + flagName(k)).join(", ")} cannot change. Start a new run instead.`,
+      );
+    }
+    for (const key of Object.keys(spec)) {
+      if (!given.has(key) && key in recorded.config) (config as Record<string, unknown>)[key] = recorded.config[key];
+    }
+    (config as Record<string, unknown>).resume = dir;
+    resumeFrom = { dir, checkpoint: await loadLatestCheckpoint(join(dir, "checkpoints")) };
+  }
+  const backend = await useBackend(config.backend as (typeof BACKENDS)[number]);
+  console.error(`backend: ${backend.name}${backend.adapter ? ` (${backend.adapter})` : ""} - ${backend.reason}`);
+  return { config, backend, resumeFrom };
+}
+
+async function readRecordedRun(dir: string, labId: string): Promise<RunInfo> {
+  let info: RunInfo;
+  try {
+    info = await readRunInfo(dir);
+  } catch (error) {
+    const why = error instanceof Deno.errors.NotFound ? "it has no run.json" : `its run.json is unreadable (${error})`;
+    throw new UsageError(`--resume ${dir}: not a run directory: ${why}.`);
+  }
+  if (info.lab !== labId) {
+    throw new UsageError(`--resume ${dir}: that run is of lab ${info.lab}, not ${labId}.`);
+  }
+  if (info.status === "finished") {
+    throw new UsageError(`--resume ${dir}: that run has already finished; start a new run instead.`);
+  }
+  return info;
+}
+
+/** Creates the run directory, or reopens it after the checkpoint when resuming. */
+export function openRun<S extends Spec>(lab: Lab<S>, start: LabStart<S>): Promise<RunWriter> {
+  const { config, backend, resumeFrom } = start;
+  if (resumeFrom) return RunWriter.resume(resumeFrom.dir, resumeFrom.checkpoint, backend);
+  return RunWriter.create({
+    runsDir: config.runsDir as string,
+    lab: lab.id,
+    title: lab.title,
+    config: config as Record<string, unknown>,
+    backend,
+  });
+}
+
+/**
+ * Runs the body of a lab with its run open: an exception marks the run failed (and is
+ * rethrown), so a crashed run never looks as if it were still running.
+ */
+export async function withRun<T>(run: RunWriter, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    await run.fail(error instanceof Error ? error.message : String(error)).catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Writes one run directory (layout in types.ts): run.json, the append-only events.jsonl, media
+ * and checkpoints. Every file that is replaced is replaced atomically; events are appended one
+ * whole line per write, and a checkpoint records the seq of the last event before it, so a
+ * resumed run drops the events written after its checkpoint and never logs them twice.
+ */
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { type CheckpointState, saveCheckpoint } from "../checkpoint.ts";
+import { TFJS_VERSION } from "../tf.ts";
+import { writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
+import { readEvents, readRunInfo } from "./run_reader.ts";
+import type { BackendInfo, NewEvent, RunEvent, RunInfo, RunStatus } from "./types.ts";
+
+export interface NewRunOptions {
+  runsDir: string;
+  lab: string;
+  title: string;
+  config: Record<string, unknown>;
+  backend: BackendInfo;
+}
+
+export class RunWriter {
+  private events: Deno.FsFile;
+  private lastSeq: number;
+  /** The step of the latest event, for the status event that a signal writes. */
+  private lastStep = 0;
+  private removeSignalHandlers: () => void = () => {};
+
+  private constructor(readonly dir: string, private info: RunInfo, lastSeq: number) {
+    this.lastSeq = lastSeq;
+    this.events = Deno.openSync(join(dir, "events.jsonl"), { append: true, create: true });
+    this.handleSignals();
+  }
+
+  get id(): string {
+    return this.info.id;
+  }
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  static async create(options: NewRunOptions): Promise<RunWriter> {
+    const now = new Date();
+    const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+    const id = `${options.lab}-${stamp}-${crypto.randomUUID().slice(0, 4)}`;
+    const dir = join(options.runsDir, id);
+    await Deno.mkdir(join(dir, "media"), { recursive: true });
+    await Deno.mkdir(join(dir, "checkpoints"));
+    const info: RunInfo = {
+      id,
+      lab: options.lab,
+      title: options.title,
+      status: "running",
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      config: options.config,
+      backend: options.backend,
+      versions: { ...Deno.version, tfjs: TFJS_VERSION },
+      host: { os: Deno.build.os, arch: Deno.build.arch, hostname: hostname(), pid: Deno.pid },
+      resumes: [],
+    };
+    await writeJsonAtomic(join(dir, "run.json"), info);
+    const run = new RunWriter(dir, info, 0);
+    run.event({ kind: "status", step: 0, status: "running" });
+    return run;
+  }
+
+  /** Reopens a run to continue after `checkpoint`: drops the events logged after it. */
+  static async resume(dir: string, checkpoint: CheckpointState, backend: BackendInfo): Promise<RunWriter> {
+    const info = await readRunInfo(dir);
+    const kept = await readEvents(dir);
+    const lines = kept.filter((e) => e.seq <= checkpoint.eventSeq).map((e) => JSON.stringify(e) + "\n");
+    await writeFileAtomic(join(dir, "events.jsonl"), lines.join(""));
+    const now = new Date().toISOString();
+    info.resumes.push({ at: now, fromStep: checkpoint.step, backend: backend.name });
+    Object.assign(info, { status: "running", updatedAt: now, backend, error: undefined });
+    info.host.pid = Deno.pid;
+    await writeJsonAtomic(join(dir, "run.json"), info);
+    const run = new RunWriter(dir, info, checkpoint.eventSeq);
+    run.event({ kind: "status", step: checkpoint.step, status: "resumed", message: `from step ${checkpoint.step}` });
+    return run;
+  }
+
+  /** Appends one event; returns its seq. */
+  event(event: NewEvent): number {
+    const full = { seq: ++this.lastSeq, time: Date.now(), ...event } as RunEvent;
+    this.lastStep = event.step;
+    this.events.writeSync(new TextEncoder().encode(JSON.stringify(full) + "\n"));
+    return full.seq;
+  }
+
+  scalars(step: number, values: Record<string, number>): void {
+    for (const [key, value] of Object.entries(values)) this.event({ kind: "scalar", step, key, value });
+  }
+
+  /** Writes a file under the run directory (atomically) and returns its relative path. */
+  async putArtifact(relativePath: string, bytes: Uint8Array): Promise<string> {
+    await writeFileAtomic(join(this.dir, relativePath), bytes);
+    return relativePath;
+  }
+
+  async image(step: number, key: string, png: { bytes: Uint8Array; width: number; height: number }) {
+    const path = `media/${key.replaceAll("/", "-")}-step-${String(step).padStart(9, "0")}.png`;
+    await this.putArtifact(path, png.bytes);
+    this.event({ kind: "image", step, key, path, width: png.width, height: png.height });
+  }
+
+  /** Saves a checkpoint that covers every event logged so far. */
+  async checkpoint(state: Omit<CheckpointState, "eventSeq">): Promise<string> {
+    this.event({ kind: "checkpoint", step: state.step, epoch: state.epoch, path: "checkpoints/" });
+    this.events.syncSync();
+    return await saveCheckpoint(join(this.dir, "checkpoints"), { ...state, eventSeq: this.lastSeq });
+  }
+
+  async finish(step: number, summary: Record<string, unknown>): Promise<void> {
+    await writeJsonAtomic(join(this.dir, "summary.json"), summary);
+    await this.close(step, "finished");
+  }
+
+  /** Marks the run failed at its latest step, with the error's message in run.json. */
+  fail(message: string): Promise<void> {
+    return this.close(this.lastStep, "failed", message);
+  }
+
+  async close(step: number, status: RunStatus, message?: string): Promise<void> {
+    this.removeSignalHandlers();
+    this.event({ kind: "status", step, status, ...(message ? { message } : {}) });
+    this.events.syncSync();
+    this.events.close();
+    Object.assign(this.info, { status, updatedAt: new Date().toISOString() });
+    if (message && status === "failed") this.info.error = message;
+    await writeJsonAtomic(join(this.dir, "run.json"), this.info);
+  }
+
+  /** Ctrl-C or a polite kill marks the run interrupted (resumable) before exiting. */
+  private handleSignals(): void {
+    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+    const onSignal = async () => {
+      await this.close(this.lastStep, "interrupted", "stopped by a signal");
+      console.error(`\nInterrupted. Continue with: deno task lab ${this.info.lab} --resume ${this.dir}`);
+      Deno.exit(130);
+    };
+    for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+    this.removeSignalHandlers = () => signals.forEach((s) => Deno.removeSignalListener(s, onSignal));
+  }
+}

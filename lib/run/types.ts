@@ -1,0 +1,50 @@
+/**
+ * The run directory is the contract between training and display (see DESIGN.md):
+ *
+ *   runs/<run-id>/run.json      RunInfo: lab, config, backend, versions, status
+ *                 events.jsonl  one RunEvent a line, seq strictly increasing, append-only
+ *                 media/        PNG grids and other artifacts named by events
+ *                 checkpoints/  step-NNNNNNNNN.ckpt, atomic, checksummed
+ *                 summary.json  final metrics, written when the run ends
+ */
+export type RunStatus = "running" | "finished" | "failed" | "interrupted";
+
+export interface BackendInfo {
+  name: string;
+  reason: string;
+  adapter?: string;
+}
+
+export interface RunInfo {
+  id: string;
+  lab: string;
+  title: string;
+  status: RunStatus;
+  createdAt: string;
+  updatedAt: string;
+  config: Record<string, unknown>;
+  backend: BackendInfo;
+  versions: Record<string, string>;
+  host: { os: string; arch: string; hostname: string; pid: number };
+  /** One entry per --resume: when, from which checkpoint step, on which backend. */
+  resumes: { at: string; fromStep: number; backend: string }[];
+  error?: string;
+}
+
+interface EventBase {
+  seq: number;
+  /** wall time, ms since the Unix epoch */
+  time: number;
+  step: number;
+}
+export type RunEvent =
+  & EventBase
+  & (
+    | { kind: "scalar"; key: string; value: number }
+    | { kind: "image"; key: string; path: string; width: number; height: number }
+    | { kind: "status"; status: RunStatus | "resumed"; message?: string }
+    | { kind: "checkpoint"; path: string; epoch: number }
+  );
+
+export type NewEvent = RunEvent extends infer E ? E extends RunEvent ? Omit<E, "seq" | "time"> : never
+  : never;

@@ -1,0 +1,75 @@
+/**
+ * Moves training state between tfjs and checkpoints: model weights in their fixed order, and the
+ * Adam optimizer's step count, moments and running powers of beta. Shapes are checked on
+ * restore, so a checkpoint from a different architecture is refused by name.
+ */
+import type { NamedArray } from "./checkpoint.ts";
+import { UsageError } from "./errors.ts";
+import { layers, tf } from "./tf.ts";
+
+export async function captureWeights(models: layers.LayersModel[]): Promise<NamedArray[]> {
+  const weights = models.flatMap((model) =>
+    model.weights.map((w) => ({ name: `${model.name}/${w.originalName}`, tensor: w.read() }))
+  );
+  return await Promise.all(weights.map(async ({ name, tensor }) => ({
+    name,
+    shape: tensor.shape,
+    data: new Float32Array(await tensor.data()),
+  })));
+}
+
+export function restoreWeights(models: layers.LayersModel[], arrays: NamedArray[]): void {
+  const targets = models.flatMap((model) =>
+    model.weights.map((w) => ({ name: `${model.name}/${w.originalName}`, weight: w }))
+  );
+  checkLayout("model", targets.map(({ name, weight }) => ({ name, shape: weight.read().shape })), arrays);
+  tf.tidy(() => targets.forEach(({ weight }, i) => weight.write(tf.tensor(arrays[i].data, arrays[i].shape))));
+}
+
+// tfjs keeps Adam's running beta powers in two private variables; they are saved too, because
+// setWeights recomputes them as pow(beta, t), which differs from the running product in the
+// last bits and would break bit-exact resumption.
+interface AdamInternals {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+}
+
+export async function captureAdam(optimizer: tf.AdamOptimizer): Promise<NamedArray[]> {
+  const { accBeta1, accBeta2 } = optimizer as unknown as AdamInternals;
+  const named = [
+    ...(await optimizer.getWeights()),
+    { name: "accBeta1", tensor: accBeta1 },
+    { name: "accBeta2", tensor: accBeta2 },
+  ];
+  return await Promise.all(named.map(async ({ name, tensor }) => ({
+    name,
+    shape: tensor.shape,
+    data: new Float32Array(await tensor.data()),
+  })));
+}
+
+export async function restoreAdam(optimizer: tf.AdamOptimizer, arrays: NamedArray[]): Promise<void> {
+  const betas = arrays.slice(-2);
+  if (betas.map((b) => b.name).join() !== "accBeta1,accBeta2") {
+    throw new UsageError("Checkpoint optimizer state is not Adam's (no accBeta1, accBeta2).");
+  }
+  const saved = arrays.slice(0, -2).map(({ name, data, shape }) => ({ name, tensor: tf.tensor(data, shape) }));
+  await optimizer.setWeights(saved);
+  tf.dispose(saved.map((s) => s.tensor)); // setWeights made variables of them
+  const { accBeta1, accBeta2 } = optimizer as unknown as AdamInternals;
+  tf.tidy(() => {
+    accBeta1.assign(tf.scalar(betas[0].data[0]));
+    accBeta2.assign(tf.scalar(betas[1].data[0]));
+  });
+}
+
+function checkLayout(what: string, expected: { name: string; shape: number[] }[], actual: NamedArray[]): void {
+  const describe = (list: { name: string; shape: number[] }[]) => list.map((t) => `${t.name} [${t.shape}]`).join(", ");
+  const same = expected.length === actual.length &&
+    expected.every((t, i) => t.shape.join() === actual[i].shape.join());
+  if (!same) {
+    throw new UsageError(
+      `Checkpoint ${what} does not fit this model: it holds ${describe(actual)}; the model has ${describe(expected)}.`,
+    );
+  }
+}
