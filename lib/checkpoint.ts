@@ -36,7 +36,7 @@ interface Header {
   tensors: Record<string, { name: string; shape: number[]; offset: number; length: number }[]>;
 }
 
-export async function encodeCheckpoint(state: CheckpointState): Promise<Uint8Array> {
+export async function encodeCheckpoint(state: CheckpointState): Promise<Uint8Array<ArrayBuffer>> {
   let offset = 0;
   const tensors: Header["tensors"] = {};
   for (const [group, arrays] of Object.entries(state.tensors)) {

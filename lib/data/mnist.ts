@@ -32,17 +32,17 @@ export function bundledMnistDir(): string {
 }
 
 export async function loadMnist(dataDir = bundledMnistDir()): Promise<Mnist> {
-  const [train, test] = await Promise.all([
-    loadSplit(dataDir, "train", 60_000),
-    loadSplit(dataDir, "t10k", 10_000),
-  ]);
+  // One file after another, so that a broken folder always reports the same (first) problem.
+  const train = await loadSplit(dataDir, "train", 60_000);
+  const test = await loadSplit(dataDir, "t10k", 10_000);
   return { train, test, source: dataDir };
 }
 
 async function loadSplit(dir: string, prefix: string, expectedCount: number): Promise<MnistSplit> {
   const imagesPath = join(dir, `${prefix}-images-idx3-ubyte`);
   const labelsPath = join(dir, `${prefix}-labels-idx1-ubyte`);
-  const [images, labels] = await Promise.all([readIdxFile(imagesPath), readIdxFile(labelsPath)]);
+  const images = await readIdxFile(imagesPath);
+  const labels = await readIdxFile(labelsPath);
   const [count, rows, cols] = images.shape;
   if (images.shape.length !== 3 || rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {
     throw new UsageError(`${imagesPath}: expected images of shape Nx28x28, got ${images.shape.join("x")}.`);

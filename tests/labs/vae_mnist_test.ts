@@ -1,0 +1,200 @@
+/**
+ * The vae-mnist lab end to end, on the real MNIST files and the wasm backend: a smoke run's run
+ * directory, seeded determinism, no tensor growth per step, kill -9 and resume of a real
+ * process, and the errors a user meets on bad input.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { decode } from "fast-png";
+import { loadLatestCheckpoint } from "../../lib/checkpoint.ts";
+import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
+import type { RunEvent } from "../../lib/run/types.ts";
+import { main } from "../../labs/vae_mnist.ts";
+import { bundledMnistDir } from "../../lib/data/mnist.ts";
+import { cliCommand, runCli, withTempDir } from "../helpers.ts";
+
+const QUIET = ["--no-dashboard", "--backend", "wasm"];
+
+/** Runs the lab in this process and returns its run directory. */
+async function runLab(runsDir: string, flags: string[]): Promise<string> {
+  await main([...QUIET, "--runs-dir", runsDir, ...flags]);
+  const [entry] = await Array.fromAsync(Deno.readDir(runsDir));
+  return join(runsDir, entry.name);
+}
+
+const scalars = (events: RunEvent[], key: string) =>
+  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
+
+Deno.test("vae-mnist - a smoke run writes a complete run directory", async () => {
+  await withTempDir(async (runsDir) => {
+    const dir = await runLab(runsDir, ["--max-steps", "12", "--log-every", "4", "--seed", "5"]);
+    const info = await readRunInfo(dir);
+    assert.equal(info.status, "finished");
+    assert.equal(info.lab, "vae-mnist");
+    assert.equal(info.backend.name, "wasm");
+    assert.equal(info.config.seed, 5);
+    assert.equal(info.config.epochs, 10);
+    assert.ok(info.versions.deno && info.versions.tfjs);
+
+    const events = await readEvents(dir);
+    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
+    assert.deepEqual(scalars(events, "train/loss").map((s) => s.step), [4, 8, 12]);
+    assert.ok(scalars(events, "system/ms_per_step").every((s) => s.value > 0));
+    const [nelbo] = scalars(events, "eval/nelbo");
+    assert.ok(nelbo.value > 100 && nelbo.value < 600, `test nelbo ${nelbo.value}`);
+    assert.deepEqual(events.at(-1), { ...events.at(-1), kind: "status", status: "finished" });
+
+    const images = events.filter((e) => e.kind === "image");
+    assert.deepEqual(images.map((e) => e.key), ["samples/reconstructions", "samples/prior"]);
+    for (const image of images) {
+      const png = decode(await Deno.readFile(join(dir, image.path)));
+      assert.deepEqual([png.width, png.height], [8 * 29 + 1, 8 * 29 + 1]);
+    }
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+    assert.equal(summary.steps, 12);
+    assert.equal(summary["eval/nelbo"], nelbo.value);
+    const checkpoint = await loadLatestCheckpoint(join(dir, "checkpoints"));
+    assert.equal(checkpoint.step, 12);
+    assert.equal(checkpoint.eventSeq, events.findLast((e) => e.kind === "checkpoint")!.seq);
+  });
+});
+
+Deno.test("vae-mnist - the same seed gives the same losses bit for bit, another seed others", async () => {
+  await withTempDir(async (root) => {
+    const losses = async (name: string, seed: string) => {
+      const dir = await runLab(join(root, name), ["--max-steps", "15", "--log-every", "1", "--seed", seed]);
+      return scalars(await readEvents(dir), "train/loss").map((s) => s.value);
+    };
+    const first = await losses("a", "7");
+    assert.equal(first.length, 15);
+    assert.deepEqual(await losses("b", "7"), first);
+    const other = await losses("c", "8");
+    assert.ok(other.every((v, i) => v !== first[i]), "seed 8 shares a loss with seed 7");
+  });
+});
+
+Deno.test("vae-mnist - tfjs holds as many tensors after step 1000 as after step 10", async () => {
+  await withTempDir(async (runsDir) => {
+    const dir = await runLab(runsDir, ["--max-steps", "1000", "--batch-size", "8", "--log-every", "10"]);
+    const counts = scalars(await readEvents(dir), "system/num_tensors");
+    assert.equal(counts.length, 100);
+    assert.equal(counts[0].step, 10);
+    assert.equal(counts.at(-1)!.step, 1000);
+    assert.equal(counts.at(-1)!.value, counts[0].value);
+  });
+});
+
+Deno.test("vae-mnist - a process killed with SIGKILL resumes from its last checkpoint, bit for bit", async () => {
+  await withTempDir(async (root) => {
+    const flags = [
+      "--max-steps",
+      "240",
+      "--batch-size",
+      "32",
+      "--checkpoint-every",
+      "40",
+      "--log-every",
+      "5",
+      "--seed",
+      "3",
+    ];
+    const reference = scalars(await readEvents(await runLab(join(root, "reference"), flags)), "train/loss");
+
+    const runsDir = join(root, "killed");
+    const child = cliCommand(["lab", "vae-mnist", ...QUIET, "--runs-dir", runsDir, ...flags]).spawn();
+    // Kill it once it has written the checkpoint of step 120: it is then somewhere after it.
+    let runDir = "";
+    for (let waited = 0; waited < 60_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      const [entry] = await Array.fromAsync(Deno.readDir(runsDir)).catch(() => []);
+      if (!entry) continue;
+      runDir = join(runsDir, entry.name);
+      const names = await Array.fromAsync(Deno.readDir(join(runDir, "checkpoints"))).catch(() => []);
+      if (names.some((n) => Number(n.name.match(/^step-(\d+)\.ckpt$/)?.[1]) >= 120)) break;
+    }
+    child.kill("SIGKILL");
+    const status = await child.status;
+    assert.equal(status.signal, "SIGKILL", "the lab finished before it could be killed");
+    await child.stdout.cancel();
+    await child.stderr.cancel();
+    assert.equal((await readRunInfo(runDir)).status, "running"); // nothing marked it: it was killed
+
+    const resumed = await runCli(["lab", "vae-mnist", "--resume", runDir, "--no-dashboard"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const from = Number(resumed.stderr.match(/resuming .* from step (\d+)/)?.[1]);
+    assert.ok(from >= 120 && from < 240, `resumed from step ${from}`);
+
+    const events = await readEvents(runDir);
+    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), "seqs are 1..n, none duplicated");
+    const losses = scalars(events, "train/loss");
+    assert.deepEqual(losses.map((l) => l.step), reference.map((l) => l.step), "each step logged once");
+    assert.deepEqual(losses, reference);
+    const info = await readRunInfo(runDir);
+    assert.equal(info.status, "finished");
+    assert.equal(info.resumes.length, 1);
+  });
+});
+
+Deno.test("vae-mnist - bad input exits with status 2, a clear message, and writes nothing", async () => {
+  await withTempDir(async (root) => {
+    const runsDir = join(root, "runs");
+    const cases: [string[], RegExp][] = [
+      [["lab", "vae-mnst"], /Unknown lab 'vae-mnst'\. Did you mean vae-mnist\?/],
+      [["lab", "vae-mnist", "--epohcs", "3"], /Unknown flag --epohcs\. Did you mean --epochs\?/],
+      [["lab", "vae-mnist", "--batch-size", "many"], /Invalid value 'many' for --batch-size: not an integer/],
+      [
+        ["lab", "vae-mnist", "--lr", "2"],
+        /Invalid value '2' for --lr: above the maximum; expected a number from 0 to 1/,
+      ],
+      [["lab", "vae-mnist", "--data-dir", root], /IDX file not found: .*train-images-idx3-ubyte/],
+      [["lab", "vae-mnist", "--resume", root], /--resume .*: not a run directory: it has no run\.json/],
+      [["train"], /Unknown command 'train'/],
+    ];
+    for (const [args, pattern] of cases) {
+      const result = await runCli([...args, "--runs-dir", runsDir]);
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, pattern);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace for a usage error");
+    }
+    // A truncated training-image file is caught before the run directory exists.
+    const dataDir = join(root, "mnist");
+    await Deno.mkdir(dataDir);
+    for (const entry of Deno.readDirSync(bundledMnistDir())) {
+      await Deno.copyFile(join(bundledMnistDir(), entry.name), join(dataDir, entry.name));
+    }
+    await Deno.truncate(join(dataDir, "train-images-idx3-ubyte"), 1_000_000);
+    const truncated = await runCli(["lab", "vae-mnist", ...QUIET, "--data-dir", dataDir, "--runs-dir", runsDir]);
+    assert.equal(truncated.code, 2);
+    assert.match(
+      truncated.stderr,
+      /train-images-idx3-ubyte is not a valid IDX file: dimensions 60000x28x28 need 47040000 bytes/,
+    );
+    assert.equal(await Deno.stat(runsDir).catch(() => null), null, "no run directory was created");
+  });
+});
+
+Deno.test("vae-mnist - resuming from a corrupted checkpoint is refused and changes nothing", async () => {
+  await withTempDir(async (runsDir) => {
+    const dir = await runLab(runsDir, ["--max-steps", "6", "--checkpoint-every", "3"]);
+    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
+    info.status = "interrupted";
+    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify(info));
+    const path = join(dir, "checkpoints", "step-000000006.ckpt");
+    const bytes = await Deno.readFile(path);
+    bytes[100] ^= 0xff;
+    await Deno.writeFile(path, bytes);
+    const eventsBefore = await Deno.readTextFile(join(dir, "events.jsonl"));
+
+    const result = await runCli(["lab", "vae-mnist", "--resume", dir, "--no-dashboard"]);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /step-000000006\.ckpt is corrupted \(checksum mismatch\).*previous one, .*step-000000003\.ckpt/,
+    );
+    assert.equal(await Deno.readTextFile(join(dir, "events.jsonl")), eventsBefore);
+
+    const changed = await runCli(["lab", "vae-mnist", "--resume", dir, "--latent", "4"]);
+    assert.equal(changed.code, 2);
+    assert.match(changed.stderr, /--latent cannot change/);
+  });
+});
