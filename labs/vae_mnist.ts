@@ -32,6 +32,7 @@ export const lab: Lab<typeof spec> = {
   get spec() {
     return spec;
   },
+  headline: "eval/nelbo",
 };
 
 const spec = {
@@ -148,7 +149,7 @@ export async function main(args: string[]): Promise<void> {
     [GRID_SIDE * GRID_SIDE, config.latent],
   ); // [64, latent]
 
-  const run = await openRun(lab, start);
+  const run = await openRun(lab, start, { totalSteps });
   console.error(`run: ${run.dir}`);
   const progress = new Progress({ totalSteps, startStep: step });
   const summary = await withRun(run, async () => {

@@ -44,6 +44,8 @@ export interface Lab<S extends Spec> {
   description: string;
   /** the lab's own hyperparameters; the run flags are added to them */
   spec: S;
+  /** the scalar key that sums a run up, e.g. "eval/nelbo" */
+  headline: string;
 }
 
 export interface LabStart<S extends Spec> {
@@ -124,15 +126,21 @@ async function readRecordedRun(dir: string, labId: string): Promise<RunInfo> {
 }
 
 /** Creates the run directory, or reopens it after the checkpoint when resuming. */
-export function openRun<S extends Spec>(lab: Lab<S>, start: LabStart<S>): Promise<RunWriter> {
+export function openRun<S extends Spec>(
+  lab: Lab<S>,
+  start: LabStart<S>,
+  { totalSteps }: { totalSteps: number },
+): Promise<RunWriter> {
   const { config, backend, resumeFrom } = start;
-  if (resumeFrom) return RunWriter.resume(resumeFrom.dir, resumeFrom.checkpoint, backend);
+  if (resumeFrom) return RunWriter.resume(resumeFrom.dir, resumeFrom.checkpoint, { backend, totalSteps });
   return RunWriter.create({
     runsDir: config.runsDir as string,
     lab: lab.id,
     title: lab.title,
     config: config as Record<string, unknown>,
     backend,
+    headline: lab.headline,
+    totalSteps,
   });
 }
 

@@ -18,6 +18,8 @@ export interface NewRunOptions {
   title: string;
   config: Record<string, unknown>;
   backend: BackendInfo;
+  headline: string;
+  totalSteps: number;
 }
 
 export class RunWriter {
@@ -56,6 +58,8 @@ export class RunWriter {
       updatedAt: now.toISOString(),
       config: options.config,
       backend: options.backend,
+      headline: options.headline,
+      totalSteps: options.totalSteps,
       versions: { ...Deno.version, tfjs: TFJS_VERSION },
       host: { os: Deno.build.os, arch: Deno.build.arch, hostname: hostname(), pid: Deno.pid },
       resumes: [],
@@ -67,14 +71,18 @@ export class RunWriter {
   }
 
   /** Reopens a run to continue after `checkpoint`: drops the events logged after it. */
-  static async resume(dir: string, checkpoint: CheckpointState, backend: BackendInfo): Promise<RunWriter> {
+  static async resume(
+    dir: string,
+    checkpoint: CheckpointState,
+    { backend, totalSteps }: { backend: BackendInfo; totalSteps: number },
+  ): Promise<RunWriter> {
     const info = await readRunInfo(dir);
     const kept = await readEvents(dir);
     const lines = kept.filter((e) => e.seq <= checkpoint.eventSeq).map((e) => JSON.stringify(e) + "\n");
     await writeFileAtomic(join(dir, "events.jsonl"), lines.join(""));
     const now = new Date().toISOString();
     info.resumes.push({ at: now, fromStep: checkpoint.step, backend: backend.name });
-    Object.assign(info, { status: "running", updatedAt: now, backend, error: undefined });
+    Object.assign(info, { status: "running", updatedAt: now, backend, totalSteps, error: undefined });
     info.host.pid = Deno.pid;
     await writeJsonAtomic(join(dir, "run.json"), info);
     const run = new RunWriter(dir, info, checkpoint.eventSeq);

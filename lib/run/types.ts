@@ -26,6 +26,10 @@ export interface RunInfo {
   backend: BackendInfo;
   versions: Record<string, string>;
   host: { os: string; arch: string; hostname: string; pid: number };
+  /** The scalar key that sums the run up (e.g. "eval/nelbo"), shown in lists of runs. */
+  headline: string;
+  /** The optimisation steps the run plans to take, for progress bars. */
+  totalSteps: number;
   /** One entry per --resume: when, from which checkpoint step, on which backend. */
   resumes: { at: string; fromStep: number; backend: string }[];
   error?: string;
@@ -44,7 +48,24 @@ export type RunEvent =
     | { kind: "image"; key: string; path: string; width: number; height: number }
     | { kind: "status"; status: RunStatus | "resumed"; message?: string }
     | { kind: "checkpoint"; path: string; epoch: number }
+    // An episode recorded for replay: `path` names a JSON EpisodeRecord under media/.
+    | {
+      kind: "episode";
+      key: string;
+      env: string;
+      path: string;
+      return: number;
+      length: number;
+      rewardThreshold?: number;
+    }
   );
+
+/** The file an episode event points to: the env's render state after reset and after each step. */
+export interface EpisodeRecord {
+  env: string;
+  frames: unknown[];
+  rewards: number[];
+}
 
 export type NewEvent = RunEvent extends infer E ? E extends RunEvent ? Omit<E, "seq" | "time"> : never
   : never;
