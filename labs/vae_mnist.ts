@@ -152,10 +152,12 @@ export async function main(args: string[]): Promise<void> {
   const run = await openRun(lab, start, { totalSteps });
   console.error(`run: ${run.dir}`);
   const progress = new Progress({ totalSteps, startStep: step });
+  const startedAt = performance.now();
   const summary = await withRun(run, async () => {
     let last = { nelbo: NaN, reconstruction: NaN, kl: NaN };
     let pending: tf.Scalar[] = [];
-    let windowStart = performance.now();
+    let windowStart = performance.now(); // time spent on evaluation and checkpoints is not counted
+    const training = { ms: 0, steps: 0 };
     let epochLossSum = 0, epochLossCount = 0;
 
     const flushLosses = async () => {
@@ -164,7 +166,10 @@ export async function main(args: string[]): Promise<void> {
       const losses = Array.from(await stacked.data());
       tf.dispose([stacked, ...pending]);
       const mean = losses.reduce((a, b) => a + b, 0) / losses.length;
-      const msPerStep = (performance.now() - windowStart) / losses.length;
+      const windowMs = performance.now() - windowStart;
+      const msPerStep = windowMs / losses.length;
+      training.ms += windowMs;
+      training.steps += losses.length;
       epochLossSum += mean * losses.length;
       epochLossCount += losses.length;
       run.scalars(step, {
@@ -231,10 +236,14 @@ export async function main(args: string[]): Promise<void> {
         if (config.checkpointEvery && step % config.checkpointEvery === 0 && step % stepsPerEpoch !== 0) {
           await flushLosses();
           await saveCheckpoint();
+          windowStart = performance.now();
         }
       }
       // A capped run (--max-steps) still ends with an evaluation, images and a checkpoint.
-      if (step % stepsPerEpoch === 0 || step === totalSteps) await endOfEpoch(epoch + 1);
+      if (step % stepsPerEpoch === 0 || step === totalSteps) {
+        await endOfEpoch(epoch + 1);
+        windowStart = performance.now();
+      }
     }
     progress.stop();
 
@@ -247,6 +256,9 @@ export async function main(args: string[]): Promise<void> {
       "eval/kl": last.kl,
       reference: { "eval/nelbo": { epochs5: 108.3, epochs10: 105.6, source: "bench/vae_mnist_torch.py (PyTorch)" } },
       backend: start.backend.name,
+      "system/ms_per_step": training.ms / training.steps,
+      "system/samples_per_second": (1000 * config.batchSize * training.steps) / training.ms,
+      wallSeconds: (performance.now() - startedAt) / 1000,
     };
     await run.finish(step, result);
     return result;

@@ -15,6 +15,7 @@ export class Progress {
   private readonly startedAt = performance.now();
   private readonly startStep: number;
   private readonly totalSteps: number;
+  private payload = { label: "", loss: "-", rate: "-" };
 
   constructor({ totalSteps, startStep, interactive = Deno.stderr.isTerminal() }: ProgressOptions) {
     this.totalSteps = totalSteps;
@@ -25,7 +26,7 @@ export class Progress {
         hideCursor: true,
         etaBuffer: 200,
       }, cliProgress.Presets.shades_classic);
-      this.bar.start(totalSteps, startStep, { label: "", loss: "-", rate: "-" });
+      this.bar.start(totalSteps, startStep, this.payload);
     }
   }
 
@@ -40,7 +41,8 @@ export class Progress {
   }
 
   update(step: number, values: { label: string; loss: number }): void {
-    this.bar?.update(step, { label: values.label, loss: values.loss.toFixed(2), rate: this.rate(step).toFixed(1) });
+    this.payload = { label: values.label, loss: values.loss.toFixed(2), rate: this.rate(step).toFixed(1) };
+    this.bar?.update(step, this.payload);
   }
 
   /** A line that stays: printed above the bar on a TTY, alone otherwise. */
@@ -49,7 +51,7 @@ export class Progress {
     if (this.bar) {
       this.bar.stop();
       console.error(text);
-      this.bar.start(this.totalSteps, step);
+      this.bar.start(this.totalSteps, step, this.payload);
     } else {
       console.error(text);
     }
