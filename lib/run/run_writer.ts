@@ -10,7 +10,7 @@ import { type CheckpointState, saveCheckpoint } from "../checkpoint.ts";
 import { TFJS_VERSION } from "../tf.ts";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
 import { readEvents, readRunInfo } from "./run_reader.ts";
-import type { BackendInfo, NewEvent, RunEvent, RunInfo, RunStatus } from "./types.ts";
+import type { BackendInfo, EpisodeRecord, NewEvent, RunEvent, RunInfo, RunStatus } from "./types.ts";
 
 export interface NewRunOptions {
   runsDir: string;
@@ -109,9 +109,26 @@ export class RunWriter {
   }
 
   async image(step: number, key: string, png: { bytes: Uint8Array; width: number; height: number }) {
-    const path = `media/${key.replaceAll("/", "-")}-step-${String(step).padStart(9, "0")}.png`;
+    const path = mediaPath(key, step, "png");
     await this.putArtifact(path, png.bytes);
     this.event({ kind: "image", step, key, path, width: png.width, height: png.height });
+  }
+
+  /** Writes an episode's render states for replay, and its event. */
+  async episode(step: number, key: string, record: EpisodeRecord, rewardThreshold?: number): Promise<void> {
+    const path = mediaPath(key, step, "json");
+    await this.putArtifact(path, new TextEncoder().encode(JSON.stringify(record)));
+    const total = record.rewards.reduce((a, b) => a + b, 0);
+    this.event({
+      kind: "episode",
+      step,
+      key,
+      env: record.env,
+      path,
+      return: total,
+      length: record.rewards.length,
+      ...(rewardThreshold === undefined ? {} : { rewardThreshold }),
+    });
   }
 
   /** Saves a checkpoint that covers every event logged so far. */
@@ -153,3 +170,7 @@ export class RunWriter {
     this.removeSignalHandlers = () => signals.forEach((s) => Deno.removeSignalListener(s, onSignal));
   }
 }
+
+/** "samples/prior" at step 469 -> "media/samples-prior-step-000000469.png" */
+const mediaPath = (key: string, step: number, extension: string) =>
+  `media/${key.replaceAll("/", "-")}-step-${String(step).padStart(9, "0")}.${extension}`;
