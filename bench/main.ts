@@ -1,0 +1,174 @@
+/**
+ * `deno task bench`: each workload's training step on every available backend, beside the same
+ * workload in PyTorch when `python3` with `torch` is present, in one run on one machine. Warm-up
+ * steps are excluded; each figure is the median over repeats of the mean time per step.
+ *
+ *   deno task bench [--workloads vae,mnist_cnn] [--backends wasm,cpu] [--out bench/results.json]
+ */
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { probeWebGpu, useBackend } from "../lib/backend.ts";
+import { bundledMnistDir, loadMnist } from "../lib/data/mnist.ts";
+import { UsageError } from "../lib/errors.ts";
+import { exitOnError } from "../lib/exit_on_error.ts";
+import { formatFlags, parseFlags } from "../lib/hparams.ts";
+import { TFJS_VERSION } from "../lib/tf.ts";
+import { WORKLOADS } from "./workloads.ts";
+
+const spec = {
+  workloads: { type: "string", default: WORKLOADS.map((w) => w.name).join(","), help: "comma-separated workloads" },
+  backends: {
+    type: "string",
+    default: "wasm,webgpu,cpu",
+    help: "comma-separated tfjs backends (absent ones are skipped)",
+  },
+  repeats: { type: "int", default: 5, min: 1, max: 100, help: "timed repeats per figure (the median is reported)" },
+  seconds: { type: "float", default: 0.5, min: 0.01, max: 60, help: "target seconds per repeat" },
+  torch: { type: "bool", default: true, help: "also time the PyTorch reference when python3 has torch" },
+  out: { type: "string", default: "", help: "write the results as JSON to this file" },
+} as const;
+
+const WARMUP_STEPS = 3;
+// The pure-JS cpu backend and software WebGPU take seconds per step: a few steps say enough.
+const MAX_STEPS_PER_REPEAT: Record<string, number> = { cpu: 2, webgpu: 3 };
+
+interface Row {
+  workload: string;
+  backend: string;
+  msPerStep?: number;
+  samplesPerSecond?: number;
+  error?: string;
+}
+
+async function timeWorkload(step: () => Promise<void>, backend: string, options: { repeats: number; seconds: number }) {
+  for (let i = 0; i < WARMUP_STEPS; i++) await step();
+  const t0 = performance.now();
+  await step();
+  const single = (performance.now() - t0) / 1000;
+  const perRepeat = Math.max(
+    1,
+    Math.min(MAX_STEPS_PER_REPEAT[backend] ?? Infinity, Math.round(options.seconds / single)),
+  );
+  const repeats = backend in MAX_STEPS_PER_REPEAT ? Math.min(options.repeats, 3) : options.repeats;
+  const samples: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const start = performance.now();
+    for (let i = 0; i < perRepeat; i++) await step();
+    samples.push((performance.now() - start) / perRepeat);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+}
+
+// The first Python that has torch: a virtualenv's or pyenv's python3 often lacks it while
+// Debian's python3-torch lives under /usr/bin/python3.
+const PYTHONS = ["python3", "/usr/bin/python3"];
+
+async function pythonWithTorch(): Promise<string | undefined> {
+  for (const python of PYTHONS) {
+    const probe = await new Deno.Command(python, { args: ["-c", "import torch"], stdout: "null", stderr: "null" })
+      .output().catch(() => ({ success: false }));
+    if (probe.success) return python;
+  }
+}
+
+/** PyTorch's figures, or the reason there are none. Tries 1 and 2 threads and keeps the faster. */
+async function torchReference(workloads: string[]): Promise<Map<string, { ms: number; threads: number }> | string> {
+  const python = await pythonWithTorch();
+  if (!python) {
+    return `no PyTorch reference: none of ${PYTHONS.join(", ")} can import torch (apt-get install python3-torch)`;
+  }
+  const script = fileURLToPath(new URL("./reference/bench_torch.py", import.meta.url));
+  const best = new Map<string, { ms: number; threads: number }>();
+  for (const threads of ["1", "2"]) {
+    const result = await new Deno.Command(python, {
+      args: [script, bundledMnistDir(), ...workloads],
+      env: { OMP_NUM_THREADS: threads },
+      stdout: "piped",
+      stderr: "piped",
+    }).output().catch((error) => ({
+      success: false,
+      stdout: new Uint8Array(),
+      stderr: new TextEncoder().encode(String(error)),
+    }));
+    if (!result.success) {
+      const why = new TextDecoder().decode(result.stderr).trim().split("\n").at(-1);
+      return `no PyTorch reference (${why})`;
+    }
+    for (const line of new TextDecoder().decode(result.stdout).trim().split("\n")) {
+      const { workload, ms_per_step } = JSON.parse(line);
+      const previous = best.get(workload);
+      if (!previous || ms_per_step < previous.ms) best.set(workload, { ms: ms_per_step, threads: Number(threads) });
+    }
+  }
+  return best;
+}
+
+function table(rows: Row[], reference: Map<string, { ms: number; threads: number }> | string): string {
+  const lines = [["workload", "backend", "ms/step", "samples/s", "PyTorch ms/step", "tfjs / PyTorch"]];
+  for (const row of rows) {
+    const torch = typeof reference === "string" ? undefined : reference.get(row.workload);
+    const ms = row.msPerStep;
+    lines.push([
+      row.workload,
+      row.backend,
+      ms === undefined ? `fails: ${row.error}` : ms.toFixed(2),
+      row.samplesPerSecond === undefined ? "" : Math.round(row.samplesPerSecond).toString(),
+      torch ? `${torch.ms.toFixed(2)} (${torch.threads} thread${torch.threads > 1 ? "s" : ""})` : "",
+      torch && ms !== undefined ? `${(ms / torch.ms).toFixed(1)}x` : "",
+    ]);
+  }
+  const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+  return lines.map((l) => l.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+}
+
+async function main(args: string[]) {
+  if (args.includes("--help")) return console.log(`usage: deno task bench [flags]\n\n${formatFlags(spec)}`);
+  const { config } = parseFlags(spec, args);
+  const names = config.workloads.split(",");
+  const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
+  if (unknown.length) {
+    throw new UsageError(`Unknown workload ${unknown.join(", ")}; known: ${WORKLOADS.map((w) => w.name).join(", ")}.`);
+  }
+  const adapter = await probeWebGpu();
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; WebGPU: ${
+    adapter ? adapter.description : "none"
+  }`;
+  console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}\n`);
+
+  const mnist = await loadMnist();
+  const rows: Row[] = [];
+  for (const backend of config.backends.split(",")) {
+    if (backend === "webgpu" && !adapter) continue;
+    await useBackend(backend as "wasm" | "webgpu" | "cpu");
+    for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
+      const row: Row = { workload: workload.name, backend };
+      let built: ReturnType<typeof workload.setup> | undefined;
+      try {
+        built = workload.setup(mnist);
+        row.msPerStep = await timeWorkload(built.step, backend, config);
+        row.samplesPerSecond = (1000 * workload.batch) / row.msPerStep;
+      } catch (error) {
+        row.error = (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 80);
+      } finally {
+        built?.dispose();
+      }
+      rows.push(row);
+      console.error(`  ${workload.name} on ${backend}: ${row.msPerStep?.toFixed(2) ?? row.error} ms/step`);
+    }
+  }
+  const reference = config.torch ? await torchReference(names) : "PyTorch reference skipped (--no-torch)";
+  console.log(`\n${table(rows, reference)}`);
+  if (typeof reference === "string") console.log(`\n${reference}`);
+  if (config.out) {
+    const json = {
+      machine,
+      deno: Deno.version.deno,
+      tfjs: TFJS_VERSION,
+      rows,
+      torch: typeof reference === "string" ? reference : Object.fromEntries(reference),
+    };
+    await Deno.writeTextFile(config.out, JSON.stringify(json, null, 2) + "\n");
+  }
+}
+
+if (import.meta.main) await exitOnError(() => main(Deno.args));

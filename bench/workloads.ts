@@ -1,0 +1,108 @@
+/**
+ * The benchmark's workloads: one training step each of the project's reference models, built
+ * exactly as the labs and the PyTorch references (bench/reference/bench_torch.py) build them,
+ * on a fixed batch of real MNIST digits.
+ */
+import type { Mnist } from "../lib/data/mnist.ts";
+import { PIXELS } from "../lib/data/mnist.ts";
+import { linear } from "../lib/models/linear.ts";
+import { buildVae, negativeElboSum, vaeVariables } from "../lib/models/vae.ts";
+import { buildQNetwork, qLoss, tdTargets } from "../lib/rl/dqn.ts";
+import type { Minibatch } from "../lib/rl/replay_buffer.ts";
+import { Rng } from "../lib/rng.ts";
+import { layers, type Tensor, tf } from "../lib/tf.ts";
+
+export interface Workload {
+  name: string;
+  /** what one step is, for the table */
+  description: string;
+  batch: number;
+  /** Builds the model on the active backend; returns one training step (awaits its result) and a cleanup. */
+  setup(mnist: Mnist): { step(): Promise<void>; dispose(): void };
+}
+
+function digits(mnist: Mnist, count: number): Float32Array {
+  return Float32Array.from(mnist.train.images.subarray(0, count * PIXELS), (v) => v / 255);
+}
+
+/** Runs `loss` through Adam over `variables` and waits for the value, as a training loop does. */
+async function adamStep(optimizer: tf.Optimizer, loss: () => tf.Scalar, variables: tf.Variable[]) {
+  const value = optimizer.minimize(loss, true, variables)!;
+  await value.data();
+  value.dispose();
+}
+
+const vae: Workload = {
+  name: "vae",
+  description: "PyTorch-examples VAE, 784-400-20-400-784, Adam",
+  batch: 128,
+  setup(mnist) {
+    const model = buildVae({ inputSize: PIXELS, hidden: 400, latent: 20, rng: new Rng(1) });
+    const variables = vaeVariables(model);
+    const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+    const x = tf.tensor2d(digits(mnist, 128), [128, PIXELS]);
+    let seed = 0;
+    return {
+      step: () =>
+        adamStep(optimizer, () => tf.div(negativeElboSum(model, x, seed++).total, 128) as tf.Scalar, variables),
+      dispose: () => tf.dispose([x, ...variables]),
+    };
+  },
+};
+
+const cnn: Workload = {
+  name: "mnist_cnn",
+  description: "Keras mnist_cnn: conv32-conv64-maxpool-dense128-dense10, dropout, Adam",
+  batch: 64,
+  setup(mnist) {
+    const rng = new Rng(1);
+    const model = layers.sequential({
+      layers: [
+        layers.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }),
+        layers.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }),
+        layers.layers.maxPooling2d({ poolSize: 2 }),
+        layers.layers.dropout({ rate: 0.25, seed: rng.nextUint32() }),
+        layers.layers.flatten(),
+        linear({ name: "dense128", units: 128, fanIn: 9216, activation: "relu", rng }),
+        layers.layers.dropout({ rate: 0.5, seed: rng.nextUint32() }),
+        linear({ name: "dense10", units: 10, fanIn: 128, rng }),
+      ],
+    });
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const optimizer = tf.train.adam(1e-3);
+    const x = tf.tensor4d(digits(mnist, 64), [64, 28, 28, 1]);
+    const y = tf.oneHot(tf.tensor1d(Array.from(mnist.train.labels.subarray(0, 64)), "int32"), 10);
+    const loss = () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as Tensor) as tf.Scalar;
+    return { step: () => adamStep(optimizer, loss, variables), dispose: () => tf.dispose([x, y, ...variables]) };
+  },
+};
+
+const dqnUpdate: Workload = {
+  name: "dqn_update",
+  description: "DQN gradient step, MLP 4-256-256-2, double-DQN target, Huber, Adam",
+  batch: 64,
+  setup() {
+    const online = buildQNetwork({ obsSize: 4, actions: 2, hidden: [256, 256], rng: new Rng(1) });
+    const target = buildQNetwork({ obsSize: 4, actions: 2, hidden: [256, 256], rng: new Rng(2) });
+    const rng = new Rng(3);
+    const batch: Minibatch = {
+      obs: Float32Array.from({ length: 256 }, () => rng.normal()),
+      actions: Int32Array.from({ length: 64 }, () => rng.int(2)),
+      rewards: new Float32Array(64).fill(1),
+      nextObs: Float32Array.from({ length: 256 }, () => rng.normal()),
+      terminated: Float32Array.from({ length: 64 }, () => (rng.uniform() < 0.05 ? 1 : 0)),
+    };
+    const variables = online.trainableWeights.map((w) => w.read() as tf.Variable);
+    const optimizer = tf.train.adam(2.3e-3);
+    return {
+      async step() {
+        const y = tdTargets(online, target, batch, { gamma: 0.99, double: true });
+        await adamStep(optimizer, () => qLoss(online, batch, y), variables);
+        y.dispose();
+      },
+      dispose: () => tf.dispose([...variables, ...target.weights.map((w) => w.read())]),
+    };
+  },
+};
+
+export const WORKLOADS: Workload[] = [vae, cnn, dqnUpdate];
