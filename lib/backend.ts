@@ -5,6 +5,7 @@
  */
 import { UsageError } from "./errors.ts";
 import type { BackendInfo } from "./run/types.ts";
+import { installWasmConv2DBackprop, wasmConv2DBackpropInstalled } from "./kernels/wasm_conv2d_backprop.ts";
 import { installWasmTransposedMatMul } from "./kernels/wasm_transposed_matmul.ts";
 import { tf } from "./tf.ts";
 
@@ -56,7 +57,11 @@ export async function resolveBackend(choice: BackendChoice): Promise<BackendInfo
 /** Resolves `choice` and makes it tfjs's active backend. */
 export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   const info = await resolveBackend(choice);
-  if (info.name === "wasm") installWasmTransposedMatMul();
+  if (info.name === "wasm") {
+    // tfjs's wasm backend lacks or slows down the kernels that training needs; see lib/kernels/.
+    installWasmTransposedMatMul();
+    if (!wasmConv2DBackpropInstalled()) installWasmConv2DBackprop();
+  }
   if (!(await tf.setBackend(info.name))) {
     throw new Error(`tfjs could not initialise the ${info.name} backend (${info.reason}).`);
   }

@@ -1,0 +1,53 @@
+import { installWasmConv2DBackprop, wasmConv2DBackpropInstalled } from "../../../lib/kernels/wasm_conv2d_backprop.ts";
+import { tf } from "../../../lib/tf.ts";
+import { assertClose } from "../../helpers.ts";
+import assert from "node:assert/strict";
+
+const input = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, "float32", seed);
+
+async function on(backend: string, compute: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outputs = tf.tidy(compute);
+  const values = await Promise.all(outputs.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(outputs);
+  return values;
+}
+
+Deno.test("wasm conv2d gradients - filter and input gradients match the cpu backend over strides, paddings and shapes", async () => {
+  if (!wasmConv2DBackpropInstalled()) installWasmConv2DBackprop();
+  const cases: { x: number[]; filter: number[]; stride: number; pad: "same" | "valid" }[] = [
+    { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 1, pad: "valid" },
+    { x: [2, 9, 8, 3], filter: [3, 3, 3, 5], stride: 1, pad: "same" },
+    { x: [3, 10, 10, 2], filter: [4, 4, 2, 6], stride: 2, pad: "same" },
+    { x: [1, 7, 7, 1], filter: [5, 5, 1, 2], stride: 2, pad: "valid" },
+  ];
+  for (const { x, filter, stride, pad } of cases) {
+    const compute = () => {
+      const grad = tf.grads((xs: tf.Tensor, w: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(xs as tf.Tensor4D, w as tf.Tensor4D, stride, pad)))
+      );
+      return grad([input(x, 1), input(filter, 2)]);
+    };
+    const [dxCpu, dwCpu] = await on("cpu", compute);
+    const [dxWasm, dwWasm] = await on("wasm", compute);
+    assertClose(dwWasm, dwCpu, { rtol: 1e-4, atol: 1e-4 });
+    assertClose(dxWasm, dxCpu, { rtol: 1e-4, atol: 1e-4 });
+  }
+});
+
+Deno.test("wasm conv2d gradients - a training step leaves no buffer behind", async () => {
+  if (!wasmConv2DBackpropInstalled()) installWasmConv2DBackprop();
+  await tf.setBackend("wasm");
+  const x = tf.variable(input([4, 12, 12, 3], 3));
+  const w = tf.variable(input([3, 3, 3, 8], 4));
+  const optimizer = tf.train.sgd(0.01);
+  const step = () =>
+    optimizer.minimize(() => tf.mean(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Variable<tf.Rank.R4>, 2, "same"))));
+  step();
+  const buffers = tf.engine().backend.numDataIds();
+  const tensors = tf.memory().numTensors;
+  for (let i = 0; i < 5; i++) step();
+  assert.equal(tf.engine().backend.numDataIds(), buffers);
+  assert.equal(tf.memory().numTensors, tensors);
+  tf.dispose([x, w]);
+});
