@@ -7,7 +7,7 @@
  *
  *   deno task lab vae-mnist [--epochs 10] [--latent 20] [--max-steps N] ...
  */
-import { loadMnist, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
+import { loadMnist, mnistBatch, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
 import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
@@ -19,7 +19,7 @@ import {
   type Vae,
   vaeVariables,
 } from "../lib/models/vae.ts";
-import { Progress } from "../lib/progress.ts";
+import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
@@ -64,23 +64,13 @@ const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }; // PyTorch's defaults
 const EVAL_BATCH = 1000;
 const GRID_SIDE = 8; // 8x8 tiles per image grid
 
-/** The images at `indices` as grey levels in [0, 1]: [indices.length, 784]. */
-function imageBatch(split: MnistSplit, indices: ArrayLike<number>): Tensor {
-  const values = new Float32Array(indices.length * PIXELS);
-  for (let i = 0; i < indices.length; i++) {
-    const offset = indices[i] * PIXELS;
-    for (let p = 0; p < PIXELS; p++) values[i * PIXELS + p] = split.images[offset + p] / 255;
-  }
-  return tf.tensor2d(values, [indices.length, PIXELS]);
-}
-
 const range = (start: number, end: number) => Array.from({ length: end - start }, (_, i) => start + i);
 
 /** Test negative ELBO in nats per image, with its two terms, one posterior sample per image. */
 async function evaluate(vae: Vae, test: MnistSplit, rng: Rng) {
   const sums = { nelbo: 0, reconstruction: 0, kl: 0 };
   for (let start = 0; start < test.count; start += EVAL_BATCH) {
-    const x = imageBatch(test, range(start, Math.min(start + EVAL_BATCH, test.count)));
+    const x = mnistBatch(test, range(start, Math.min(start + EVAL_BATCH, test.count)));
     const { total, reconstruction, kl } = negativeElboSum(vae, x, rng.nextUint32());
     const values = await tf.stack([total, reconstruction, kl]).data();
     tf.dispose([x, total, reconstruction, kl]);
@@ -94,7 +84,7 @@ async function evaluate(vae: Vae, test: MnistSplit, rng: Rng) {
 /** Rows of originals above rows of their reconstructions, four pairs of rows. */
 async function reconstructionGrid(vae: Vae, test: MnistSplit) {
   const pairs = GRID_SIDE / 2;
-  const x = imageBatch(test, range(0, pairs * GRID_SIDE));
+  const x = mnistBatch(test, range(0, pairs * GRID_SIDE));
   const rows = tf.tidy(() => {
     const originals = tf.reshape(x, [pairs, GRID_SIDE, PIXELS]);
     const recon = tf.reshape(reconstruct(vae, x), [pairs, GRID_SIDE, PIXELS]);
@@ -119,9 +109,7 @@ export async function main(args: string[]): Promise<void> {
 
   // ---- data: checked before anything is written
   const mnist = await loadMnist(config.dataDir || undefined);
-  const stepsPerEpoch = Math.ceil(mnist.train.count / config.batchSize);
-  const plannedSteps = config.epochs * stepsPerEpoch;
-  const totalSteps = config.maxSteps ? Math.min(config.maxSteps, plannedSteps) : plannedSteps;
+  const { stepsPerEpoch, totalSteps } = planSteps({ ...config, trainCount: mnist.train.count });
 
   // ---- model and optimiser (restored from the checkpoint when resuming)
   const vae = buildVae({
@@ -151,78 +139,17 @@ export async function main(args: string[]): Promise<void> {
 
   const run = await openRun(lab, start, { totalSteps });
   console.error(`run: ${run.dir}`);
-  const progress = new Progress({ totalSteps, startStep: step });
   const startedAt = performance.now();
+  let last = { nelbo: NaN, reconstruction: NaN, kl: NaN };
   const summary = await withRun(run, async () => {
-    let last = { nelbo: NaN, reconstruction: NaN, kl: NaN };
-    let pending: tf.Scalar[] = [];
-    let windowStart = performance.now(); // time spent on evaluation and checkpoints is not counted
-    const training = { ms: 0, steps: 0 };
-    let epochLossSum = 0, epochLossCount = 0;
-
-    const flushLosses = async () => {
-      if (!pending.length) return;
-      const stacked = tf.stack(pending);
-      const losses = Array.from(await stacked.data());
-      tf.dispose([stacked, ...pending]);
-      const mean = losses.reduce((a, b) => a + b, 0) / losses.length;
-      const windowMs = performance.now() - windowStart;
-      const msPerStep = windowMs / losses.length;
-      training.ms += windowMs;
-      training.steps += losses.length;
-      epochLossSum += mean * losses.length;
-      epochLossCount += losses.length;
-      run.scalars(step, {
-        "train/loss": mean,
-        "system/ms_per_step": msPerStep,
-        "system/samples_per_second": (1000 * config.batchSize) / msPerStep,
-        "system/num_tensors": tf.memory().numTensors,
-        "system/num_bytes": tf.memory().numBytes,
-      });
-      progress.update(step, {
-        label: `epoch ${Math.floor((step - 1) / stepsPerEpoch) + 1}/${config.epochs}`,
-        loss: mean,
-      });
-      pending = [];
-      windowStart = performance.now();
-    };
-
-    const saveCheckpoint = async () =>
-      await run.checkpoint({
-        step,
-        epoch: Math.floor(step / stepsPerEpoch),
-        tensors: { model: await captureWeights([vae.encoder, vae.decoder]), optimizer: await captureAdam(optimizer) },
-        meta: { noise: noise.state() },
-      });
-
-    const endOfEpoch = async (epoch: number) => {
-      await flushLosses();
-      last = await evaluate(vae, mnist.test, new Rng(deriveSeed(config.seed, `eval-${epoch}`)));
-      run.scalars(step, {
-        "eval/nelbo": last.nelbo,
-        "eval/reconstruction": last.reconstruction,
-        "eval/kl": last.kl,
-        epoch,
-      });
-      await run.image(step, "samples/reconstructions", await reconstructionGrid(vae, mnist.test));
-      await run.image(step, "samples/prior", await samplesGrid(vae, priorZ));
-      await saveCheckpoint();
-      progress.log(
-        step,
-        `epoch ${epoch}/${config.epochs} | train loss ${(epochLossSum / epochLossCount).toFixed(2)} | test nelbo ${
-          last.nelbo.toFixed(2)
-        } nats`,
-      );
-      epochLossSum = epochLossCount = 0;
-    };
-
-    // ---- training: shuffled minibatches; the order of epoch e is a function of (seed, e),
-    // so a resumed run picks up mid-epoch in the same order
-    while (step < totalSteps) {
-      const epoch = Math.floor(step / stepsPerEpoch);
-      const order = new Rng(deriveSeed(config.seed, `shuffle-${epoch}`)).permutation(mnist.train.count);
-      for (let b = step % stepsPerEpoch; b < stepsPerEpoch && step < totalSteps; b++) {
-        const x = imageBatch(mnist.train, order.subarray(b * config.batchSize, (b + 1) * config.batchSize));
+    // ---- training
+    const result = await runEpochs({
+      ...config,
+      run,
+      trainCount: mnist.train.count,
+      startStep: step,
+      trainStep(indices) {
+        const x = mnistBatch(mnist.train, indices); // [B, 784]
         const noiseSeed = noise.nextUint32();
         const loss = optimizer.minimize(
           () => tf.div(negativeElboSum(vae, x, noiseSeed).total, x.shape[0]) as tf.Scalar,
@@ -230,38 +157,42 @@ export async function main(args: string[]): Promise<void> {
           variables,
         )!;
         x.dispose();
-        pending.push(loss);
-        step++;
-        if (step % config.logEvery === 0) await flushLosses();
-        if (config.checkpointEvery && step % config.checkpointEvery === 0 && step % stepsPerEpoch !== 0) {
-          await flushLosses();
-          await saveCheckpoint();
-          windowStart = performance.now();
-        }
-      }
-      // A capped run (--max-steps) still ends with an evaluation, images and a checkpoint.
-      if (step % stepsPerEpoch === 0 || step === totalSteps) {
-        await endOfEpoch(epoch + 1);
-        windowStart = performance.now();
-      }
-    }
-    progress.stop();
+        return { "train/loss": loss };
+      },
+      async endOfEpoch(epoch, step) {
+        last = await evaluate(vae, mnist.test, new Rng(deriveSeed(config.seed, `eval-${epoch}`)));
+        run.scalars(step, {
+          "eval/nelbo": last.nelbo,
+          "eval/reconstruction": last.reconstruction,
+          "eval/kl": last.kl,
+          epoch,
+        });
+        await run.image(step, "samples/reconstructions", await reconstructionGrid(vae, mnist.test));
+        await run.image(step, "samples/prior", await samplesGrid(vae, priorZ));
+        return `test nelbo ${last.nelbo.toFixed(2)} nats`;
+      },
+      checkpointState: async () => ({
+        tensors: { model: await captureWeights([vae.encoder, vae.decoder]), optimizer: await captureAdam(optimizer) },
+        meta: { noise: noise.state() },
+      }),
+    });
 
-    const result = {
+    // ---- summary
+    const summary = {
       lab: lab.id,
-      steps: step,
-      epochs: step / stepsPerEpoch,
+      steps: result.steps,
+      epochs: result.steps / stepsPerEpoch,
       "eval/nelbo": last.nelbo,
       "eval/reconstruction": last.reconstruction,
       "eval/kl": last.kl,
-      reference: { "eval/nelbo": { epochs5: 108.3, epochs10: 105.6, source: "bench/vae_mnist_torch.py (PyTorch)" } },
+      reference: { "eval/nelbo": { epochs5: 108.3, epochs10: 105.6, source: "bench/reference/vae_mnist_torch.py" } },
       backend: start.backend.name,
-      "system/ms_per_step": training.ms / training.steps,
-      "system/samples_per_second": (1000 * config.batchSize * training.steps) / training.ms,
+      "system/ms_per_step": result.msPerStep,
+      "system/samples_per_second": result.samplesPerSecond,
       wallSeconds: (performance.now() - startedAt) / 1000,
     };
-    await run.finish(step, result);
-    return result;
+    await run.finish(result.steps, summary);
+    return summary;
   });
   priorZ.dispose();
   console.error(

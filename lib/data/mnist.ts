@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { UsageError } from "../errors.ts";
+import { tf } from "../tf.ts";
 import { readIdxFile } from "./idx.ts";
 
 export const IMAGE_SIZE = 28;
@@ -60,4 +61,14 @@ async function loadSplit(dir: string, prefix: string, expectedCount: number): Pr
     throw new UsageError(`${labelsPath}: label ${labels.data[badLabel]} at index ${badLabel} is not a digit 0-9.`);
   }
   return { images: images.data, labels: labels.data, count };
+}
+
+/** The images at `indices` as grey levels in [0, 1]: a tensor [indices.length, 784]. */
+export function mnistBatch(split: MnistSplit, indices: ArrayLike<number>): tf.Tensor2D {
+  const values = new Float32Array(indices.length * PIXELS);
+  for (let i = 0; i < indices.length; i++) {
+    const offset = indices[i] * PIXELS;
+    for (let p = 0; p < PIXELS; p++) values[i * PIXELS + p] = split.images[offset + p] / 255;
+  }
+  return tf.tensor2d(values, [indices.length, PIXELS]);
 }
