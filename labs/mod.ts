@@ -9,4 +9,5 @@ export interface LabModule {
 
 export const LABS: Record<string, () => Promise<LabModule>> = {
   "vae-mnist": () => import("./vae_mnist.ts"),
+  "classifier-mnist": () => import("./classifier_mnist.ts"),
 };
