@@ -36,16 +36,20 @@ interface AdamInternals {
 
 export async function captureAdam(optimizer: tf.AdamOptimizer): Promise<NamedArray[]> {
   const { accBeta1, accBeta2 } = optimizer as unknown as AdamInternals;
+  const [iterations, ...moments] = await optimizer.getWeights();
   const named = [
-    ...(await optimizer.getWeights()),
+    iterations,
+    ...moments,
     { name: "accBeta1", tensor: accBeta1 },
     { name: "accBeta2", tensor: accBeta2 },
   ];
-  return await Promise.all(named.map(async ({ name, tensor }) => ({
+  const arrays = await Promise.all(named.map(async ({ name, tensor }) => ({
     name,
     shape: tensor.shape,
     data: new Float32Array(await tensor.data()),
   })));
+  iterations.tensor.dispose(); // getWeights makes a new scalar of the step count on every call
+  return arrays;
 }
 
 export async function restoreAdam(optimizer: tf.AdamOptimizer, arrays: NamedArray[]): Promise<void> {

@@ -1,0 +1,135 @@
+/**
+ * Measuring generated digits with the project's own classifier (assets/mnist_classifier.ckpt,
+ * trained by `deno task lab classifier-mnist`):
+ *
+ * - FID-MNIST: the Fréchet distance (Heusel et al., 2017) between Gaussians fitted to the
+ *   classifier's 128 penultimate features of the samples and of the MNIST test set,
+ *   |mu1 - mu2|^2 + Tr(S1 + S2 - 2 (S1^1/2 S2 S1^1/2)^1/2). Not comparable to Inception FID.
+ * - class entropy: the entropy of the histogram of predicted classes; ln 10 = 2.303 when every
+ *   digit is equally common, lower under mode collapse.
+ * - mean confidence: the mean top-class probability; low for smudges that look like no digit.
+ */
+import { fileURLToPath } from "node:url";
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { decodeCheckpoint } from "./checkpoint.ts";
+import { buildMnistClassifier, FEATURE_SIZE, type MnistClassifier } from "./models/mnist_classifier.ts";
+import type { MnistSplit } from "./data/mnist.ts";
+import { Rng } from "./rng.ts";
+import { tf } from "./tf.ts";
+import { restoreWeights } from "./train_state.ts";
+
+export const YARDSTICK_PATH = fileURLToPath(new URL("../assets/mnist_classifier.ckpt", import.meta.url));
+const BATCH = 500;
+
+export async function loadYardstick(path = YARDSTICK_PATH): Promise<MnistClassifier> {
+  const checkpoint = await decodeCheckpoint(await Deno.readFile(path), path);
+  const classifier = buildMnistClassifier(new Rng(0));
+  restoreWeights([classifier.features, classifier.head], checkpoint.tensors.model);
+  return classifier;
+}
+
+export interface ClassifierOutputs {
+  count: number;
+  features: Float32Array; // [count, 128]
+  probabilities: Float32Array; // [count, 10]
+}
+
+/** Features and class probabilities for `count` images of 784 grey levels in [0, 1]. */
+export async function classify(classifier: MnistClassifier, images: Float32Array): Promise<ClassifierOutputs> {
+  const count = images.length / 784;
+  const features = new Float32Array(count * FEATURE_SIZE);
+  const probabilities = new Float32Array(count * 10);
+  for (let start = 0; start < count; start += BATCH) {
+    const n = Math.min(BATCH, count - start);
+    const [f, p] = tf.tidy(() => {
+      const x = tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1]);
+      const f = classifier.features.apply(x) as tf.Tensor;
+      return [f, tf.softmax(classifier.head.apply(f) as tf.Tensor)];
+    });
+    features.set(await f.data() as Float32Array, start * FEATURE_SIZE);
+    probabilities.set(await p.data() as Float32Array, start * 10);
+    tf.dispose([f, p]);
+  }
+  return { count, features, probabilities };
+}
+
+export interface GaussianStats {
+  mean: number[];
+  covariance: Matrix;
+}
+
+/** Mean and (unbiased) covariance of `count` rows of `dim` features. */
+export function gaussianStats(rows: Float32Array, dim: number): GaussianStats {
+  const count = rows.length / dim;
+  const data = new Matrix(count, dim);
+  for (let i = 0; i < count; i++) for (let j = 0; j < dim; j++) data.set(i, j, rows[i * dim + j]);
+  const mean = data.mean("column");
+  const centred = data.clone().subRowVector(mean);
+  const covariance = centred.transpose().mmul(centred).div(count - 1);
+  return { mean, covariance };
+}
+
+/** Symmetric PSD square root through the eigendecomposition (negative round-off clipped). */
+function sqrtPsd(m: Matrix): Matrix {
+  const eig = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+  const v = eig.eigenvectorMatrix;
+  const root = Matrix.diag(eig.realEigenvalues.map((l) => Math.sqrt(Math.max(l, 0))));
+  return v.mmul(root).mmul(v.transpose());
+}
+
+export function frechetDistance(a: GaussianStats, b: GaussianStats): number {
+  const meanTerm = a.mean.reduce((sum, m, i) => sum + (m - b.mean[i]) ** 2, 0);
+  const rootA = sqrtPsd(a.covariance);
+  // Tr((S1 S2)^1/2) = Tr((S1^1/2 S2 S1^1/2)^1/2): the latter is symmetric, so its root is stable.
+  const inner = rootA.mmul(b.covariance).mmul(rootA);
+  const eig = new EigenvalueDecomposition(inner.add(inner.transpose()).div(2), { assumeSymmetric: true });
+  const traceRoot = eig.realEigenvalues.reduce((sum, l) => sum + Math.sqrt(Math.max(l, 0)), 0);
+  return meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * traceRoot;
+}
+
+/** Entropy (nats) of the histogram of predicted classes. */
+export function classEntropy(probabilities: Float32Array): number {
+  const counts = new Array(10).fill(0);
+  for (let i = 0; i < probabilities.length / 10; i++) {
+    const row = probabilities.subarray(i * 10, i * 10 + 10);
+    counts[row.indexOf(Math.max(...row))]++;
+  }
+  const total = probabilities.length / 10;
+  return -counts.reduce((h, c) => (c ? h + (c / total) * Math.log(c / total) : h), 0);
+}
+
+export function meanConfidence(probabilities: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < probabilities.length / 10; i++) sum += Math.max(...probabilities.subarray(i * 10, i * 10 + 10));
+  return sum / (probabilities.length / 10);
+}
+
+/** Grey levels in [0, 1] of the first `count` images of a split: [count * 784]. */
+export function splitImages(split: MnistSplit, count = split.count): Float32Array {
+  return Float32Array.from(split.images.subarray(0, count * 784), (v) => v / 255);
+}
+
+/** The feature statistics that samples are compared with (the MNIST test set's). */
+export async function referenceStats(classifier: MnistClassifier, split: MnistSplit): Promise<GaussianStats> {
+  return gaussianStats((await classify(classifier, splitImages(split))).features, FEATURE_SIZE);
+}
+
+export interface SampleQuality {
+  fidMnist: number;
+  classEntropy: number;
+  meanConfidence: number;
+}
+
+/** The three figures for generated `images` against the reference statistics (MNIST test set). */
+export async function sampleQuality(
+  classifier: MnistClassifier,
+  images: Float32Array,
+  reference: GaussianStats,
+): Promise<SampleQuality> {
+  const outputs = await classify(classifier, images);
+  return {
+    fidMnist: frechetDistance(gaussianStats(outputs.features, FEATURE_SIZE), reference),
+    classEntropy: classEntropy(outputs.probabilities),
+    meanConfidence: meanConfidence(outputs.probabilities),
+  };
+}
