@@ -1,12 +1,13 @@
 /**
- * The command line: `deno task lab <id> [flags]` (and, compiled, `<exe> lab <id> [flags]`).
+ * The command line: `deno task lab <id> [flags]` and `deno task dashboard [flags]` (and,
+ * compiled, `<exe> lab <id> [flags]`, `<exe> dashboard [flags]`).
  * Unknown commands and labs are answered with the nearest names.
  */
 import { didYouMean, UsageError } from "./lib/errors.ts";
 import { exitOnError } from "./lib/exit_on_error.ts";
 import { LABS } from "./labs/mod.ts";
 
-const COMMANDS = ["lab"] as const;
+const COMMANDS = ["lab", "dashboard"] as const;
 
 async function listLabs(): Promise<string> {
   const rows = await Promise.all(
@@ -38,6 +39,11 @@ export async function main(args: string[]): Promise<void> {
   switch (command) {
     case "lab":
       return await runLab(rest);
+    case "dashboard": {
+      // Loaded on demand: a lab run without the dashboard never imports the web server.
+      const { runDashboard } = await import("./web/dashboard_command.ts");
+      return await runDashboard(rest);
+    }
     default:
       throw new UsageError(
         `Unknown command '${command ?? ""}'.${didYouMean(command ?? "", COMMANDS)} Commands: ${COMMANDS.join(", ")}.`,

@@ -23,7 +23,7 @@ export class EventTail {
   /** bytes of complete lines consumed so far */
   offset = 0;
   /** identity of the file being followed (inode and birth time), to notice replacements */
-  private fileId: string | null = null;
+  fileId: string | null = null;
   private readonly maxBytes: number;
 
   constructor(runDir: string, { maxBytes = 4 << 20 }: { maxBytes?: number } = {}) {

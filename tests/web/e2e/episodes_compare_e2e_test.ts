@@ -1,0 +1,112 @@
+/**
+ * End to end in a real browser, on runs written directly (fast): an RL run's episode replay
+ * (drawn, plays, pauses, scrubs, and new episodes arrive live), and comparing two runs picked
+ * in the runs list.
+ */
+import assert from "node:assert/strict";
+import { make } from "../../../environments/mod.ts";
+import type { EpisodeRecord } from "../../../lib/run/types.ts";
+import { serveDashboard } from "../../../web/serve.ts";
+import { FakeRun, withRunsDir } from "../fixtures.ts";
+import { HAS_CHROMIUM, openBrowser } from "./browser.ts";
+
+/** A CartPole episode under a fixed action sequence, recorded as a lab would. */
+function cartPoleEpisode(seed: number): EpisodeRecord {
+  const env = make("CartPole-v1");
+  env.reset({ seed });
+  const frames: unknown[] = [env.renderState()], rewards: number[] = [];
+  for (let t = 0; t < 60; t++) {
+    const { reward, terminated, truncated } = env.step(t % 3 === 0 ? 0 : 1);
+    frames.push(env.renderState());
+    rewards.push(reward);
+    if (terminated || truncated) break;
+  }
+  return { env: "CartPole-v1", frames, rewards };
+}
+
+async function rlRun(runsDir: string, id: string, scale: number): Promise<FakeRun> {
+  const run = await FakeRun.create(runsDir, id, { lab: "dqn-cartpole", headline: "charts/episodic_return" });
+  for (let i = 1; i <= 20; i++) {
+    await run.append({ kind: "scalar", step: i * 100, key: "charts/episodic_return", value: scale * i });
+  }
+  return run;
+}
+
+const frameText = (page: import("playwright-core").Page) => page.locator("[data-testid=replay-frame]").innerText();
+
+Deno.test({
+  name: "e2e - an episode replay draws, plays, pauses and scrubs; new episodes arrive live",
+  ignore: !HAS_CHROMIUM,
+  sanitizeResources: false,
+  async fn() {
+    await withRunsDir(async (runsDir) => {
+      const run = await rlRun(runsDir, "dqn-a", 1);
+      await run.episode(1000, cartPoleEpisode(1), 475);
+      const served = await serveDashboard({ runsDir, port: 0 });
+      const browser = await openBrowser();
+      try {
+        const { page } = browser;
+        await page.goto(new URL("/runs/dqn-a", served.url).href);
+        const canvas = page.locator("[data-testid=replay] canvas");
+        await canvas.waitFor();
+        // Playing: the frame counter moves on by itself.
+        await page.waitForFunction(() =>
+          !/^t=0\//.test(document.querySelector("[data-testid=replay-frame]")!.textContent!)
+        );
+        await page.locator("[data-testid=play]").click();
+        const paused = await frameText(page);
+        await page.waitForTimeout(300);
+        assert.equal(await frameText(page), paused, "the replay moved while paused");
+        await page.locator('input[aria-label="frame"]').fill("5");
+        assert.match(await frameText(page), /^t=5\//);
+        // Something was drawn: the cart and pole are dark and brown pixels on white.
+        const inked = await canvas.evaluate((el: HTMLCanvasElement) => {
+          const data = el.getContext("2d")!.getImageData(0, 0, el.width, el.height).data;
+          let count = 0;
+          for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 600) count++;
+          return count;
+        });
+        assert.ok(inked > 500, `${inked} inked pixels`);
+
+        await run.episode(2000, cartPoleEpisode(2), 475);
+        await page.waitForFunction(() => document.querySelectorAll("[data-testid=episode-select] option").length === 2);
+        assert.deepEqual(browser.errors, []);
+      } finally {
+        await browser.close();
+        await served.shutdown();
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "e2e - two runs ticked in the list open a compare page that overlays both, and smoothing can change",
+  ignore: !HAS_CHROMIUM,
+  sanitizeResources: false,
+  async fn() {
+    await withRunsDir(async (runsDir) => {
+      await rlRun(runsDir, "dqn-a", 1);
+      await rlRun(runsDir, "dqn-b", 2);
+      const served = await serveDashboard({ runsDir, port: 0 });
+      const browser = await openBrowser();
+      try {
+        const { page } = browser;
+        await page.goto(served.url);
+        await page.locator('input[aria-label="select dqn-a"]').check();
+        await page.locator('input[aria-label="select dqn-b"]').check();
+        await page.locator("[data-testid=compare]").click();
+        await page.waitForURL("**/compare?runs=**");
+        const chart = page.locator('.chart-card[data-key="charts/episodic_return"]');
+        await chart.locator("canvas").waitFor();
+        assert.deepEqual(await page.locator(".legend span").allInnerTexts(), ["dqn-a", "dqn-b"]);
+        await page.locator("[data-testid=chart-controls] select").selectOption("mean");
+        await page.locator('[data-testid=chart-controls] input[type="number"]').waitFor();
+        await chart.locator("canvas").waitFor();
+        assert.deepEqual(browser.errors, []);
+      } finally {
+        await browser.close();
+        await served.shutdown();
+      }
+    });
+  },
+});

@@ -1,0 +1,75 @@
+/**
+ * The dashboard as a Hono app: security first (Host check, then the token when there is one),
+ * then pages, APIs, live streams, run files and the islands bundle. Everything it shows comes
+ * from the runs directory. Tests drive it in-process with `app.request()`.
+ */
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import { allowedHostNames, hostCheck } from "./security/host_check.ts";
+import { tokenAuth } from "./security/token_auth.ts";
+import { DEFAULT_STREAM_OPTIONS, newStreamStats, type StreamOptions } from "./sse/stream_stats.ts";
+import { RunStore } from "./store/run_store.ts";
+import { apiRoutes } from "./routes/api.ts";
+import { assetRoutes } from "./routes/assets.ts";
+import { comparePageRoutes } from "./routes/compare_page.tsx";
+import type { Deps } from "./routes/deps.ts";
+import { fileRoutes } from "./routes/files.ts";
+import { liveRoutes } from "./routes/live.ts";
+import { notFoundPage } from "./routes/not_found.tsx";
+import { runPageRoutes } from "./routes/run_page.tsx";
+import { runsPageRoutes } from "./routes/runs_page.tsx";
+
+export interface AppOptions {
+  runsDir: string;
+  /** when set, every request must carry it (?token=, cookie, or Authorization: Bearer) */
+  token?: string;
+  /** host names the Host header may carry, besides loopback (default: those of `host`) */
+  allowedHosts?: string[];
+  /** the address the server binds to, for the default allowedHosts */
+  host?: string;
+  /** how often followed runs are polled for new events (ms) */
+  pollMs?: number;
+  /** how often the runs list is rescanned (ms) */
+  listPollMs?: number;
+  stream?: Partial<StreamOptions>;
+  /** abort to end every live stream (before shutting the server down) */
+  closing?: AbortSignal;
+}
+
+export function createApp(options: AppOptions): Hono {
+  const deps: Deps = {
+    store: new RunStore(options.runsDir, { pollMs: options.pollMs ?? 250 }),
+    stream: { ...DEFAULT_STREAM_OPTIONS, ...options.stream },
+    stats: newStreamStats(),
+    listPollMs: options.listPollMs ?? 1000,
+    closing: options.closing ?? new AbortController().signal,
+  };
+  const app = new Hono();
+  app.use(hostCheck(options.allowedHosts ?? allowedHostNames(options.host ?? "127.0.0.1")));
+  if (options.token) app.use(tokenAuth(options.token));
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      scriptSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    crossOriginEmbedderPolicy: false,
+  }));
+  for (const routes of [runsPageRoutes, runPageRoutes, comparePageRoutes, apiRoutes, liveRoutes, fileRoutes]) {
+    app.route("/", routes(deps));
+  }
+  app.route("/", assetRoutes());
+  app.notFound((c) =>
+    c.req.path.startsWith("/api/")
+      ? c.json({ error: "no such API" }, 404)
+      : c.html(notFoundPage(`Nothing at ${c.req.path}.`), 404)
+  );
+  app.onError((error, c) => {
+    console.error(error);
+    return c.text(`Internal error: ${error.message}`, 500);
+  });
+  return app;
+}

@@ -1,0 +1,21 @@
+/**
+ * Every island, by the name the server writes in data-island and the browser hydrates by.
+ * One registry for both sides, so a name cannot drift between them.
+ */
+import CompareCharts from "./compare_charts.tsx";
+import EpisodePanel from "./episode_panel.tsx";
+import ImageTimeline from "./image_timeline.tsx";
+import RunHeader from "./run_header.tsx";
+import RunsTable from "./runs_table.tsx";
+import ScalarCharts from "./scalar_charts.tsx";
+import SystemPanel from "./system_panel.tsx";
+
+export const ISLANDS = {
+  CompareCharts,
+  EpisodePanel,
+  ImageTimeline,
+  RunHeader,
+  RunsTable,
+  ScalarCharts,
+  SystemPanel,
+} as const;

@@ -1,0 +1,67 @@
+/** Where and how fast the run trains: backend and device, speed, tfjs memory; speeds update live. */
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { consume } from "../client/live_feed.ts";
+import { runFeed } from "../client/run_feed.ts";
+import { formatBytes, formatValue } from "../shared/format.ts";
+import type { RunEvent, RunInfo } from "../shared/payloads.ts";
+
+export interface SystemPanelProps {
+  runId: string;
+  generation: string;
+  cursor: number;
+  backend: RunInfo["backend"];
+  host: RunInfo["host"];
+  versions: Record<string, string>;
+  /** latest value of each system/ and speed key */
+  latest: Record<string, number>;
+}
+
+// Labs name their speed after what they count: images for generative models, env steps for RL.
+const SPEED_KEYS = ["system/samples_per_second", "system/env_steps_per_second", "charts/sps", "charts/SPS"];
+export const SYSTEM_KEYS = ["system/ms_per_step", "system/num_tensors", "system/num_bytes", ...SPEED_KEYS];
+
+export default function SystemPanel(props: SystemPanelProps) {
+  const feed = useMemo(() => runFeed(props.runId, props.cursor, props.generation), []);
+  const consumed = useRef(0);
+  const [latest, setLatest] = useState(props.latest);
+  const version = feed.version.value;
+
+  useEffect(() => {
+    const next = { ...latest };
+    consumed.current = consume(feed, consumed.current, ({ data }) => {
+      const event = data as RunEvent;
+      if (event.kind === "scalar" && SYSTEM_KEYS.includes(event.key)) next[event.key] = event.value;
+    });
+    setLatest(next);
+  }, [version]);
+
+  const speedKey = SPEED_KEYS.find((key) => key in latest);
+  const speedUnit = speedKey === "system/samples_per_second" ? "samples/s" : "env steps/s";
+  const { backend, host, versions } = props;
+  const rows: [string, string, string?][] = [
+    ["backend", backend.name + (backend.adapter ? ` · ${backend.adapter}` : ""), backend.reason],
+    ["ms / step", formatValue(latest["system/ms_per_step"])],
+    [speedUnit, speedKey ? formatValue(Math.round(latest[speedKey])) : "–"],
+    ["tfjs tensors", formatValue(latest["system/num_tensors"])],
+    ["tfjs memory", "system/num_bytes" in latest ? formatBytes(latest["system/num_bytes"]) : "–"],
+    ["host", `${host.hostname} · ${host.os}/${host.arch}`],
+    [
+      "versions",
+      Object.entries(versions).filter(([k]) => ["deno", "tfjs", "v8"].includes(k)).map(([k, v]) => `${k} ${v}`).join(
+        " · ",
+      ),
+    ],
+  ];
+  return (
+    <table class="kv" data-testid="system">
+      <tbody>
+        {rows.map(([name, value, title]) => (
+          <tr key={name}>
+            <th>{name}</th>
+            <td class="mono" title={title}>{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

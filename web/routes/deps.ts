@@ -1,0 +1,13 @@
+/** What every route needs: the run store, stream settings and counters. One per app. */
+import type { StreamOptions, StreamStats } from "../sse/stream_stats.ts";
+import type { RunStore } from "../store/run_store.ts";
+
+export interface Deps {
+  store: RunStore;
+  stream: StreamOptions;
+  stats: StreamStats;
+  /** how often the runs list is rescanned for its live stream */
+  listPollMs: number;
+  /** aborted when the server shuts down: live streams end so that shutdown does not wait on them */
+  closing: AbortSignal;
+}

@@ -1,0 +1,65 @@
+/** GET /runs/:id: one run, live: status line, scalar charts, system panel, config, images, episodes. */
+import { Hono } from "hono";
+import { ConfigTable } from "../components/config_table.tsx";
+import { Island } from "../components/island.tsx";
+import { Layout } from "../components/layout.tsx";
+import EpisodePanel from "../islands/episode_panel.tsx";
+import ImageTimeline from "../islands/image_timeline.tsx";
+import RunHeader from "../islands/run_header.tsx";
+import ScalarCharts from "../islands/scalar_charts.tsx";
+import SystemPanel from "../islands/system_panel.tsx";
+import { labSpec } from "../store/lab_specs.ts";
+import { runSnapshot } from "../store/run_snapshot.ts";
+import type { Deps } from "./deps.ts";
+import { notFoundPage } from "./not_found.tsx";
+import { renderPage } from "./render.ts";
+
+export function runPageRoutes({ store }: Deps): Hono {
+  return new Hono().get("/runs/:id", async (c) => {
+    const id = c.req.param("id");
+    const [info, log] = await Promise.all([store.info(id), store.log(id)]);
+    if (!info || !log) return c.html(notFoundPage(`No run '${id}' in the runs directory.`), 404);
+    const snap = runSnapshot(id, info, log);
+    const spec = await labSpec(info.lab);
+    const live = { runId: id, generation: snap.generation, cursor: snap.cursor };
+    return c.html(renderPage(
+      <Layout title={`${info.lab} ${id}`}>
+        <div class="run-title">
+          <h1>{info.title}</h1>
+          <span class="mono dim">{info.lab} · {id}</span>
+        </div>
+        <Island
+          component={RunHeader}
+          props={{ ...live, ...snap, totalSteps: info.totalSteps, headline: info.headline }}
+        />
+        {info.error && <pre class="error">{info.error}</pre>}
+        <div class="run-grid">
+          <section class="main-col">
+            <h2>Scalars</h2>
+            <Island
+              component={ScalarCharts}
+              props={{ runId: id, generation: snap.generation, scalars: snap.scalars }}
+            />
+            <Island component={ImageTimeline} props={{ ...live, images: snap.images }} />
+            <Island component={EpisodePanel} props={{ ...live, episodes: snap.episodes }} />
+          </section>
+          <aside class="side-col">
+            <h2>System</h2>
+            <Island
+              component={SystemPanel}
+              props={{ ...live, backend: info.backend, host: info.host, versions: info.versions, latest: snap.latest }}
+            />
+            <h2>Config</h2>
+            <ConfigTable config={info.config} spec={spec} />
+            <p class="small dim">
+              created {info.createdAt}
+              {(info.resumes?.length ?? 0) > 0 && ` · resumed ${info.resumes.length}×`} ·{" "}
+              <a href={`/runs/${encodeURIComponent(id)}/files/run.json`}>run.json</a> ·{" "}
+              <a href={`/runs/${encodeURIComponent(id)}/files/events.jsonl`}>events.jsonl</a>
+            </p>
+          </aside>
+        </div>
+      </Layout>,
+    ));
+  });
+}

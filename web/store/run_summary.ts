@@ -1,0 +1,67 @@
+/**
+ * The runs list's view of one run: run.json plus a fold over its events (latest step, latest
+ * headline value, event count). The fold reads events.jsonl incrementally and keeps no events,
+ * so listing many long runs costs memory per run, not per event.
+ */
+import { join } from "node:path";
+import { EventTail } from "../../lib/run/event_tail.ts";
+import { readRunInfo } from "../../lib/run/run_reader.ts";
+import type { RunInfo } from "../../lib/run/types.ts";
+import type { RunSummary } from "../shared/payloads.ts";
+
+export class RunSummarizer {
+  private info: RunInfo | null = null;
+  private infoStamp = "";
+  private tail: EventTail;
+  private fold = { step: 0, headlineValue: null as number | null, events: 0 };
+
+  constructor(readonly dir: string) {
+    this.tail = new EventTail(dir);
+  }
+
+  /** The current summary; null when run.json is missing or unreadable (not a run, or being created). */
+  async summary(): Promise<RunSummary | null> {
+    const stat = await Deno.stat(join(this.dir, "run.json")).catch(() => null);
+    if (!stat) return null;
+    const stamp = `${stat.mtime?.getTime()}:${stat.size}:${stat.ino}`;
+    if (stamp !== this.infoStamp) {
+      this.info = await readRunInfo(this.dir).catch(() => this.info);
+      this.infoStamp = stamp;
+    }
+    if (!this.info) return null;
+    await this.readEvents(this.info.headline);
+    return toSummary(this.info, this.fold);
+  }
+
+  private async readEvents(headline: string): Promise<void> {
+    for (let more = true; more;) {
+      const read = await this.tail.read();
+      if (read.rewritten) this.fold = { step: 0, headlineValue: null, events: 0 };
+      for (const event of read.events) {
+        this.fold.step = event.step;
+        this.fold.events++;
+        if (event.kind === "scalar" && event.key === headline) this.fold.headlineValue = event.value;
+      }
+      more = read.more;
+    }
+  }
+}
+
+function toSummary(info: RunInfo, fold: { step: number; headlineValue: number | null; events: number }): RunSummary {
+  return {
+    id: info.id,
+    lab: info.lab,
+    title: info.title,
+    status: info.status,
+    createdAt: info.createdAt,
+    updatedAt: info.updatedAt,
+    backend: info.backend?.name ?? "?",
+    adapter: info.backend?.adapter,
+    totalSteps: info.totalSteps ?? 0,
+    step: fold.step,
+    headline: info.headline ?? "",
+    headlineValue: fold.headlineValue,
+    events: fold.events,
+    ...(info.error ? { error: info.error } : {}),
+  };
+}
