@@ -72,8 +72,9 @@ async function evaluate(vae: Vae, test: MnistSplit, rng: Rng) {
   for (let start = 0; start < test.count; start += EVAL_BATCH) {
     const x = mnistBatch(test, range(start, Math.min(start + EVAL_BATCH, test.count)));
     const { total, reconstruction, kl } = negativeElboSum(vae, x, rng.nextUint32());
-    const values = await tf.stack([total, reconstruction, kl]).data();
-    tf.dispose([x, total, reconstruction, kl]);
+    const stacked = tf.stack([total, reconstruction, kl]);
+    const values = await stacked.data();
+    tf.dispose([x, total, reconstruction, kl, stacked]);
     sums.nelbo += values[0];
     sums.reconstruction += values[1];
     sums.kl += values[2];
