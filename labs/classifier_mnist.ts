@@ -92,7 +92,6 @@ export async function main(args: string[]): Promise<void> {
   }
 
   const run = await openRun(lab, start, { totalSteps });
-  console.error(`run: ${run.dir}`);
   const startedAt = performance.now();
   let last = { accuracy: NaN, loss: NaN, wrong: [] as number[] };
   await withRun(run, async () => {

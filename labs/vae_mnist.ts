@@ -139,7 +139,6 @@ export async function main(args: string[]): Promise<void> {
   ); // [64, latent]
 
   const run = await openRun(lab, start, { totalSteps });
-  console.error(`run: ${run.dir}`);
   const startedAt = performance.now();
   let last = { nelbo: NaN, reconstruction: NaN, kl: NaN };
   const summary = await withRun(run, async () => {

@@ -3,11 +3,12 @@
  * the run directory. A lab declares its own hyperparameters; `startLab` parses both, checks
  * everything it can before anything is written, and reports which backend it picked and why.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { BACKENDS, useBackend } from "./backend.ts";
 import { type CheckpointState, loadLatestCheckpoint } from "./checkpoint.ts";
 import { UsageError } from "./errors.ts";
 import { type Config, flagName, formatFlags, parseFlags, type Spec } from "./hparams.ts";
+import { startLabDashboard } from "./lab_dashboard.ts";
 import { readRunInfo } from "./run/run_reader.ts";
 import { RunWriter } from "./run/run_writer.ts";
 import type { BackendInfo, RunInfo } from "./run/types.ts";
@@ -125,23 +126,38 @@ async function readRecordedRun(dir: string, labId: string): Promise<RunInfo> {
   return info;
 }
 
-/** Creates the run directory, or reopens it after the checkpoint when resuming. */
-export function openRun<S extends Spec>(
+/**
+ * Creates the run directory, or reopens it after the checkpoint when resuming, and serves the
+ * dashboard on it (unless --no-dashboard) until the run ends.
+ */
+export async function openRun<S extends Spec>(
   lab: Lab<S>,
   start: LabStart<S>,
   { totalSteps }: { totalSteps: number },
 ): Promise<RunWriter> {
   const { config, backend, resumeFrom } = start;
-  if (resumeFrom) return RunWriter.resume(resumeFrom.dir, resumeFrom.checkpoint, { backend, totalSteps });
-  return RunWriter.create({
-    runsDir: config.runsDir as string,
-    lab: lab.id,
-    title: lab.title,
-    config: config as Record<string, unknown>,
-    backend,
-    headline: lab.headline,
-    totalSteps,
-  });
+  const run = resumeFrom
+    ? await RunWriter.resume(resumeFrom.dir, resumeFrom.checkpoint, { backend, totalSteps })
+    : await RunWriter.create({
+      runsDir: config.runsDir as string,
+      lab: lab.id,
+      title: lab.title,
+      config: config as Record<string, unknown>,
+      backend,
+      headline: lab.headline,
+      totalSteps,
+    });
+  console.error(`run: ${run.dir}`);
+  if (config.dashboard) {
+    const dashboard = await startLabDashboard(dirname(run.dir), run.id).catch((error) => {
+      console.error(`dashboard: not started (${error.message}); training goes on`);
+    });
+    if (dashboard) {
+      console.error(`dashboard: ${dashboard.url}  (stops when the run ends; \`deno task dashboard\` keeps serving)`);
+      run.onClose(dashboard.stop);
+    }
+  }
+  return run;
 }
 
 /**

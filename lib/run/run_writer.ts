@@ -28,6 +28,7 @@ export class RunWriter {
   /** The step of the latest event, for the status event that a signal writes. */
   private lastStep = 0;
   private removeSignalHandlers: () => void = () => {};
+  private closeHooks: (() => Promise<void>)[] = [];
 
   private constructor(readonly dir: string, private info: RunInfo, lastSeq: number) {
     this.lastSeq = lastSeq;
@@ -143,6 +144,11 @@ export class RunWriter {
     await this.close(step, "finished");
   }
 
+  /** Runs `hook` when the run ends, however it ends (finished, failed, interrupted). */
+  onClose(hook: () => Promise<void>): void {
+    this.closeHooks.push(hook);
+  }
+
   /** Marks the run failed at its latest step, with the error's message in run.json. */
   fail(message: string): Promise<void> {
     return this.close(this.lastStep, "failed", message);
@@ -156,6 +162,7 @@ export class RunWriter {
     Object.assign(this.info, { status, updatedAt: new Date().toISOString() });
     if (message && status === "failed") this.info.error = message;
     await writeJsonAtomic(join(this.dir, "run.json"), this.info);
+    for (const hook of this.closeHooks.splice(0)) await hook();
   }
 
   /** Ctrl-C or a polite kill marks the run interrupted (resumable) before exiting. */
