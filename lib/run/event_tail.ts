@@ -6,6 +6,7 @@
  * from the start, and the read says so, so that followers can drop what they held.
  */
 import { join } from "node:path";
+import { parseEventLines } from "./run_reader.ts";
 import type { RunEvent } from "./types.ts";
 
 export interface TailRead {
@@ -57,7 +58,7 @@ export class EventTail {
         throw new Error(`${this.path}: a line longer than ${this.maxBytes} bytes at offset ${this.offset}`);
       }
       this.offset += end;
-      const events = parseCompleteLines(new TextDecoder().decode(bytes.subarray(0, end)));
+      const events = parseEventLines(new TextDecoder().decode(bytes.subarray(0, end)));
       return { events, rewritten, more: this.offset < stat.size && end > 0 && wanted === this.maxBytes };
     } finally {
       file.close();
@@ -75,18 +76,4 @@ async function readAt(file: Deno.FsFile, offset: number, length: number): Promis
     filled += n;
   }
   return bytes.subarray(0, filled);
-}
-
-/** Whole lines only; a line that is not JSON (a writer killed mid-line, then resumed) is skipped. */
-function parseCompleteLines(text: string): RunEvent[] {
-  const events: RunEvent[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      events.push(JSON.parse(line));
-    } catch {
-      // skipped, as parseEventLines does
-    }
-  }
-  return events;
 }

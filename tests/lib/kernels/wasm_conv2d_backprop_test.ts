@@ -1,17 +1,8 @@
 import { installWasmConv2DBackprop, wasmConv2DBackpropInstalled } from "../../../lib/kernels/wasm_conv2d_backprop.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
+import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
 import assert from "node:assert/strict";
-
-const input = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, "float32", seed);
-
-async function on(backend: string, compute: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outputs = tf.tidy(compute);
-  const values = await Promise.all(outputs.map(async (t) => (await t.data()) as Float32Array));
-  tf.dispose(outputs);
-  return values;
-}
 
 Deno.test("wasm conv2d gradients - filter and input gradients match the cpu backend over strides, paddings and shapes", async () => {
   if (!wasmConv2DBackpropInstalled()) installWasmConv2DBackprop();
@@ -26,10 +17,10 @@ Deno.test("wasm conv2d gradients - filter and input gradients match the cpu back
       const grad = tf.grads((xs: tf.Tensor, w: tf.Tensor) =>
         tf.sum(tf.square(tf.conv2d(xs as tf.Tensor4D, w as tf.Tensor4D, stride, pad)))
       );
-      return grad([input(x, 1), input(filter, 2)]);
+      return grad([uniformInput(x, 1), uniformInput(filter, 2)]);
     };
-    const [dxCpu, dwCpu] = await on("cpu", compute);
-    const [dxWasm, dwWasm] = await on("wasm", compute);
+    const [dxCpu, dwCpu] = await valuesOn("cpu", compute);
+    const [dxWasm, dwWasm] = await valuesOn("wasm", compute);
     assertClose(dwWasm, dwCpu, { rtol: 1e-4, atol: 1e-4 });
     assertClose(dxWasm, dxCpu, { rtol: 1e-4, atol: 1e-4 });
   }
@@ -38,8 +29,8 @@ Deno.test("wasm conv2d gradients - filter and input gradients match the cpu back
 Deno.test("wasm conv2d gradients - a training step leaves no buffer behind", async () => {
   if (!wasmConv2DBackpropInstalled()) installWasmConv2DBackprop();
   await tf.setBackend("wasm");
-  const x = tf.variable(input([4, 12, 12, 3], 3));
-  const w = tf.variable(input([3, 3, 3, 8], 4));
+  const x = tf.variable(uniformInput([4, 12, 12, 3], 3));
+  const w = tf.variable(uniformInput([3, 3, 3, 8], 4));
   const optimizer = tf.train.sgd(0.01);
   const step = () =>
     optimizer.minimize(() => tf.mean(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Variable<tf.Rank.R4>, 2, "same"))));
