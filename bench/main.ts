@@ -8,6 +8,7 @@
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { probeWebGpu, useBackend } from "../lib/backend.ts";
+import { openSystemBlas } from "../lib/kernels/system_blas.ts";
 import { bundledMnistDir, loadMnist } from "../lib/data/mnist.ts";
 import { UsageError } from "../lib/errors.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
@@ -138,8 +139,8 @@ async function main(args: string[]) {
   const mnist = await loadMnist();
   const rows: Row[] = [];
   for (const backend of config.backends.split(",")) {
-    if (backend === "webgpu" && !adapter) continue;
-    await useBackend(backend as "wasm" | "webgpu" | "cpu");
+    if ((backend === "webgpu" && !adapter) || (backend === "blas" && !openSystemBlas())) continue;
+    await useBackend(backend as "blas" | "wasm" | "webgpu" | "cpu");
     for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
       const row: Row = { workload: workload.name, backend };
       let built: ReturnType<typeof workload.setup> | undefined;

@@ -5,11 +5,15 @@
  */
 import { UsageError } from "./errors.ts";
 import type { BackendInfo } from "./run/types.ts";
-import { installWasmConv2DBackprop, wasmConv2DBackpropInstalled } from "./kernels/wasm_conv2d_backprop.ts";
-import { installWasmTransposedMatMul } from "./kernels/wasm_transposed_matmul.ts";
+import { openSystemBlas } from "./kernels/system_blas.ts";
+import { configureWasmKernels } from "./kernels/wasm_kernels.ts";
 import { tf } from "./tf.ts";
 
-export const BACKENDS = ["auto", "webgpu", "wasm", "cpu"] as const;
+/**
+ * `blas` is tfjs's wasm backend with its matrix products sent to the system BLAS (OpenBLAS,
+ * Accelerate) through FFI; `wasm` is the portable path, the same without BLAS.
+ */
+export const BACKENDS = ["auto", "webgpu", "blas", "wasm", "cpu"] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export interface AdapterFacts {
@@ -20,21 +24,39 @@ export interface AdapterFacts {
 /** The WebGPU adapter Deno finds, if any, and whether it is a software fallback. */
 export async function probeWebGpu(): Promise<AdapterFacts | null> {
   const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
-  if (!adapter) return null;
-  const info = adapter.info;
+  return adapter ? adapterFacts(adapter.info) : null;
+}
+
+/** Names an adapter and tells a software rasteriser (llvmpipe, lavapipe, SwiftShader) from a GPU. */
+export function adapterFacts(info: GPUAdapterInfo): AdapterFacts {
   const description = [info.vendor, info.description || info.device].filter(Boolean).join(" ") ||
     "unnamed adapter";
-  const software = adapter.info.isFallbackAdapter ||
-    /llvmpipe|lavapipe|swiftshader|softpipe/i.test(description);
+  const software = info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader|softpipe/i.test(description);
   return { description, isSoftware: software };
 }
 
-/** Decides which backend `choice` means on this machine, without switching to it. */
-export async function resolveBackend(choice: BackendChoice): Promise<BackendInfo> {
+/**
+ * Decides which backend `choice` means on this machine, without switching to it. `probe` stands
+ * in for the adapter lookup (`deno task doctor` passes the adapter it already has; tests simulate).
+ */
+export async function resolveBackend(
+  choice: BackendChoice,
+  probe: () => Promise<AdapterFacts | null> = probeWebGpu,
+): Promise<BackendInfo> {
   if (choice === "wasm" || choice === "cpu") {
     return { name: choice, reason: `asked for with --backend ${choice}` };
   }
-  const adapter = await probeWebGpu();
+  if (choice === "blas") {
+    const blas = openSystemBlas();
+    if (!blas) {
+      throw new UsageError(
+        "--backend blas: no system BLAS was found (on Debian or Ubuntu: apt-get install libopenblas0-pthread); " +
+          "--backend wasm runs without it.",
+      );
+    }
+    return { name: "blas", reason: `asked for with --backend blas (${blas.path})` };
+  }
+  const adapter = await probe();
   if (choice === "webgpu") {
     if (!adapter) {
       throw new UsageError(
@@ -51,18 +73,25 @@ export async function resolveBackend(choice: BackendChoice): Promise<BackendInfo
   const why = adapter
     ? `only a software WebGPU adapter (${adapter.description}) was found`
     : "no WebGPU adapter was found";
-  return { name: "wasm", reason: `auto: ${why}, so the fastest CPU path (wasm) is used` };
+  const blas = openSystemBlas();
+  if (blas) {
+    return { name: "blas", reason: `auto: ${why}, so the fastest CPU path is used: wasm with ${blas.path}` };
+  }
+  return {
+    name: "wasm",
+    reason: `auto: ${why} and no system BLAS (libopenblas0-pthread), so the portable CPU path (wasm) is used`,
+  };
 }
 
 /** Resolves `choice` and makes it tfjs's active backend. */
 export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   const info = await resolveBackend(choice);
-  if (info.name === "wasm") {
+  const tfjsBackend = info.name === "blas" ? "wasm" : info.name;
+  if (tfjsBackend === "wasm") {
     // tfjs's wasm backend lacks or slows down the kernels that training needs; see lib/kernels/.
-    installWasmTransposedMatMul();
-    if (!wasmConv2DBackpropInstalled()) installWasmConv2DBackprop();
+    configureWasmKernels({ blas: info.name === "blas" ? openSystemBlas() : null });
   }
-  if (!(await tf.setBackend(info.name))) {
+  if (!(await tf.setBackend(tfjsBackend))) {
     throw new Error(`tfjs could not initialise the ${info.name} backend (${info.reason}).`);
   }
   await tf.ready();

@@ -10,17 +10,9 @@ import { tf } from "../tf.ts";
 type KernelFunc = tf.KernelConfig["kernelFunc"];
 type TensorInfo = tf.TensorInfo;
 
-let installed = false;
-
-export function installWasmTransposedMatMul(): void {
-  if (installed) return;
-  const batchMatMul = tf.getKernel("BatchMatMul", "wasm");
-  const transpose = tf.getKernel("Transpose", "wasm");
-  if (!batchMatMul || !transpose) throw new Error("wasm BatchMatMul or Transpose kernel is not registered");
-  const original = batchMatMul.kernelFunc as KernelFunc;
-  const transposeFunc = transpose.kernelFunc as KernelFunc;
-
-  const kernelFunc: KernelFunc = (args) => {
+/** Wraps wasm's own BatchMatMul (`original`) so that transposed operands are materialised first. */
+export function transposingMatMul(original: KernelFunc, transposeFunc: KernelFunc): KernelFunc {
+  return (args) => {
     const { inputs, backend, attrs } = args;
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
     if (!transposeA && !transposeB) return original(args);
@@ -40,7 +32,4 @@ export function installWasmTransposedMatMul(): void {
       if (transposeB) disposer.disposeData(b.dataId);
     }
   };
-  tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel({ ...batchMatMul, kernelFunc });
-  installed = true;
 }

@@ -1,11 +1,21 @@
-import { installWasmConv2DBackprop, wasmConv2DBackpropInstalled } from "../../../lib/kernels/wasm_conv2d_backprop.ts";
+import { openSystemBlas } from "../../../lib/kernels/system_blas.ts";
+import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
 import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
 import assert from "node:assert/strict";
 
+// The im2col products run on whichever BatchMatMul is installed: check both kernel sets.
+const kernelSets = [{ name: "portable", blas: null }, { name: "system BLAS", blas: openSystemBlas() }];
+
 Deno.test("wasm conv2d gradients - filter and input gradients match the cpu backend over strides, paddings and shapes", async () => {
-  if (!wasmConv2DBackpropInstalled()) installWasmConv2DBackprop();
+  for (const { blas } of kernelSets) {
+    configureWasmKernels({ blas });
+    await checkConvGradients();
+  }
+});
+
+async function checkConvGradients() {
   const cases: { x: number[]; filter: number[]; stride: number; pad: "same" | "valid" }[] = [
     { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], stride: 1, pad: "valid" },
     { x: [2, 9, 8, 3], filter: [3, 3, 3, 5], stride: 1, pad: "same" },
@@ -24,10 +34,10 @@ Deno.test("wasm conv2d gradients - filter and input gradients match the cpu back
     assertClose(dwWasm, dwCpu, { rtol: 1e-4, atol: 1e-4 });
     assertClose(dxWasm, dxCpu, { rtol: 1e-4, atol: 1e-4 });
   }
-});
+}
 
 Deno.test("wasm conv2d gradients - a training step leaves no buffer behind", async () => {
-  if (!wasmConv2DBackpropInstalled()) installWasmConv2DBackprop();
+  configureWasmKernels({ blas: null });
   await tf.setBackend("wasm");
   const x = tf.variable(uniformInput([4, 12, 12, 3], 3));
   const w = tf.variable(uniformInput([3, 3, 3, 8], 4));

@@ -1,10 +1,10 @@
-import { installWasmTransposedMatMul } from "../../../lib/kernels/wasm_transposed_matmul.ts";
+import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
 import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
 Deno.test("wasm transposed matmul - every transpose case and batch shape matches the cpu backend", async () => {
-  installWasmTransposedMatMul();
+  configureWasmKernels({ blas: null });
   for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
     for (const batch of [[], [3]]) {
       const compute = () => {
@@ -20,7 +20,7 @@ Deno.test("wasm transposed matmul - every transpose case and batch shape matches
 });
 
 Deno.test("wasm transposed matmul - dense-layer gradients match the cpu backend and leak nothing", async () => {
-  installWasmTransposedMatMul();
+  configureWasmKernels({ blas: null });
   const compute = () => {
     const x = uniformInput([16, 30], 3);
     const w = uniformInput([30, 20], 4);
