@@ -11,13 +11,15 @@ import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
 import { main } from "../../labs/vae_mnist.ts";
 import { bundledMnistDir } from "../../lib/data/mnist.ts";
-import { cliCommand, runCli, withTempDir } from "../helpers.ts";
+import { assertClose, cliCommand, runCli, withTempDir } from "../helpers.ts";
+import { openSystemBlas } from "../../lib/kernels/system_blas.ts";
 
 const QUIET = ["--no-dashboard", "--backend", "wasm"];
 
 /** Runs the lab in this process and returns its run directory. */
 async function runLab(runsDir: string, flags: string[]): Promise<string> {
-  await main([...QUIET, "--runs-dir", runsDir, ...flags]);
+  const backend = flags.includes("--backend") ? [] : ["--backend", "wasm"];
+  await main(["--no-dashboard", ...backend, "--runs-dir", runsDir, ...flags]);
   const [entry] = await Array.fromAsync(Deno.readDir(runsDir));
   return join(runsDir, entry.name);
 }
@@ -71,6 +73,22 @@ Deno.test("vae-mnist - the same seed gives the same losses bit for bit, another 
     const other = await losses("c", "8");
     assert.ok(other.every((v, i) => v !== first[i]), "seed 8 shares a loss with seed 7");
   });
+});
+
+Deno.test({
+  name: "vae-mnist - the blas backend is deterministic too, and agrees with wasm to float rounding",
+  ignore: openSystemBlas() === null,
+  async fn() {
+    await withTempDir(async (root) => {
+      const losses = async (name: string, backend: string) => {
+        const flags = ["--max-steps", "10", "--log-every", "1", "--seed", "7", "--backend", backend];
+        return scalars(await readEvents(await runLab(join(root, name), flags)), "train/loss").map((s) => s.value);
+      };
+      const blas = await losses("a", "blas");
+      assert.deepEqual(await losses("b", "blas"), blas);
+      assertClose(blas, await losses("c", "wasm"), { rtol: 1e-4 });
+    });
+  },
 });
 
 Deno.test("vae-mnist - tfjs holds as many tensors after step 1000 as after step 10, across an epoch's end", async () => {
