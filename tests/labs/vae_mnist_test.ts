@@ -159,7 +159,7 @@ Deno.test("vae-mnist - bad input exits with status 2, a clear message, and write
   await withTempDir(async (root) => {
     const runsDir = join(root, "runs");
     const cases: [string[], RegExp][] = [
-      [["lab", "vae-mnst"], /Unknown lab 'vae-mnst'\. Did you mean vae-mnist\?/],
+      [["lab", "vae-mnst"], /Unknown lab 'vae-mnst'\. Did you mean vae-mnist[,?]/],
       [["lab", "vae-mnist", "--epohcs", "3"], /Unknown flag --epohcs\. Did you mean --epochs\?/],
       [["lab", "vae-mnist", "--batch-size", "many"], /Invalid value 'many' for --batch-size: not an integer/],
       [
