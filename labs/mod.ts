@@ -10,4 +10,7 @@ export interface LabModule {
 export const LABS: Record<string, () => Promise<LabModule>> = {
   "vae-mnist": () => import("./vae_mnist.ts"),
   "classifier-mnist": () => import("./classifier_mnist.ts"),
+  "reinforce-cartpole": () => import("./reinforce_cartpole.ts"),
+  "ppo-cartpole": () => import("./ppo_cartpole.ts"),
+  "ppo-pendulum": () => import("./ppo_pendulum.ts"),
 };

@@ -1,0 +1,408 @@
+/**
+ * ppo-cartpole: Proximal Policy Optimization (Schulman et al., 2017) on CartPole-v1, as CleanRL's
+ * ppo.py reads: vectorised envs, generalised advantage estimation (Schulman et al., 2016), the
+ * clipped surrogate objective, an entropy bonus, separate 64-64 tanh actor and critic with
+ * orthogonal init, Adam (eps 1e-5), global gradient-norm clipping, advantages normalised per
+ * minibatch. The defaults are RL Baselines3 Zoo's tuned CartPole-v1 PPO (hyperparams/ppo.yml: 8
+ * envs x 32 steps, 20 epochs on the whole batch of 256, gamma 0.98, lambda 0.8, learning rate
+ * 1e-3 and clip range 0.2 both annealed linearly to 0, no entropy bonus, no value clipping), which
+ * reaches 500 within 100,000 env steps. Unlike CleanRL's ppo.py, an episode cut by the time limit
+ * is bootstrapped from the value of its last observation, as Stable-Baselines3 does.
+ * Solved: mean return >= 475 over 100 greedy (argmax) evaluation episodes.
+ *
+ *   deno task lab ppo-cartpole [--total-timesteps 100000] [--seed 1] [--max-steps N] ...
+ */
+import { make, makeVec, spec as envSpec, type VectorStepResult } from "../environments/mod.ts";
+import { UsageError } from "../lib/errors.ts";
+import { exitOnError } from "../lib/exit_on_error.ts";
+import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
+import { Progress } from "../lib/progress.ts";
+import { ActionLog } from "../lib/rl/action_log.ts";
+import { clipGradNorm } from "../lib/rl/clip_grad_norm.ts";
+import { recordEpisode } from "../lib/rl/evaluate.ts";
+import { type BatchedPolicy, evaluateBatched } from "../lib/rl/evaluate_batched.ts";
+import { orthogonalDense } from "../lib/rl/orthogonal.ts";
+import { categoricalEntropy, categoricalLogProb, sampleCategorical } from "../lib/rl/policy.ts";
+import { ppoLoss } from "../lib/rl/ppo_loss.ts";
+import { explainedVariance, Rollout } from "../lib/rl/rollout.ts";
+import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
+import { layers, type Tensor, tf } from "../lib/tf.ts";
+import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+
+const ENV_ID = "CartPole-v1";
+const OBS_SIZE = 4; // cart position and velocity, pole angle and angular velocity
+const ACTIONS = 2; // push left, push right
+
+export const lab: Lab<typeof spec> = {
+  id: "ppo-cartpole",
+  title: "PPO on CartPole-v1",
+  description:
+    "Schulman et al. (2017) as CleanRL's ppo.py, with RL Baselines3 Zoo's tuned CartPole-v1 hyperparameters.\n" +
+    "Solved: mean return >= 475 over 100 greedy evaluation episodes. Here --max-steps caps env steps\n" +
+    "(rounded down to whole updates of num-envs x num-steps, at least one); the schedules still run\n" +
+    "over --total-timesteps.",
+  get spec() {
+    return spec;
+  },
+  headline: "eval/mean_return",
+};
+
+const spec = {
+  totalTimesteps: {
+    type: "int",
+    default: 100_000,
+    min: 1,
+    help: "env steps to train for (rounded up to whole updates)",
+  },
+  numEnvs: { type: "int", default: 8, min: 1, max: 1024, help: "CartPole copies stepped together" },
+  numSteps: { type: "int", default: 32, min: 1, help: "steps per copy in each rollout" },
+  lr: { type: "float", default: 1e-3, min: 0, max: 1, help: "Adam learning rate at the start" },
+  annealLr: { type: "bool", default: true, help: "anneal the learning rate linearly to 0" },
+  gamma: { type: "float", default: 0.98, min: 0, max: 1, help: "discount factor" },
+  gaeLambda: { type: "float", default: 0.8, min: 0, max: 1, help: "GAE lambda" },
+  numMinibatches: { type: "int", default: 1, min: 1, help: "minibatches each rollout is split into" },
+  updateEpochs: { type: "int", default: 20, min: 1, help: "passes over each rollout" },
+  normAdv: { type: "bool", default: true, help: "normalise advantages per minibatch" },
+  clipCoef: { type: "float", default: 0.2, min: 0, max: 10, help: "surrogate clipping coefficient at the start" },
+  annealClip: { type: "bool", default: true, help: "anneal the clipping coefficient linearly to 0 (SB3's lin_0.2)" },
+  clipVloss: { type: "bool", default: false, help: "clip the value loss around the rollout's values (CleanRL does)" },
+  entCoef: { type: "float", default: 0.0, min: 0, help: "entropy bonus coefficient" },
+  vfCoef: { type: "float", default: 1.0, min: 0, help: "value loss coefficient on 0.5 * MSE (= SB3's 0.5 on MSE)" },
+  maxGradNorm: { type: "float", default: 0.5, min: 0, help: "global gradient-norm clip (0: none)" },
+  hidden: { type: "int", default: 64, min: 1, max: 4096, help: "units in each of the two hidden layers" },
+  evalEvery: { type: "int", default: 10, min: 1, help: "updates between greedy evaluations" },
+  evalEpisodes: { type: "int", default: 100, min: 1, max: 10_000, help: "episodes per evaluation" },
+  checkpointEvery: { type: "int", default: 10, min: 1, help: "updates between checkpoints (and one at the end)" },
+} as const;
+
+const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-5 }; // CleanRL's and SB3's PPO
+const TANH_HIDDEN = { gain: Math.SQRT2, activation: "tanh" } as const;
+
+interface Agent {
+  actor: layers.Sequential; // obs [B, 4] -> logits [B, 2]
+  critic: layers.Sequential; // obs [B, 4] -> V(s) [B, 1]
+}
+
+/** CleanRL's Agent: gains sqrt(2) on hidden layers, 0.01 on the policy head, 1 on the value head. */
+function buildAgent(hidden: number, rng: Rng): Agent {
+  const mlp = (name: string, out: number, gain: number) =>
+    layers.sequential({
+      name,
+      layers: [
+        orthogonalDense({ name: `${name}0`, units: hidden, fanIn: OBS_SIZE, ...TANH_HIDDEN, rng }),
+        orthogonalDense({ name: `${name}1`, units: hidden, fanIn: hidden, ...TANH_HIDDEN, rng }),
+        orthogonalDense({ name: `${name}_out`, units: out, fanIn: hidden, gain, rng }),
+      ],
+    });
+  return { actor: mlp("actor", ACTIONS, 0.01), critic: mlp("critic", 1, 1) };
+}
+
+const agentVariables = (agent: Agent) =>
+  [...agent.actor.trainableWeights, ...agent.critic.trainableWeights].map((w) => w.read() as tf.Variable);
+
+/** One sampled action per row, with its log-probability and the state's value. */
+function act(agent: Agent, obs: Float32Array, seed: number) {
+  const rows = obs.length / OBS_SIZE;
+  const out = tf.tidy(() => {
+    const x = tf.tensor2d(obs, [rows, OBS_SIZE]);
+    const logits = agent.actor.apply(x) as Tensor; // [N, 2]
+    const action = sampleCategorical(logits, seed); // [N]
+    const value = tf.reshape(agent.critic.apply(x) as Tensor, [-1]); // [N]
+    return tf.stack([tf.cast(action, "float32"), categoricalLogProb(logits, action), value]); // [3, N]
+  });
+  const data = out.dataSync() as Float32Array;
+  out.dispose();
+  return { actions: data.slice(0, rows), logProbs: data.slice(rows, 2 * rows), values: data.slice(2 * rows) };
+}
+
+/** V(s) of each row of `obs`. */
+function stateValues(agent: Agent, obs: Float32Array): Float32Array {
+  const v = tf.tidy(() =>
+    tf.reshape(agent.critic.apply(tf.tensor2d(obs, [obs.length / OBS_SIZE, OBS_SIZE])) as Tensor, [-1])
+  );
+  const data = v.dataSync() as Float32Array;
+  v.dispose();
+  return data;
+}
+
+/** V(final observation) of each copy whose episode the time limit cut this step (0 elsewhere). */
+function finalValues(agent: Agent, result: VectorStepResult<Float32Array>): Float32Array | undefined {
+  const cut = result.truncated.flatMap((truncated, i) => (truncated && !result.terminated[i] ? [i] : []));
+  if (!cut.length) return undefined;
+  const values = stateValues(agent, Float32Array.from(cut.flatMap((i) => [...result.finalObs[i]!])));
+  const perCopy = new Float32Array(result.truncated.length);
+  cut.forEach((i, r) => (perCopy[i] = values[r]));
+  return perCopy;
+}
+
+/** The greedy policy of SB3's deterministic evaluation: argmax of the logits. */
+const greedy = (agent: Agent): BatchedPolicy => (obs, rows) => {
+  const a = tf.tidy(() => tf.argMax(agent.actor.apply(tf.tensor2d(obs, [rows, OBS_SIZE])) as Tensor, 1));
+  const data = a.dataSync();
+  a.dispose();
+  return data;
+};
+
+/** What one update trains on: the rollout, flattened, as tensors. */
+interface Batch {
+  obs: Tensor; // [B, 4]
+  actions: Tensor; // [B] int32
+  logProbs: Tensor; // [B]
+  advantages: Tensor; // [B]
+  returns: Tensor; // [B]
+  values: Tensor; // [B]
+}
+
+/**
+ * One clipped-PPO step on the minibatch `indices`; returns, not yet read back, [policy loss,
+ * value loss, entropy, approx_kl, clip fraction, gradient norm].
+ */
+function trainMinibatch(
+  agent: Agent,
+  optimizer: tf.AdamOptimizer,
+  batch: Batch,
+  indices: Int32Array,
+  c: { clipCoef: number; entCoef: number; vfCoef: number; clipVloss: boolean; normAdv: boolean; maxGradNorm: number },
+): Tensor {
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(indices, "int32");
+    const mb = Object.fromEntries(Object.entries(batch).map(([k, t]) => [k, tf.gather(t, idx)])) as unknown as Batch;
+    let metrics!: Tensor;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = agent.actor.apply(mb.obs) as Tensor; // [M, 2]
+      const out = ppoLoss({
+        newLogProb: categoricalLogProb(logits, mb.actions),
+        oldLogProb: mb.logProbs,
+        advantages: mb.advantages,
+        newValues: tf.reshape(agent.critic.apply(mb.obs) as Tensor, [-1]),
+        oldValues: mb.values,
+        returns: mb.returns,
+        entropy: categoricalEntropy(logits),
+      }, {
+        clipCoef: c.clipCoef,
+        entCoef: c.entCoef,
+        vfCoef: c.vfCoef,
+        clipValueLoss: c.clipVloss,
+        normAdvantages: c.normAdv,
+      });
+      metrics = tf.keep(tf.stack([out.policyLoss, out.valueLoss, out.entropy, out.approxKl, out.clipFraction]));
+      return out.loss;
+    }, agentVariables(agent));
+    value.dispose();
+    const clipped = c.maxGradNorm > 0 ? clipGradNorm(grads, c.maxGradNorm) : { grads, norm: tf.scalar(NaN) };
+    optimizer.applyGradients(Object.entries(clipped.grads).map(([name, tensor]) => ({ name, tensor })));
+    const all = tf.concat([metrics, tf.reshape(clipped.norm, [1])]); // [6]
+    metrics.dispose(); // kept out of variableGrads' scope, so no tidy disposes it
+    return all;
+  });
+}
+
+// tfjs keeps the learning rate in a protected field that every applyGradients reads.
+function setLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const start = await startLab(lab, args);
+  if (!start) return;
+  const { config, resumeFrom } = start;
+  const registered = envSpec(ENV_ID);
+  const threshold = registered.rewardThreshold!;
+
+  // ---- plan: whole updates of numEnvs x numSteps env steps
+  const batchSize = config.numEnvs * config.numSteps;
+  const minibatchSize = Math.floor(batchSize / config.numMinibatches);
+  if (minibatchSize < 1) {
+    throw new UsageError(
+      `--num-minibatches ${config.numMinibatches} is more than the ${batchSize} steps of a rollout.`,
+    );
+  }
+  const plannedUpdates = Math.ceil(config.totalTimesteps / batchSize);
+  const numUpdates = config.maxSteps
+    ? Math.min(plannedUpdates, Math.max(1, Math.floor(config.maxSteps / batchSize)))
+    : plannedUpdates;
+
+  // ---- envs, agent and optimiser (restored from the checkpoint when resuming)
+  const vec = makeVec(ENV_ID, { numEnvs: config.numEnvs });
+  const agent = buildAgent(config.hidden, new Rng(deriveSeed(config.seed, "init")));
+  const optimizer = tf.train.adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+  let sampling = new Rng(deriveSeed(config.seed, "actions"));
+  let shuffling = new Rng(deriveSeed(config.seed, "minibatches"));
+  let actionLog = new ActionLog(config.numEnvs);
+  let obs = vec.reset({ seed: config.seed }).obs; // copy i seeded seed + i, as CleanRL
+  let update = 0, episodes = 0, wallBefore = 0;
+  let solved: { envSteps: number; wallSeconds: number; update: number } | null = null;
+  let lastEval = { mean: NaN, std: NaN };
+  if (resumeFrom) {
+    const { checkpoint } = resumeFrom;
+    restoreWeights([agent.actor, agent.critic], checkpoint.tensors.model);
+    await restoreAdam(optimizer, checkpoint.tensors.optimizer);
+    const meta = checkpoint.meta as Record<string, unknown>;
+    sampling = Rng.fromState(meta.sampling as RngState);
+    shuffling = Rng.fromState(meta.shuffling as RngState);
+    ({ episodes, wallSeconds: wallBefore } = meta as { episodes: number; wallSeconds: number });
+    solved = meta.solved as typeof solved;
+    lastEval = meta.lastEval as typeof lastEval;
+    actionLog = ActionLog.fromArray(checkpoint.tensors.actions[0]);
+    obs = actionLog.replay(vec, config.seed); // the envs mid-episode, as they were
+    update = checkpoint.epoch;
+    console.error(`resuming ${resumeFrom.dir} from update ${update}, env step ${checkpoint.step}`);
+  }
+  const evalSeed = deriveSeed(config.seed, "eval");
+  const evaluationEnv = () => make(ENV_ID);
+
+  const run = await openRun(lab, start, { totalSteps: numUpdates * batchSize });
+  const progress = new Progress({ totalSteps: numUpdates * batchSize, startStep: update * batchSize });
+  const startedAt = performance.now();
+  const wallSeconds = () => wallBefore + (performance.now() - startedAt) / 1000;
+  const summary = await withRun(run, async () => {
+    const rollout = new Rollout({
+      numEnvs: config.numEnvs,
+      numSteps: config.numSteps,
+      obsSize: OBS_SIZE,
+      actionSize: 1,
+    });
+
+    const saveCheckpoint = async () =>
+      await run.checkpoint({
+        step: update * batchSize,
+        epoch: update,
+        tensors: {
+          model: await captureWeights([agent.actor, agent.critic]),
+          optimizer: await captureAdam(optimizer),
+          actions: [actionLog.toArray()],
+        },
+        meta: {
+          sampling: sampling.state(),
+          shuffling: shuffling.state(),
+          episodes,
+          wallSeconds: wallSeconds(),
+          solved,
+          lastEval,
+        },
+      });
+
+    while (update < numUpdates) {
+      update++;
+      const globalStart = (update - 1) * batchSize;
+      const progressLeft = 1 - (update - 1) / plannedUpdates; // CleanRL's frac, over the planned budget
+      const lr = config.annealLr ? progressLeft * config.lr : config.lr;
+      const clipCoef = config.annealClip ? progressLeft * config.clipCoef : config.clipCoef;
+      setLearningRate(optimizer, lr);
+      const updateStartedAt = performance.now();
+
+      // ---- rollout: numSteps steps of every copy with the current policy
+      for (let t = 0; t < config.numSteps; t++) {
+        const step = act(agent, obs, sampling.nextUint32());
+        const result = vec.step(step.actions);
+        actionLog.push(step.actions);
+        rollout.add(t, { ...step, ...result, obs, finalValues: finalValues(agent, result) });
+        obs = result.obs;
+        for (const e of result.episodes) {
+          episodes++;
+          run.scalars(globalStart + (t + 1) * config.numEnvs, {
+            "charts/episodic_return": e.return,
+            "charts/episodic_length": e.length,
+          });
+        }
+      }
+      const { advantages, returns } = rollout.advantages(stateValues(agent, obs), config);
+
+      // ---- optimisation: updateEpochs passes over shuffled minibatches
+      const batch: Batch = {
+        obs: tf.tensor2d(rollout.obs, [batchSize, OBS_SIZE]),
+        actions: tf.tensor1d(Int32Array.from(rollout.actions), "int32"),
+        logProbs: tf.tensor1d(rollout.logProbs),
+        advantages: tf.tensor1d(advantages),
+        returns: tf.tensor1d(returns),
+        values: tf.tensor1d(rollout.values),
+      };
+      const metrics: Tensor[] = [];
+      const coefficients = { ...config, clipCoef };
+      for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
+        const order = shuffling.permutation(batchSize);
+        for (let m = 0; m < config.numMinibatches; m++) {
+          const indices = order.subarray(m * minibatchSize, (m + 1) * minibatchSize);
+          metrics.push(trainMinibatch(agent, optimizer, batch, indices, coefficients));
+        }
+      }
+      const means = tf.tidy(() => tf.mean(tf.stack(metrics), 0));
+      const [policyLoss, valueLoss, entropy, approxKl, clipFrac, gradNorm] = means.dataSync();
+      tf.dispose([means, ...metrics, ...Object.values(batch)]);
+
+      // ---- logging
+      const step = update * batchSize;
+      run.scalars(step, {
+        "charts/learning_rate": lr,
+        "charts/clip_coef": clipCoef,
+        "charts/sps": batchSize / ((performance.now() - updateStartedAt) / 1000),
+        "losses/policy_loss": policyLoss,
+        "losses/value_loss": valueLoss,
+        "losses/entropy": entropy,
+        "losses/approx_kl": approxKl,
+        "losses/clipfrac": clipFrac,
+        "losses/grad_norm": gradNorm,
+        "losses/explained_variance": explainedVariance(rollout.values, returns),
+        "system/num_tensors": tf.memory().numTensors,
+      });
+      progress.update(step, { label: `update ${update}/${numUpdates}`, loss: policyLoss + valueLoss });
+
+      // ---- evaluation: greedy actions over evalEpisodes fixed seeds, and one episode for replay
+      if (update % config.evalEvery === 0 || update === numUpdates) {
+        const evaluation = evaluateBatched(evaluationEnv, greedy(agent), {
+          episodes: config.evalEpisodes,
+          seed: evalSeed,
+        });
+        lastEval = { mean: evaluation.mean, std: evaluation.std };
+        if (!solved && evaluation.mean >= threshold) solved = { envSteps: step, wallSeconds: wallSeconds(), update };
+        run.scalars(step, { "eval/mean_return": evaluation.mean, "eval/std_return": evaluation.std });
+        const policy = greedy(agent);
+        const record = recordEpisode(evaluationEnv(), (o) => policy(o, 1)[0], evalSeed);
+        await run.episode(step, "eval/episode", record, threshold);
+        progress.log(
+          step,
+          `update ${update}/${numUpdates} | eval return ${evaluation.mean.toFixed(1)} +- ${evaluation.std.toFixed(1)}` +
+            (solved ? ` | solved at ${solved.envSteps} steps` : ""),
+        );
+      }
+      if (update % config.checkpointEvery === 0 || update === numUpdates) await saveCheckpoint();
+    }
+    progress.stop();
+
+    const result = {
+      lab: lab.id,
+      env: ENV_ID,
+      envSteps: update * batchSize,
+      updates: update,
+      episodes,
+      "eval/mean_return": lastEval.mean,
+      "eval/std_return": lastEval.std,
+      evalEpisodes: config.evalEpisodes,
+      rewardThreshold: threshold,
+      solved: solved !== null,
+      thresholdReachedAt: solved,
+      reference: {
+        sb3: "RL Baselines3 Zoo tuned PPO: mean return 500 within 100,000 env steps",
+        cleanrl: "CleanRL ppo.py (its own defaults, 500,000 steps): 490.04 +- 6.12 training episodic return",
+      },
+      backend: start.backend.name,
+      wallSeconds: wallSeconds(),
+    };
+    await run.finish(update * batchSize, result);
+    return result;
+  });
+  agent.actor.dispose();
+  agent.critic.dispose();
+  optimizer.dispose();
+  console.error(
+    `finished: eval return ${summary["eval/mean_return"].toFixed(1)} +- ${summary["eval/std_return"].toFixed(1)} ` +
+      `after ${summary.envSteps} env steps` +
+      (summary.thresholdReachedAt
+        ? `; reached ${threshold} at ${summary.thresholdReachedAt.envSteps} steps, ` +
+          `${summary.thresholdReachedAt.wallSeconds.toFixed(1)} s`
+        : "") +
+      ` -> ${run.dir}`,
+  );
+}
+
+if (import.meta.main) await exitOnError(() => main(Deno.args));
