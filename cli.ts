@@ -1,13 +1,14 @@
 /**
- * The command line: `deno task lab <id> [flags]` and `deno task dashboard [flags]` (and,
- * compiled, `<exe> lab <id> [flags]`, `<exe> dashboard [flags]`).
+ * The command line: `deno task lab <id> [flags]`, `deno task dashboard [flags]` and
+ * `deno task doctor [--json]` (and, compiled by `deno task compile`, `<exe> lab <id> [flags]`,
+ * `<exe> dashboard [flags]`, `<exe> doctor`).
  * Unknown commands and labs are answered with the nearest names.
  */
 import { didYouMean, UsageError } from "./lib/errors.ts";
 import { exitOnError } from "./lib/exit_on_error.ts";
 import { LABS } from "./labs/mod.ts";
 
-const COMMANDS = ["lab", "dashboard"] as const;
+const COMMANDS = ["lab", "dashboard", "doctor"] as const;
 
 async function listLabs(): Promise<string> {
   const rows = await Promise.all(
@@ -43,6 +44,10 @@ export async function main(args: string[]): Promise<void> {
       // Loaded on demand: a lab run without the dashboard never imports the web server.
       const { runDashboard } = await import("./web/dashboard_command.ts");
       return await runDashboard(rest);
+    }
+    case "doctor": {
+      const { runDoctor } = await import("./lib/doctor_command.ts");
+      return await runDoctor(rest);
     }
     default:
       throw new UsageError(

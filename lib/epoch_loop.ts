@@ -7,6 +7,7 @@
  * and after every epoch; and the lab's evaluation after every epoch and at the end of a run
  * capped by --max-steps.
  */
+import { gpuCounters } from "./gpu_counters.ts";
 import { Progress } from "./progress.ts";
 import { deriveSeed, Rng } from "./rng.ts";
 import type { RunWriter } from "./run/run_writer.ts";
@@ -58,6 +59,13 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
   let step = loop.startStep;
   let pending: Record<string, tf.Scalar>[] = [];
   let windowStart = performance.now();
+  // On WebGPU: read-backs and dispatches per step, counted over the same window as the speed.
+  const gpu = gpuCounters();
+  let gpuStart = gpu && { ...gpu };
+  const startWindow = () => {
+    windowStart = performance.now();
+    gpuStart = gpu && { ...gpu };
+  };
   const epochSums: Record<string, number> = {};
   let epochSteps = 0;
 
@@ -84,11 +92,15 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
       "system/samples_per_second": (1000 * batchSize) / msPerStep,
       "system/num_tensors": tf.memory().numTensors,
       "system/num_bytes": tf.memory().numBytes,
+      ...(gpu && gpuStart && {
+        "system/readbacks_per_step": (gpu.readbacks - gpuStart.readbacks) / pending.length,
+        "system/dispatches_per_step": (gpu.dispatches - gpuStart.dispatches) / pending.length,
+      }),
     });
     const epoch = Math.floor((step - 1) / stepsPerEpoch) + 1;
     progress.update(step, { label: `epoch ${epoch}/${loop.epochs}`, loss: means[keys[0]] });
     pending = [];
-    windowStart = performance.now();
+    startWindow();
   };
 
   const checkpoint = async () => {
@@ -105,7 +117,7 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
       if (step % logEvery === 0) await flush();
       if (checkpointEvery && step % checkpointEvery === 0 && step % stepsPerEpoch !== 0 && step < totalSteps) {
         await checkpoint();
-        windowStart = performance.now();
+        startWindow();
       }
     }
     // A run capped by --max-steps still ends with an evaluation and a checkpoint.
@@ -117,7 +129,7 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
       progress.log(step, `epoch ${epoch + 1}/${loop.epochs} | ${means} | ${line}`);
       for (const key of Object.keys(epochSums)) delete epochSums[key];
       epochSteps = 0;
-      windowStart = performance.now();
+      startWindow();
     }
   }
   progress.stop();

@@ -4,8 +4,10 @@
  * everything it can before anything is written, and reports which backend it picked and why.
  */
 import { dirname, join } from "node:path";
+import { requireExercises } from "../course/pending_exercises.ts";
 import { BACKENDS, useBackend } from "./backend.ts";
 import { type CheckpointState, loadLatestCheckpoint } from "./checkpoint.ts";
+import { detachLab, printDetached, runsDirOf } from "./detach.ts";
 import { UsageError } from "./errors.ts";
 import { type Config, flagName, formatFlags, parseFlags, type Spec } from "./hparams.ts";
 import { startLabDashboard } from "./lab_dashboard.ts";
@@ -30,11 +32,16 @@ export const runFlags = {
   runsDir: { type: "string", default: "runs", help: "folder that holds the run directories" },
   resume: { type: "string", default: "", help: "continue the run in this directory from its last checkpoint" },
   dashboard: { type: "bool", default: true, help: "serve the live dashboard while training" },
+  detach: {
+    type: "bool",
+    default: false,
+    help: "run in the background, surviving the terminal; the log goes to the run directory",
+  },
 } as const satisfies Spec;
 export type RunFlags = typeof runFlags;
 
 /** Flags that may change when a run is resumed; the rest must match the recorded config. */
-const RESUMABLE = new Set(["backend", "maxSteps", "epochs", "dashboard", "resume", "runsDir"]);
+const RESUMABLE = new Set(["backend", "maxSteps", "epochs", "dashboard", "resume", "runsDir", "detach"]);
 
 export interface Lab<S extends Spec> {
   /** "vae-mnist": the name on the command line */
@@ -78,15 +85,22 @@ export function helpText<S extends Spec>(lab: Lab<S>): string {
 
 /**
  * Parses the command line, loads and verifies the checkpoint when resuming, and switches tfjs to
- * the chosen backend. Returns null after printing --help. Writes nothing.
+ * the chosen backend. Returns null after printing --help, or after starting the lab in the
+ * background with --detach (lib/detach.ts). Writes nothing else.
  */
 export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly string[]): Promise<LabStart<S> | null> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(helpText(lab));
     return null;
   }
+  await requireExercises(lab.id); // in a student copy, names the exercises still to write before anything starts
   const spec = fullSpec(lab);
   const { config, given } = parseFlags(spec, argv);
+  if (config.detach) {
+    const runsDir = runsDirOf(config.resume as string, config.runsDir as string);
+    printDetached(await detachLab(lab.id, argv, { runsDir, dashboard: config.dashboard as boolean }), runsDir);
+    return null;
+  }
   let resumeFrom: LabStart<S>["resumeFrom"];
   if (config.resume) {
     const dir = config.resume as string;

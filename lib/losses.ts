@@ -16,7 +16,17 @@ export function bceWithLogitsSum(logits: Tensor, targets: Tensor): tf.Scalar {
 /**
  * KL(N(mu, exp(logVar)) || N(0, I)), summed over latent dimensions and the batch: the closed
  * form -1/2 * sum(1 + logVar - mu^2 - exp(logVar)) of Kingma and Welling (2014), appendix B.
+ *
+ * Exercise vae-kl: return that sum for mu and logVar [B, latent] as a scalar tensor, computed
+ * with tf ops so that gradients reach mu and logVar.
+ * Hints:
+ * - The formula is element-wise; then one sum over every element of the batch (not a mean).
+ * - tf.add, tf.sub, tf.mul, tf.square, tf.exp and tf.sum are all it takes; tf.tidy frees the
+ *   intermediates.
+ * - Check yourself: mu = 0 and logVar = 0 (the posterior is the prior) give exactly 0.
  */
 export function gaussianKlSum(mu: Tensor, logVar: Tensor): tf.Scalar {
+  // @exercise vae-kl 10
   return tf.tidy(() => tf.mul(-0.5, tf.sum(tf.sub(tf.add(1, logVar), tf.add(tf.square(mu), tf.exp(logVar))))));
+  // @end-exercise
 }

@@ -53,12 +53,26 @@ export const vaeVariables = (vae: Vae): tf.Variable[] =>
 /**
  * The negative ELBO summed over the batch, with one posterior sample per image: Bernoulli
  * reconstruction term plus the analytic KL. `noiseSeed` makes the sample reproducible.
+ *
+ * Exercise vae-reparameterisation: encode x [B, 784] to mu and logVar, draw one z per image with
+ * the reparameterisation trick, decode z to pixel logits, and return the reconstruction term,
+ * the KL term and their sum.
+ * Hints:
+ * - `vae.encoder.apply(x)` returns [mu, logVar]; `vae.decoder.apply(z)` returns logits. Use
+ *   apply, not predict, so that training can differentiate through them.
+ * - The trick: z = mu + eps * sigma with eps ~ N(0, I), so the randomness sits in eps and
+ *   gradients reach mu and sigma. Draw eps with tf.randomNormal(mu.shape, 0, 1, "float32",
+ *   noiseSeed): the same seed must give the same sample.
+ * - sigma is the standard deviation: exp(logVar / 2), not exp(logVar).
+ * - bceWithLogitsSum (given) and gaussianKlSum (exercise vae-kl) are the two terms; wrap
+ *   everything in tf.tidy.
  */
 export function negativeElboSum(
   vae: Vae,
   x: Tensor,
   noiseSeed: number,
 ): { total: tf.Scalar; reconstruction: tf.Scalar; kl: tf.Scalar } {
+  // @exercise vae-reparameterisation 15
   return tf.tidy(() => {
     const [mu, logVar] = vae.encoder.apply(x) as Tensor[]; // [B, latent] each
     const eps = tf.randomNormal(mu.shape, 0, 1, "float32", noiseSeed); // [B, latent]
@@ -68,6 +82,7 @@ export function negativeElboSum(
     const kl = gaussianKlSum(mu, logVar);
     return { total: tf.add(reconstruction, kl) as tf.Scalar, reconstruction, kl };
   });
+  // @end-exercise
 }
 
 /** Decoded means (pixel probabilities) for latent codes z [N, latent] -> [N, 784]. */

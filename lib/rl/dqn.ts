@@ -39,13 +39,25 @@ export function updateTarget(online: layers.LayersModel, target: layers.LayersMo
   });
 }
 
-/** TD targets y [B] for a minibatch. */
+/**
+ * TD targets y [B] for a minibatch.
+ *
+ * Exercise dqn-td-target: return y = r + gamma * (1 - terminated) * Q_target(s', a*) for each
+ * transition, with a* = argmax_a' Q_target(s', a') (DQN) or argmax_a' Q_online(s', a') when
+ * `double` is set (double DQN: the online network picks the action, the target network values it).
+ * Hints:
+ * - batch.nextObs is flat, [B * obsSize]: make it a [B, obsSize] tensor; predict gives [B, actions].
+ * - tf.max(q, 1) takes the best value of each row; tf.argMax and tf.oneHot pick the value of a
+ *   chosen action.
+ * - No gradient should flow into y: predict, not apply, and wrap it all in tf.tidy.
+ */
 export function tdTargets(
   online: layers.LayersModel,
   target: layers.LayersModel,
   batch: Minibatch,
   { gamma, double }: { gamma: number; double: boolean },
 ): Tensor {
+  // @exercise dqn-td-target 15
   return tf.tidy(() => {
     const n = batch.actions.length;
     const nextObs = tf.tensor2d(batch.nextObs, [n, batch.nextObs.length / n]);
@@ -56,6 +68,7 @@ export function tdTargets(
     const notDone = tf.sub(1, tf.tensor1d(batch.terminated));
     return tf.add(tf.tensor1d(batch.rewards), tf.mul(gamma, tf.mul(notDone, nextValue)));
   });
+  // @end-exercise
 }
 
 /** Huber loss between Q(s, a) and the targets, averaged over the batch. */

@@ -29,7 +29,33 @@ export interface PpoCoefficients {
   normAdvantages: boolean;
 }
 
-export function ppoLoss(b: PpoBatch, c: PpoCoefficients) {
+export interface PpoLosses {
+  /** policy loss - entCoef * entropy + vfCoef * value loss: what the optimiser minimises */
+  loss: tf.Scalar;
+  policyLoss: Tensor;
+  valueLoss: Tensor;
+  entropy: Tensor;
+  approxKl: Tensor;
+  /** the fraction of the batch whose ratio lies outside [1 - clipCoef, 1 + clipCoef] */
+  clipFraction: Tensor;
+}
+
+/**
+ * The loss of one minibatch, and the diagnostics CleanRL logs with it.
+ *
+ * Exercise ppo-clipped-objective: compute every term of the header's formulas, each a scalar.
+ * Hints:
+ * - Work with log-probabilities: ratio = exp(newLogProb - oldLogProb).
+ * - The objective is pessimistic: of the clipped and unclipped terms, the loss takes the larger
+ *   (tf.maximum of the negated objectives), so a ratio that has moved too far earns nothing more
+ *   and its gradient is 0. tf.clipByValue clips.
+ * - With normAdvantages, subtract the minibatch mean and divide by its standard deviation
+ *   (tf.moments; add 1e-8) before anything else uses the advantages.
+ * - The clipped value loss clips V - V_old to [-clipCoef, clipCoef] and takes the larger error.
+ * - The entropy is subtracted (a bonus for exploring); wrap everything in tf.tidy.
+ */
+export function ppoLoss(b: PpoBatch, c: PpoCoefficients): PpoLosses {
+  // @exercise ppo-clipped-objective 20
   return tf.tidy(() => {
     const logRatio = tf.sub(b.newLogProb, b.oldLogProb);
     const ratio = tf.exp(logRatio);
@@ -61,4 +87,5 @@ export function ppoLoss(b: PpoBatch, c: PpoCoefficients) {
     const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clipCoef), "float32"));
     return { loss, policyLoss, valueLoss, entropy, approxKl, clipFraction };
   });
+  // @end-exercise
 }

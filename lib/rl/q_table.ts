@@ -43,11 +43,21 @@ export class QTable {
   /**
    * One temporal-difference update; returns the TD error. `nextAction` selects SARSA's target;
    * without it the target is Q-learning's max.
+   *
+   * Exercise q-learning: move Q(s, a) a step alpha towards the target r + gamma * bootstrap and
+   * return the TD error (target - Q(s, a), taken before the update).
+   * Hints:
+   * - The bootstrap is max_a' Q(s', a') (this.maxValue) for Q-learning, Q(s', a') for SARSA
+   *   when `nextAction` is given, and 0 when s' is terminal (t.terminated).
+   * - Q(s, a) lives at this.values[state * this.actions + action]; change no other entry.
+   * - Check yourself: Q(s, a) = 0.5, max_a' Q(s', a') = 4, r = 1, alpha 0.1, gamma 0.9 give a TD
+   *   error of 4.1 and Q(s, a) = 0.91.
    */
   update(
     t: { state: number; action: number; reward: number; nextState: number; terminated: boolean; nextAction?: number },
     { alpha, gamma }: { alpha: number; gamma: number },
   ): number {
+    // @exercise q-learning 15
     const bootstrap = t.terminated
       ? 0
       : t.nextAction === undefined
@@ -57,5 +67,6 @@ export class QTable {
     const tdError = t.reward + gamma * bootstrap - this.values[i];
     this.values[i] += alpha * tdError;
     return tdError;
+    // @end-exercise
   }
 }

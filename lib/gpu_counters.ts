@@ -1,0 +1,57 @@
+/**
+ * Counts, on the WebGPU backend, GPU-to-CPU read-backs (each stalls the GPU pipeline until the
+ * copy is mapped) and compute dispatches (one per kernel launch), so a slow GPU run can be
+ * diagnosed from its run directory: the training loop logs both per step. The counting wraps
+ * three methods of tfjs-backend-webgpu's WebGPUBackend instance (4.22: `read`, `readSync`, and
+ * `recordAndSubmit`, which records one dispatchWorkgroups); on any other backend nothing is
+ * wrapped and `gpuCounters()` returns null, so the CPU paths pay nothing.
+ */
+import { tf } from "./tf.ts";
+
+export interface GpuCounts {
+  readbacks: number;
+  dispatches: number;
+}
+
+interface WebGpuBackendLike {
+  tensorMap: { get(dataId: object): { values?: unknown; dtype: string } | undefined };
+  read(dataId: object): Promise<unknown>;
+  readSync(dataId: object): unknown;
+  recordAndSubmit(...args: unknown[]): void;
+}
+
+const counted = new WeakMap<object, GpuCounts>();
+
+/** The live counts of the active webgpu backend (wrapping it on first use), or null on another backend. */
+export function gpuCounters(): GpuCounts | null {
+  if (tf.getBackend() !== "webgpu") return null;
+  const backend = tf.backend() as unknown as WebGpuBackendLike;
+  let counts = counted.get(backend);
+  if (counts) return counts;
+  if (typeof backend.recordAndSubmit !== "function" || typeof backend.read !== "function") {
+    throw new Error("gpu_counters: this tfjs-backend-webgpu has no read/recordAndSubmit to count; update the hooks");
+  }
+  counts = { readbacks: 0, dispatches: 0 };
+  const live = counts;
+  // A read goes to the GPU only when the tensor has no CPU copy yet; complex64 reads recurse into
+  // their real and imaginary parts, which are counted themselves.
+  const fromGpu = (dataId: object) => {
+    const data = backend.tensorMap.get(dataId);
+    return data !== undefined && data.values == null && data.dtype !== "string" && data.dtype !== "complex64";
+  };
+  const { read, readSync, recordAndSubmit } = backend;
+  backend.read = function (dataId) {
+    if (fromGpu(dataId)) live.readbacks++;
+    return read.call(this, dataId);
+  };
+  backend.readSync = function (dataId) {
+    if (fromGpu(dataId)) live.readbacks++;
+    return readSync.call(this, dataId);
+  };
+  backend.recordAndSubmit = function (...args) {
+    live.dispatches++;
+    return recordAndSubmit.apply(this, args);
+  };
+  counted.set(backend, counts);
+  return counts;
+}
