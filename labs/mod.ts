@@ -10,6 +10,9 @@ export interface LabModule {
 export const LABS: Record<string, () => Promise<LabModule>> = {
   "vae-mnist": () => import("./vae_mnist.ts"),
   "classifier-mnist": () => import("./classifier_mnist.ts"),
+  "dqn-cartpole": () => import("./dqn_cartpole.ts"),
+  "dqn-acrobot": () => import("./dqn_acrobot.ts"),
+  "qlearning-frozenlake": () => import("./qlearning_frozenlake.ts"),
   "reinforce-cartpole": () => import("./reinforce_cartpole.ts"),
   "ppo-cartpole": () => import("./ppo_cartpole.ts"),
   "ppo-pendulum": () => import("./ppo_pendulum.ts"),
