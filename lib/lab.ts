@@ -27,7 +27,7 @@ export const runFlags = {
     type: "int",
     default: 0,
     min: 0,
-    help: "stop after this many optimisation steps, 0 for no cap (smoke runs)",
+    help: "stop after this many steps (optimisation steps; env steps in RL labs), 0 for no cap",
   },
   runsDir: { type: "string", default: "runs", help: "folder that holds the run directories" },
   resume: { type: "string", default: "", help: "continue the run in this directory from its last checkpoint" },
