@@ -9,7 +9,7 @@
  * noise vectors go through the project's MNIST classifier (lib/sample_quality.ts) for FID-MNIST,
  * class entropy (target >= 2.2 of ln 10 = 2.303) and mean confidence (target >= 0.9).
  *
- *   deno task lab gan-mnist [--epochs 3] [--label-smoothing 0.1] [--sample-count 5000] [--max-steps N] ...
+ *   deno task lab gan-mnist [--epochs 5] [--width 32] [--label-smoothing 0.1] [--sample-count 5000] [--max-steps N] ...
  */
 import { loadMnist, type Mnist, mnistBatch } from "../lib/data/mnist.ts";
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
@@ -41,7 +41,7 @@ import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
 
 const spec = {
-  epochs: { type: "int", default: 3, min: 1, max: 1000, help: "passes over the 60,000 training images" },
+  epochs: { type: "int", default: 5, min: 1, max: 1000, help: "passes over the 60,000 training images" },
   batchSize: { type: "int", default: 64, min: 2, max: 60000, help: "real images (and as many fakes) per step" },
   lr: { type: "float", default: 2e-4, min: 0, max: 1, help: "Adam learning rate of both networks" },
   beta1: { type: "float", default: 0.5, min: 0, max: 1, help: "Adam's beta1 for both networks (DCGAN: 0.5)" },

@@ -3,15 +3,18 @@
  * paper and of the PyTorch DCGAN example (transposed convolutions up, strided convolutions down,
  * batch norm everywhere but the generator's output and the discriminator's input, ReLU in G,
  * LeakyReLU 0.2 in D, tanh output, weights N(0, 0.02), batch-norm scales N(1, 0.02)), with two
- * upsamplings from 7x7 instead of four from 4x4. `width` is the PyTorch example's ngf = ndf.
+ * upsamplings from 7x7 instead of four from 4x4. `width` plays the PyTorch example's ngf = ndf.
  *
- *   G: z [B, latent] -> dense 7*7*2w + BN + ReLU -> reshape [B, 7, 7, 2w]
+ *   G: z [B, latent] -> dense 7*7*2w -> reshape [B, 7, 7, 2w] -> BN + ReLU
  *        -> transposed conv 4x4/2 w + BN + ReLU [B, 14, 14, w] -> transposed conv 4x4/2 1 + tanh [B, 28, 28, 1]
  *   D: x [B, 28, 28, 1] -> conv 4x4/2 w + LeakyReLU [B, 14, 14, w]
  *        -> conv 4x4/2 2w + BN + LeakyReLU [B, 7, 7, 2w] -> flatten [B, 98w] -> dense 1 = logit [B, 1]
  *
- * Batch norm (./batch_norm.ts) always normalises by the statistics of the batch at hand, when
- * sampling too: the PyTorch example never switches its generator to eval mode either.
+ * Batch norm (./batch_norm.ts) normalises per channel, after the reshape, as BatchNorm2d does after
+ * the example's first transposed conv (per-feature BN of the dense output, 3136 features each
+ * normalised over 64 images, gave blotchier samples: FID-MNIST 197 against 190 after two epochs);
+ * it always uses the statistics of the batch at hand, when sampling too: the PyTorch example never
+ * switches its generator to eval mode either.
  */
 import type { Rng } from "../rng.ts";
 import { layers, type Tensor, tf } from "../tf.ts";
@@ -53,9 +56,9 @@ function generatorNetwork({ latent, width }: DcganOptions, weights: Init, scales
         inputShape: [latent],
         kernelInitializer: weights(),
       }),
+      layers.layers.reshape({ targetShape: [7, 7, 2 * width] }),
       new BatchNorm({ scales: scales() }),
       layers.layers.reLU(),
-      layers.layers.reshape({ targetShape: [7, 7, 2 * width] }),
       up(width, false),
       new BatchNorm({ scales: scales() }),
       layers.layers.reLU(),
