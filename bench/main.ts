@@ -1,9 +1,11 @@
 /**
  * `deno task bench`: each workload's training step on every available backend, beside the same
  * workload in PyTorch when `python3` with `torch` is present, in one run on one machine. Warm-up
- * steps are excluded; each figure is the median over repeats of the mean time per step.
+ * steps are excluded; each figure is the median over repeats of the mean time per step. Then
+ * CartPole env steps per second beside Gymnasium's (./env_steps.ts), and the time a fresh process
+ * takes to its first training step beside PyTorch's (./first_step.ts).
  *
- *   deno task bench [--workloads vae,mnist_cnn] [--backends wasm,cpu] [--out bench/results.json]
+ *   deno task bench [--workloads vae,mnist_cnn] [--backends blas,wasm] [--no-envs] [--no-first-step] [--out FILE]
  */
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -14,18 +16,22 @@ import { UsageError } from "../lib/errors.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
 import { formatFlags, parseFlags } from "../lib/hparams.ts";
 import { TFJS_VERSION } from "../lib/tf.ts";
+import { benchEnvSteps, type EnvRow, VECTOR_ENVS } from "./env_steps.ts";
+import { benchFirstStep, type FirstStepRow } from "./first_step.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const spec = {
   workloads: { type: "string", default: WORKLOADS.map((w) => w.name).join(","), help: "comma-separated workloads" },
   backends: {
     type: "string",
-    default: "wasm,webgpu,cpu",
+    default: "blas,wasm,webgpu,cpu",
     help: "comma-separated tfjs backends (absent ones are skipped)",
   },
   repeats: { type: "int", default: 5, min: 1, max: 100, help: "timed repeats per figure (the median is reported)" },
   seconds: { type: "float", default: 0.5, min: 0.01, max: 60, help: "target seconds per repeat" },
   torch: { type: "bool", default: true, help: "also time the PyTorch reference when python3 has torch" },
+  envs: { type: "bool", default: true, help: "also time CartPole env steps (beside Gymnasium when python3 has it)" },
+  firstStep: { type: "bool", default: true, help: "also time a fresh process's first vae-mnist step (and PyTorch's)" },
   out: { type: "string", default: "", help: "write the results as JSON to this file" },
 } as const;
 
@@ -64,9 +70,9 @@ async function timeWorkload(step: () => Promise<void>, backend: string, options:
 // Debian's python3-torch lives under /usr/bin/python3.
 const PYTHONS = ["python3", "/usr/bin/python3"];
 
-async function pythonWithTorch(): Promise<string | undefined> {
+async function pythonWith(module: string): Promise<string | undefined> {
   for (const python of PYTHONS) {
-    const probe = await new Deno.Command(python, { args: ["-c", "import torch"], stdout: "null", stderr: "null" })
+    const probe = await new Deno.Command(python, { args: ["-c", `import ${module}`], stdout: "null", stderr: "null" })
       .output().catch(() => ({ success: false }));
     if (probe.success) return python;
   }
@@ -74,7 +80,7 @@ async function pythonWithTorch(): Promise<string | undefined> {
 
 /** PyTorch's figures, or the reason there are none. Tries 1 and 2 threads and keeps the faster. */
 async function torchReference(workloads: string[]): Promise<Map<string, { ms: number; threads: number }> | string> {
-  const python = await pythonWithTorch();
+  const python = await pythonWith("torch");
   if (!python) {
     return `no PyTorch reference: none of ${PYTHONS.join(", ")} can import torch (apt-get install python3-torch)`;
   }
@@ -118,8 +124,50 @@ function table(rows: Row[], reference: Map<string, { ms: number; threads: number
       torch && ms !== undefined ? `${(ms / torch.ms).toFixed(1)}x` : "",
     ]);
   }
+  return aligned(lines);
+}
+
+function aligned(lines: string[][]): string {
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
   return lines.map((l) => l.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+}
+
+/** Gymnasium's CartPole figures by name, or the reason there are none. */
+async function gymnasiumReference(
+  options: { repeats: number; seconds: number },
+): Promise<Map<string, number> | string> {
+  const python = await pythonWith("gymnasium");
+  if (!python) {
+    return `no Gymnasium reference: none of ${PYTHONS.join(", ")} can import gymnasium (pip install gymnasium)`;
+  }
+  const script = fileURLToPath(new URL("./reference/env_steps_gymnasium.py", import.meta.url));
+  const result = await new Deno.Command(python, {
+    args: [script, String(options.repeats), String(options.seconds)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!result.success) {
+    return `no Gymnasium reference (${new TextDecoder().decode(result.stderr).trim().split("\n").at(-1)})`;
+  }
+  const lines = new TextDecoder().decode(result.stdout).trim().split("\n").map((l) => JSON.parse(l));
+  return new Map(lines.map(({ env, steps_per_second }) => [env, steps_per_second]));
+}
+
+function envTable(rows: EnvRow[], reference: Map<string, number> | string): string {
+  const lines = [["env", "tflab steps/s", "Gymnasium steps/s", "ratio"]];
+  const gym = (name: string) => (typeof reference === "string" ? undefined : reference.get(name));
+  for (const row of rows) {
+    const theirs = gym(row.name);
+    lines.push([
+      row.name,
+      Math.round(row.stepsPerSecond).toString(),
+      theirs?.toString() ?? "",
+      theirs ? `${(row.stepsPerSecond / theirs).toFixed(1)}x faster` : "",
+    ]);
+  }
+  const numpy = gym(`cartpole_vec${VECTOR_ENVS}_numpy`);
+  if (numpy) lines.push([`cartpole_vec${VECTOR_ENVS} (Gymnasium's numpy-vectorised CartPole)`, "", `${numpy}`, ""]);
+  return aligned(lines);
 }
 
 async function main(args: string[]) {
@@ -160,6 +208,23 @@ async function main(args: string[]) {
   const reference = config.torch ? await torchReference(names) : "PyTorch reference skipped (--no-torch)";
   console.log(`\n${table(rows, reference)}`);
   if (typeof reference === "string") console.log(`\n${reference}`);
+
+  let envRows: EnvRow[] = [], gymnasium: Map<string, number> | string = "not measured (--no-envs)";
+  if (config.envs) {
+    envRows = benchEnvSteps(config);
+    gymnasium = await gymnasiumReference(config);
+    console.log(`\n${envTable(envRows, gymnasium)}`);
+    if (typeof gymnasium === "string") console.log(`\n${gymnasium}`);
+  }
+  let firstStep: FirstStepRow[] = [];
+  if (config.firstStep) {
+    const backends = config.backends.split(",").filter((b) => b !== "cpu" && rows.some((r) => r.backend === b));
+    const python = config.torch ? await pythonWith("torch") : undefined;
+    firstStep = await benchFirstStep({ backends, python, repeats: Math.min(config.repeats, 3) });
+    const lines = [["time to first step (fresh process)", "seconds"]];
+    for (const row of firstStep) lines.push([row.who, row.seconds?.toFixed(2) ?? `fails: ${row.error}`]);
+    console.log(`\n${aligned(lines)}`);
+  }
   if (config.out) {
     const json = {
       machine,
@@ -167,6 +232,9 @@ async function main(args: string[]) {
       tfjs: TFJS_VERSION,
       rows,
       torch: typeof reference === "string" ? reference : Object.fromEntries(reference),
+      envs: envRows,
+      gymnasium: typeof gymnasium === "string" ? gymnasium : Object.fromEntries(gymnasium),
+      firstStep,
     };
     await Deno.writeTextFile(config.out, JSON.stringify(json, null, 2) + "\n");
   }
