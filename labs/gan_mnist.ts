@@ -24,6 +24,7 @@ import {
   discriminatorLoss,
   generate,
   generatorLoss,
+  REFINES,
   trainableVariables,
 } from "../lib/models/dcgan.ts";
 import { FEATURE_SIZE, type MnistClassifier } from "../lib/models/mnist_classifier.ts";
@@ -43,10 +44,18 @@ import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib
 const spec = {
   epochs: { type: "int", default: 5, min: 1, max: 1000, help: "passes over the 60,000 training images" },
   batchSize: { type: "int", default: 64, min: 2, max: 60000, help: "real images (and as many fakes) per step" },
-  lr: { type: "float", default: 2e-4, min: 0, max: 1, help: "Adam learning rate of both networks" },
+  lr: { type: "float", default: 2e-4, min: 0, max: 1, help: "Adam learning rate of G (and of D unless --lr-d)" },
   beta1: { type: "float", default: 0.5, min: 0, max: 1, help: "Adam's beta1 for both networks (DCGAN: 0.5)" },
   latent: { type: "int", default: 100, min: 1, max: 4096, help: "dimensions of the noise z (PyTorch example's nz)" },
   width: { type: "int", default: 32, min: 1, max: 512, help: "channels at 14x14 in both networks (ngf = ndf)" },
+  kernel: { type: "int", default: 4, min: 2, max: 7, help: "kernel side of every (transposed) conv (paper: 5)" },
+  refine: {
+    type: "string",
+    default: "none",
+    choices: REFINES,
+    help: "one more stride-1 transposed conv in G: at 7x7 (TF tutorial) or at 28x28 (3x3 to the image)",
+  },
+  lrD: { type: "float", default: 0, min: 0, max: 1, help: "the discriminator's own Adam rate (0: --lr)" },
   labelSmoothing: {
     type: "float",
     default: 0,
@@ -191,10 +200,12 @@ export async function main(args: string[]): Promise<void> {
   const gan = buildDcgan({
     latent: config.latent,
     width: config.width,
+    kernel: config.kernel,
+    refine: config.refine,
     rng: new Rng(deriveSeed(config.seed, "init")),
   });
   const optimizerG = tf.train.adam(config.lr, config.beta1, 0.999, 1e-8);
-  const optimizerD = tf.train.adam(config.lr, config.beta1, 0.999, 1e-8);
+  const optimizerD = tf.train.adam(config.lrD || config.lr, config.beta1, 0.999, 1e-8);
   let noise = new Rng(deriveSeed(config.seed, "noise")); // z of every training step
   let step = 0;
   if (resumeFrom) {

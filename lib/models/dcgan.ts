@@ -27,7 +27,18 @@ export interface DcganOptions {
   width: number;
   /** seeds every weight initialiser */
   rng: Rng;
+  /** side of every (transposed) convolution's kernel: 4 in the PyTorch example, 5 in the paper and the TF tutorial */
+  kernel?: number;
+  /**
+   * One more stride-1 transposed conv + BN + ReLU in G: "7x7" at 7x7 before the upsamplings, as
+   * the TF DCGAN tutorial (7x7x256 -> 5x5/1 -> /2 -> /2); "28x28" at full resolution, the last
+   * upsampling then giving w/2 channels and a 3x3/1 transposed conv the image; "none" (default).
+   */
+  refine?: Refine;
 }
+
+export const REFINES = ["none", "7x7", "28x28"] as const;
+export type Refine = typeof REFINES[number];
 
 export interface Dcgan {
   generator: layers.LayersModel;
@@ -37,16 +48,29 @@ export interface Dcgan {
 
 type Init = () => ReturnType<typeof layers.initializers.randomNormal>;
 
-function generatorNetwork({ latent, width }: DcganOptions, weights: Init, scales: Init) {
-  const up = (filters: number, useBias: boolean) =>
+function generatorNetwork(
+  { latent, width, kernel = 4, refine = "none" }: DcganOptions,
+  weights: Init,
+  scales: Init,
+) {
+  const transposed = (filters: number, strides: number, kernelSize: number, useBias: boolean) =>
     layers.layers.conv2dTranspose({
       filters,
-      kernelSize: 4,
-      strides: 2,
+      kernelSize,
+      strides,
       padding: "same",
       useBias,
       kernelInitializer: weights(),
     });
+  // A layer whose output batch norm follows needs no bias: BN's shift replaces it.
+  const normalised = () => [new BatchNorm({ scales: scales() }), layers.layers.reLU()];
+  const last = refine === "28x28"
+    ? [
+      transposed(Math.max(1, width >> 1), 2, kernel, false), // [B, 28, 28, w/2]
+      ...normalised(),
+      transposed(1, 1, 3, true), // [B, 28, 28, 1]
+    ]
+    : [transposed(1, 2, kernel, true)]; // [B, 28, 28, 1]
   return layers.sequential({
     name: "generator",
     layers: [
@@ -57,22 +81,21 @@ function generatorNetwork({ latent, width }: DcganOptions, weights: Init, scales
         kernelInitializer: weights(),
       }),
       layers.layers.reshape({ targetShape: [7, 7, 2 * width] }),
-      new BatchNorm({ scales: scales() }),
-      layers.layers.reLU(),
-      up(width, false),
-      new BatchNorm({ scales: scales() }),
-      layers.layers.reLU(),
-      up(1, true),
+      ...normalised(),
+      ...(refine === "7x7" ? [transposed(2 * width, 1, kernel, false), ...normalised()] : []), // [B, 7, 7, 2w]
+      transposed(width, 2, kernel, false), // [B, 14, 14, w]
+      ...normalised(),
+      ...last,
       layers.layers.activation({ activation: "tanh" }),
     ],
   });
 }
 
-function discriminatorNetwork({ width }: DcganOptions, weights: Init, scales: Init) {
+function discriminatorNetwork({ width, kernel = 4 }: DcganOptions, weights: Init, scales: Init) {
   const down = (filters: number, options: { useBias: boolean; inputShape?: number[] }) =>
     layers.layers.conv2d({
       filters,
-      kernelSize: 4,
+      kernelSize: kernel,
       strides: 2,
       padding: "same",
       kernelInitializer: weights(),
@@ -94,11 +117,14 @@ function discriminatorNetwork({ width }: DcganOptions, weights: Init, scales: In
 }
 
 export function buildDcgan(options: DcganOptions): Dcgan {
-  const { latent, width, rng } = options;
-  for (const [name, value] of Object.entries({ latent, width })) {
+  const { latent, width, rng, kernel = 4, refine = "none" } = options;
+  for (const [name, value] of Object.entries({ latent, width, kernel })) {
     if (!Number.isInteger(value) || value < 1) {
       throw new Error(`buildDcgan: ${name} must be a positive integer, got ${value}`);
     }
+  }
+  if (!REFINES.includes(refine)) {
+    throw new Error(`buildDcgan: refine must be one of ${REFINES.join(", ")}, got ${refine}`);
   }
   const weights = () => layers.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: rng.nextUint32() });
   const scales = () => layers.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: rng.nextUint32() });

@@ -112,7 +112,7 @@ Deno.test("gan-mnist - the D step changes only D's weights, the G step only G's"
   assert.deepEqual(changed(g, gan.generator), g.map(() => true), "the G step moved every G weight");
 });
 
-Deno.test("gan-mnist - the same seed gives the same losses bit for bit; another seed or label smoothing others", async () => {
+Deno.test("gan-mnist - the same seed gives the same losses bit for bit; another seed, label smoothing or D's rate others", async () => {
   await withTempDir(async (root) => {
     const run = async (name: string, extra: string[]) => {
       const events = await readEvents(
@@ -132,6 +132,10 @@ Deno.test("gan-mnist - the same seed gives the same losses bit for bit; another 
     const smoothed = await run("d", ["--seed", "7", "--label-smoothing", "0.2"]);
     assert.equal(smoothed["train/d_real"][0], first["train/d_real"][0]);
     assert.notEqual(smoothed["train/d_loss"][0], first["train/d_loss"][0]);
+    // D's own rate changes what D sees from the second step on, not the first step's loss (before any update).
+    const ttur = await run("e", ["--seed", "7", "--lr-d", "4e-4"]);
+    assert.equal(ttur["train/d_loss"][0], first["train/d_loss"][0]);
+    assert.notEqual(ttur["train/d_real"][1], first["train/d_real"][1]);
   });
 });
 

@@ -20,6 +20,24 @@ Deno.test("dcgan - G maps z [B, latent] to images [B, 28, 28, 1] in [-1, 1]; D m
   assert.deepEqual(discriminate(gan, images).shape, [5, 1]);
 });
 
+Deno.test("dcgan - every kernel size and refine layer keeps the shapes; the refine layer adds its own weights", () => {
+  const z = tf.randomNormal([3, 10], 0, 1, "float32", 2);
+  for (const [kernel, refine] of [[5, "none"], [4, "7x7"], [4, "28x28"]] as const) {
+    const gan = buildDcgan({ latent: 10, width: 4, kernel, refine, rng: new Rng(1) });
+    const images = generate(gan, z);
+    assert.deepEqual(images.shape, [3, 28, 28, 1], `kernel ${kernel}, refine ${refine}`);
+    assert.deepEqual(discriminate(gan, images).shape, [3, 1]);
+    if (refine === "none") continue;
+    const plain = buildDcgan({ latent: 10, width: 4, kernel, rng: new Rng(1) });
+    // 7x7: a 4x4 transposed conv 2w -> 2w without bias, and its BN's gamma and beta. 28x28: the last
+    // upsampling gives w/2 channels instead of 1 (and loses its bias), then BN and a 3x3 conv w/2 -> 1 with bias.
+    const extra = refine === "7x7"
+      ? 4 * 4 * 8 * 8 + 2 * 8
+      : (4 * 4 * 4 * 2 - (4 * 4 * 4 * 1 + 1)) + 2 * 2 + (3 * 3 * 2 + 1);
+    assert.equal(gan.generator.countParams() - plain.generator.countParams(), extra, refine);
+  }
+});
+
 Deno.test("dcgan - weights start at N(0, 0.02) (DCGAN's initialisation), reproducibly from the seed", () => {
   const kernels = (seed: number) =>
     buildDcgan({ latent: 100, width: 32, rng: new Rng(seed) }).discriminator.weights
@@ -35,6 +53,11 @@ Deno.test("dcgan - weights start at N(0, 0.02) (DCGAN's initialisation), reprodu
 
 Deno.test("dcgan - bad sizes are refused by name", () => {
   assert.throws(() => buildDcgan({ latent: 10, width: 0, rng: new Rng(1) }), /width must be a positive integer, got 0/);
+  assert.throws(
+    // @ts-expect-error: a refine the type does not allow, as a caller without types could pass
+    () => buildDcgan({ latent: 10, width: 4, refine: "14x14", rng: new Rng(1) }),
+    /refine must be one of none, 7x7, 28x28, got 14x14/,
+  );
 });
 
 Deno.test("gan losses - discriminator: mean BCE of reals against 1 - smoothing plus fakes against 0", () => {
