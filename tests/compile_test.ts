@@ -41,7 +41,17 @@ Deno.test({
       assert.notEqual(which.code, 0, "deno is on the test's PATH");
 
       // A lab: MNIST and tfjs's wasm binaries come from inside the executable.
-      const lab = await run(["lab", "vae-mnist", "--max-steps", "5", "--no-dashboard", "--runs-dir", "runs"]).output();
+      const lab = await run([
+        "lab",
+        "vae-mnist",
+        "--max-steps",
+        "5",
+        "--sample-count",
+        "0",
+        "--no-dashboard",
+        "--runs-dir",
+        "runs",
+      ]).output();
       const labErr = text(lab.stderr);
       assert.equal(lab.code, 0, labErr);
       const runDir = join(dir, /^run: (.+)$/m.exec(labErr)![1]);

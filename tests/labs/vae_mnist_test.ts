@@ -1,7 +1,9 @@
 /**
  * The vae-mnist lab end to end, on the real MNIST files and the wasm backend: a smoke run's run
  * directory, seeded determinism, no tensor growth per step, kill -9 and resume of a real
- * process, and the errors a user meets on bad input.
+ * process, and the errors a user meets on bad input; the sample metrics (measured by a randomly
+ * initialised stand-in for the yardstick, so that the tests do not depend on the trained asset),
+ * the --latent 2 images, and the convolutional variant.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -13,13 +15,22 @@ import { main } from "../../labs/vae_mnist.ts";
 import { bundledMnistDir } from "../../lib/data/mnist.ts";
 import { assertClose, cliCommand, runCli, withTempDir } from "../helpers.ts";
 import { openSystemBlas } from "../../lib/kernels/system_blas.ts";
+import { useBackend } from "../../lib/backend.ts";
+import { encodeCheckpoint } from "../../lib/checkpoint.ts";
+import { latentMapLayout } from "../../lib/latent_map.ts";
+import { buildMnistClassifier } from "../../lib/models/mnist_classifier.ts";
+import { Rng } from "../../lib/rng.ts";
+import { captureWeights } from "../../lib/train_state.ts";
+
+await useBackend("wasm"); // the stand-in yardstick is built before any lab picks the backend
 
 const QUIET = ["--no-dashboard", "--backend", "wasm"];
 
-/** Runs the lab in this process and returns its run directory. */
+/** Runs the lab in this process and returns its run directory; no sample metrics unless asked. */
 async function runLab(runsDir: string, flags: string[]): Promise<string> {
   const backend = flags.includes("--backend") ? [] : ["--backend", "wasm"];
-  await main(["--no-dashboard", ...backend, "--runs-dir", runsDir, ...flags]);
+  const samples = flags.includes("--sample-count") ? [] : ["--sample-count", "0"];
+  await main(["--no-dashboard", ...backend, ...samples, "--runs-dir", runsDir, ...flags]);
   const [entry] = await Array.fromAsync(Deno.readDir(runsDir));
   return join(runsDir, entry.name);
 }
@@ -117,6 +128,8 @@ Deno.test("vae-mnist - a process killed with SIGKILL resumes from its last check
       "5",
       "--seed",
       "3",
+      "--sample-count",
+      "0",
     ];
     const reference = scalars(await readEvents(await runLab(join(root, "reference"), flags)), "train/loss");
 
@@ -216,5 +229,90 @@ Deno.test("vae-mnist - resuming from a corrupted checkpoint is refused and chang
     const changed = await runCli(["lab", "vae-mnist", "--resume", dir, "--latent", "4"]);
     assert.equal(changed.code, 2);
     assert.match(changed.stderr, /--latent cannot change/);
+  });
+});
+
+/** A randomly initialised classifier, saved as the yardstick asset is: enough to exercise the metrics. */
+async function fakeYardstick(dir: string): Promise<string> {
+  const classifier = buildMnistClassifier(new Rng(5));
+  const path = join(dir, "yardstick.ckpt");
+  const tensors = { model: await captureWeights([classifier.features, classifier.head]) };
+  await Deno.writeFile(path, await encodeCheckpoint({ step: 0, epoch: 0, eventSeq: 0, tensors, meta: {} }));
+  return path;
+}
+
+const SAMPLE_KEYS = ["eval/fid_mnist", "eval/class_entropy", "eval/mean_confidence"];
+
+Deno.test("vae-mnist - prior samples are measured into events and summary, and training is unchanged", async () => {
+  await withTempDir(async (root) => {
+    const flags = ["--max-steps", "3", "--log-every", "1", "--hidden", "16", "--eval-images", "100", "--seed", "2"];
+    const measured = ["--sample-count", "40", "--reference-images", "200", "--yardstick", await fakeYardstick(root)];
+    const dir = await runLab(join(root, "measured"), [...flags, ...measured]);
+    const events = await readEvents(dir);
+    const [fid, entropy, confidence] = SAMPLE_KEYS.map((key) => scalars(events, key));
+    assert.deepEqual([fid, entropy, confidence].map((s) => s.map((e) => e.step)), [[3], [3], [3]]);
+    assert.ok(fid[0].value > 0 && Number.isFinite(fid[0].value), `FID ${fid[0].value}`);
+    assert.ok(entropy[0].value >= 0 && entropy[0].value <= Math.log(10) + 1e-9, `entropy ${entropy[0].value}`);
+    assert.ok(confidence[0].value >= 0.1 && confidence[0].value <= 1, `confidence ${confidence[0].value}`);
+
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+    assert.deepEqual(SAMPLE_KEYS.map((key) => summary[key]), [fid[0].value, entropy[0].value, confidence[0].value]);
+    assert.equal(summary.sampleCount, 40);
+    assert.ok(summary["eval/fid_mnist_floor"] > 0 && summary["eval/fid_mnist_floor"] < fid[0].value);
+
+    // Measuring draws from its own generator: the losses and the ELBO are those of an unmeasured run.
+    const plain = await readEvents(await runLab(join(root, "plain"), flags));
+    for (const key of ["train/loss", "eval/nelbo"]) assert.deepEqual(scalars(plain, key), scalars(events, key), key);
+    assert.deepEqual(scalars(plain, "eval/fid_mnist"), []);
+  });
+});
+
+Deno.test("vae-mnist - --latent 2 logs the latent map and the 20x20 decoded manifold every epoch", async () => {
+  await withTempDir(async (root) => {
+    const dir = await runLab(root, ["--latent", "2", "--hidden", "16", "--max-steps", "2", "--eval-images", "100"]);
+    const images = (await readEvents(dir)).flatMap((e) => (e.kind === "image" ? [e] : []));
+    assert.deepEqual(images.map((e) => e.key), [
+      "samples/reconstructions",
+      "samples/prior",
+      "latent/map",
+      "latent/manifold",
+    ]);
+    const { width, height } = latentMapLayout(400);
+    const sizes = await Promise.all(
+      images.slice(2).map(async (image) => {
+        const png = decode(await Deno.readFile(join(dir, image.path)));
+        assert.deepEqual([png.width, png.height], [image.width, image.height], image.key);
+        return [png.width, png.height, png.channels];
+      }),
+    );
+    assert.deepEqual(sizes, [[width, height, 3], [20 * 29 + 1, 20 * 29 + 1, 1]]);
+  });
+});
+
+Deno.test("vae-mnist --arch conv - trains without tensor growth and resumes from a checkpoint exactly", async () => {
+  await withTempDir(async (root) => {
+    const flags = ["--arch", "conv", "--batch-size", "8", "--eval-images", "100", "--log-every", "2", "--seed", "4"];
+    const referenceDir = await runLab(join(root, "reference"), [...flags, "--max-steps", "8"]);
+    const reference = await readEvents(referenceDir);
+    const counts = scalars(reference, "system/num_tensors");
+    assert.deepEqual(counts.map((c) => c.step), [2, 4, 6, 8]);
+    assert.ok(counts.every((c) => c.value === counts[0].value), `tensors per step: ${counts.map((c) => c.value)}`);
+    const checkpoint = await loadLatestCheckpoint(join(referenceDir, "checkpoints"));
+    assert.ok(checkpoint.tensors.model.some((t) => t.name === "encoder/conv1/kernel"), "the conv weights are saved");
+
+    const dir = await runLab(join(root, "resumed"), [...flags, "--max-steps", "4"]);
+    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
+    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await main(["--resume", dir, "--max-steps", "8", "--no-dashboard", "--backend", "wasm"]);
+    const events = await readEvents(dir);
+    assert.equal((await readRunInfo(dir)).config.arch, "conv");
+    assert.deepEqual(scalars(events, "train/loss"), scalars(reference, "train/loss"));
+    assert.deepEqual(scalars(events, "eval/nelbo").at(-1), scalars(reference, "eval/nelbo").at(-1));
+    // The last prior-sample grid, drawn by the decoder, is the same image byte for byte.
+    const lastPrior = async (dir: string, events: RunEvent[]) =>
+      await Deno.readFile(
+        join(dir, events.flatMap((e) => (e.kind === "image" && e.key === "samples/prior" ? [e.path] : [])).at(-1)!),
+      );
+    assert.deepEqual(await lastPrior(dir, events), await lastPrior(referenceDir, reference));
   });
 });

@@ -24,7 +24,18 @@ Deno.test({
   async fn() {
     await withTempDir(async (runsDir) => {
       // The starting command runs in a process group of its own, as a shell's job would.
-      const args = ["lab", "vae-mnist", "--detach", "--max-steps", "60", "--no-dashboard", "--runs-dir", runsDir];
+      const args = [
+        "lab",
+        "vae-mnist",
+        "--detach",
+        "--max-steps",
+        "60",
+        "--sample-count",
+        "0",
+        "--no-dashboard",
+        "--runs-dir",
+        runsDir,
+      ];
       const parent = cliCommand(args).spawn();
       const { code, stdout, stderr } = await parent.output();
       const [out, err] = [new TextDecoder().decode(stdout), new TextDecoder().decode(stderr)];

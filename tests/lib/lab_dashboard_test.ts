@@ -14,6 +14,8 @@ Deno.test("lab dashboard - a training lab serves its run page live, then stops w
       "300",
       "--batch-size",
       "32",
+      "--sample-count",
+      "0",
     ]).spawn();
     await child.stdout.cancel();
     const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();

@@ -17,7 +17,8 @@ export const SCREENSHOT = join(tmpdir(), "tflab-dashboard-e2e", "run-page.png");
 
 // One epoch of 100 steps and 10 more: images at steps 100 (epoch end) and 110 (the capped end),
 // a loss point every 2 steps; about 10 s on 2 idle cores.
-const LAB = "lab vae-mnist --no-dashboard --backend wasm --batch-size 600 --epochs 2 --max-steps 110 --log-every 2";
+const LAB =
+  "lab vae-mnist --no-dashboard --backend wasm --batch-size 600 --epochs 2 --max-steps 110 --log-every 2 --sample-count 0";
 
 type WithCharts = { tflabCharts?: () => Map<string, { step: number[] }> };
 
