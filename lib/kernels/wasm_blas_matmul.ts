@@ -6,6 +6,7 @@
  * wasm's. Tested against the cpu backend.
  */
 import { tf } from "../tf.ts";
+import { ACTIVATIONS } from "./activations.ts";
 import type { SystemBlas } from "./system_blas.ts";
 
 type TensorInfo = tf.TensorInfo;
@@ -21,15 +22,6 @@ interface MatMulAttrs {
   activation?: string;
   leakyreluAlpha?: number;
 }
-
-const ACTIVATIONS: Record<string, (x: number, alpha: number) => number> = {
-  linear: (x) => x,
-  relu: (x) => (x > 0 ? x : 0),
-  relu6: (x) => Math.min(Math.max(x, 0), 6),
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  leakyrelu: (x, alpha) => (x > 0 ? x : alpha * x),
-  elu: (x) => (x >= 0 ? x : Math.exp(x) - 1),
-};
 
 type KernelFunc = tf.KernelConfig["kernelFunc"];
 

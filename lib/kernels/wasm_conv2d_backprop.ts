@@ -12,21 +12,14 @@
  * backend's kernels.
  */
 import { tf } from "../tf.ts";
+import { type ConvAttrs, convInfo, foldAdd, patchLength, patchRows, unfold } from "./im2col.ts";
 
 type TensorInfo = tf.TensorInfo;
-type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
 interface WasmBackend {
   makeOutput(shape: number[], dtype: "float32"): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: unknown): void;
-}
-
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: "valid" | "same" | number;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
 }
 
 export function installWasmConv2DBackprop(): void {
@@ -35,40 +28,6 @@ export function installWasmConv2DBackprop(): void {
   tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName: "wasm", kernelFunc: backpropInput });
 }
 export const wasmConv2DBackpropInstalled = () => tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined;
-
-function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs): ConvInfo {
-  if (attrs.dataFormat !== "NHWC") throw new Error(`wasm conv2d gradients support NHWC only, got ${attrs.dataFormat}`);
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
-}
-
-/** Calls `visit(patchOffset, inputOffset)` for every in-bounds tap: inChannels contiguous values each. */
-function forEachTap(info: ConvInfo, visit: (patch: number, input: number) => void): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
-  const rowLength = filterHeight * filterWidth * inChannels;
-  for (let b = 0; b < batchSize; b++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++) {
-        const row = ((b * outHeight + oh) * outWidth + ow) * rowLength;
-        for (let kh = 0; kh < filterHeight; kh++) {
-          const ih = oh * info.strideHeight + kh - info.padInfo.top;
-          if (ih < 0 || ih >= inHeight) continue;
-          for (let kw = 0; kw < filterWidth; kw++) {
-            const iw = ow * info.strideWidth + kw - info.padInfo.left;
-            if (iw < 0 || iw >= inWidth) continue;
-            visit(row + (kh * filterWidth + kw) * inChannels, ((b * inHeight + ih) * inWidth + iw) * inChannels);
-          }
-        }
-      }
-    }
-  }
-}
 
 function matMul(backend: unknown, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const kernel = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc;
@@ -86,17 +45,11 @@ const backpropFilter: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs 
   const { filterShape } = attrs as unknown as { filterShape: number[] };
   const info = convInfo(x.shape, filterShape, attrs as unknown as ConvAttrs);
   const wasm = backend as unknown as WasmBackend;
-  const n = info.batchSize * info.outHeight * info.outWidth;
-  const rowLength = info.filterHeight * info.filterWidth * info.inChannels;
+  const n = patchRows(info), rowLength = patchLength(info);
 
   // Allocate first: growing the wasm heap detaches earlier views of it.
   const patches = wasm.makeOutput([1, n, rowLength], "float32");
-  const cols = wasm.typedArrayFromHeap(patches).fill(0); // taps in the padding stay zero
-  const xs = wasm.typedArrayFromHeap(x);
-  const c = info.inChannels;
-  forEachTap(info, (patch, input) => {
-    for (let k = 0; k < c; k++) cols[patch + k] = xs[input + k];
-  });
+  unfold(info, wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(patches));
 
   const gradT = matMul(backend, as3d(dy, [1, n, info.outChannels]), patches, true, false); // [1, cout, rows]
   wasm.disposeData(patches.dataId);
@@ -115,8 +68,7 @@ const backpropInput: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }
   const { inputShape } = attrs as unknown as { inputShape: number[] };
   const info = convInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs);
   const wasm = backend as unknown as WasmBackend;
-  const n = info.batchSize * info.outHeight * info.outWidth;
-  const rowLength = info.filterHeight * info.filterWidth * info.inChannels;
+  const n = patchRows(info), rowLength = patchLength(info);
 
   const patchGrads = matMul(
     backend,
@@ -126,12 +78,7 @@ const backpropInput: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }
     true,
   ); // [1, n, rows]
   const dx = wasm.makeOutput(inputShape, "float32");
-  const out = wasm.typedArrayFromHeap(dx).fill(0);
-  const cols = wasm.typedArrayFromHeap(patchGrads);
-  const c = info.inChannels;
-  forEachTap(info, (patch, input) => {
-    for (let k = 0; k < c; k++) out[input + k] += cols[patch + k];
-  });
+  foldAdd(info, wasm.typedArrayFromHeap(patchGrads), wasm.typedArrayFromHeap(dx));
   wasm.disposeData(patchGrads.dataId);
   return dx;
 };

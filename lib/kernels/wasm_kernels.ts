@@ -1,20 +1,27 @@
 /**
  * The kernel set the project gives tfjs's wasm backend, chosen once per backend switch:
  *
- * - always: conv2d gradients as im2col products (wasm_conv2d_backprop.ts), which tfjs lacks;
- * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul in BLAS (wasm_blas_matmul.ts);
+ * - always: conv2d gradients as im2col products (wasm_conv2d_backprop.ts), which tfjs lacks, and a
+ *   one-pass MaxPoolGrad (wasm_max_pool_grad.ts) and an Identity that shares instead of copying
+ *   (wasm_identity.ts);
+ * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
+ *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts).
  *
  * tfjs's original kernels are kept, so the choice can change within one process (tests, bench).
  */
 import { tf } from "../tf.ts";
+import { blasConv2DKernels } from "./wasm_blas_conv2d.ts";
 import { blasMatMulKernels } from "./wasm_blas_matmul.ts";
 import { installWasmConv2DBackprop, wasmConv2DBackpropInstalled } from "./wasm_conv2d_backprop.ts";
+import { installWasmIdentity } from "./wasm_identity.ts";
+import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
 import type { SystemBlas } from "./system_blas.ts";
 
 type KernelFunc = tf.KernelConfig["kernelFunc"];
-type Replaced = "BatchMatMul" | "_FusedMatMul" | "Transpose";
+const REPLACED = ["BatchMatMul", "_FusedMatMul", "Transpose", "Conv2D", "FusedConv2D"] as const;
+type Replaced = typeof REPLACED[number];
 let originals: Record<Replaced, tf.KernelConfig> | undefined;
 
 /**
@@ -27,18 +34,24 @@ function replace(kernelName: Replaced, kernelFunc: KernelFunc): void {
 }
 
 export function configureWasmKernels({ blas }: { blas: SystemBlas | null }): void {
-  originals ??= {
-    BatchMatMul: { ...tf.getKernel("BatchMatMul", "wasm")! },
-    _FusedMatMul: { ...tf.getKernel("_FusedMatMul", "wasm")! },
-    Transpose: { ...tf.getKernel("Transpose", "wasm")! },
-  };
-  if (!wasmConv2DBackpropInstalled()) installWasmConv2DBackprop();
+  originals ??= Object.fromEntries(REPLACED.map((name) => [name, { ...tf.getKernel(name, "wasm")! }])) as Record<
+    Replaced,
+    tf.KernelConfig
+  >;
+  if (!wasmConv2DBackpropInstalled()) {
+    installWasmConv2DBackprop();
+    installWasmMaxPoolGrad();
+    installWasmIdentity();
+  }
   if (blas) {
     const { batchMatMul, fusedMatMul } = blasMatMulKernels(blas, originals._FusedMatMul.kernelFunc);
+    const { conv2D, fusedConv2D } = blasConv2DKernels(blas, originals.FusedConv2D.kernelFunc);
     replace("BatchMatMul", batchMatMul);
     replace("_FusedMatMul", fusedMatMul);
+    replace("Conv2D", conv2D);
+    replace("FusedConv2D", fusedConv2D);
   } else {
     replace("BatchMatMul", transposingMatMul(originals.BatchMatMul.kernelFunc, originals.Transpose.kernelFunc));
-    replace("_FusedMatMul", originals._FusedMatMul.kernelFunc);
+    for (const name of ["_FusedMatMul", "Conv2D", "FusedConv2D"] as const) replace(name, originals[name].kernelFunc);
   }
 }
