@@ -12,6 +12,7 @@ export const LABS: Record<string, () => Promise<LabModule>> = {
   "classifier-mnist": () => import("./classifier_mnist.ts"),
   "ae-mnist": () => import("./ae_mnist.ts"),
   "gan-mnist": () => import("./gan_mnist.ts"),
+  "diffusion-mnist": () => import("./diffusion_mnist.ts"),
   "transfer-mnist": () => import("./transfer_mnist.ts"),
   "dqn-cartpole": () => import("./dqn_cartpole.ts"),
   "dqn-acrobot": () => import("./dqn_acrobot.ts"),
