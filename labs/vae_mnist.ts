@@ -37,9 +37,9 @@ import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib
 export const lab: Lab<typeof spec> = {
   id: "vae-mnist",
   title: "Variational autoencoder on MNIST",
-  description: "Kingma and Welling (2014), as in the PyTorch examples' VAE (--arch conv: the Keras example's).\n" +
+  description: "Kingma and Welling (2014), as in the PyTorch examples' VAE (or the Keras example's conv VAE).\n" +
     "Logs the test negative ELBO (nats per image), reconstructions, samples from the prior and their\n" +
-    "FID-MNIST, class entropy and confidence after every epoch; with --latent 2 the latent map and manifold.",
+    "FID-MNIST, class entropy and confidence after every epoch; for a 2-D code the latent map and manifold.",
   get spec() {
     return spec;
   },
@@ -56,7 +56,7 @@ const spec = {
     choices: ["mlp", "conv"],
     help: "mlp: the PyTorch example's 784-400-z MLPs; conv: the Keras example's strided convs (32, 64, dense 16)",
   },
-  hidden: { type: "int", default: 400, min: 1, max: 8192, help: "units of the MLP's hidden layers (--arch mlp)" },
+  hidden: { type: "int", default: 400, min: 1, max: 8192, help: "units of the MLP's hidden layers (arch mlp only)" },
   latent: {
     type: "int",
     default: 20,
