@@ -22,6 +22,13 @@ const spec = {
   epochs: { type: "int", default: 6, min: 1, max: 1000, help: "passes over the 60,000 training images" },
   batchSize: { type: "int", default: 128, min: 1, max: 60000, help: "images per optimisation step" },
   lr: { type: "float", default: 1e-3, min: 0, max: 1, help: "Adam learning rate" },
+  evalImages: {
+    type: "int",
+    default: 10000,
+    min: 10,
+    max: 10000,
+    help: "MNIST test images scored after every epoch (fewer: faster smoke runs, a noisier accuracy)",
+  },
   logEvery: { type: "int", default: 10, min: 1, help: "steps between train/loss events" },
   checkpointEvery: {
     type: "int",
@@ -46,12 +53,12 @@ const EVAL_BATCH = 1000;
 
 const asImages = (x: Tensor) => tf.reshape(x, [-1, 28, 28, 1]);
 
-/** Test accuracy and mean cross-entropy, and the indices of the digits it gets wrong. */
-async function evaluate(classifier: MnistClassifier, test: MnistSplit) {
+/** Accuracy and mean cross-entropy on the first `count` test images, and the indices of those it gets wrong. */
+async function evaluate(classifier: MnistClassifier, test: MnistSplit, count: number) {
   let correct = 0, loss = 0;
   const wrong: number[] = [];
-  for (let start = 0; start < test.count; start += EVAL_BATCH) {
-    const indices = Array.from({ length: Math.min(EVAL_BATCH, test.count - start) }, (_, i) => start + i);
+  for (let start = 0; start < count; start += EVAL_BATCH) {
+    const indices = Array.from({ length: Math.min(EVAL_BATCH, count - start) }, (_, i) => start + i);
     const labels = tf.tensor1d(indices.map((i) => test.labels[i]), "int32");
     const [predicted, batchLoss] = tf.tidy(() => {
       const logits = classifierLogits(classifier, asImages(mnistBatch(test, indices)));
@@ -63,7 +70,7 @@ async function evaluate(classifier: MnistClassifier, test: MnistSplit) {
     tf.dispose([labels, predicted, batchLoss]);
     Array.from(guesses).forEach((guess, i) => guess === test.labels[indices[i]] ? correct++ : wrong.push(indices[i]));
   }
-  return { accuracy: correct / test.count, loss: loss / test.count, wrong };
+  return { accuracy: correct / count, loss: loss / count, wrong };
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -102,19 +109,20 @@ export async function main(args: string[]): Promise<void> {
       trainCount: mnist.train.count,
       startStep: step,
       trainStep(indices) {
-        const x = asImages(mnistBatch(mnist.train, indices)); // [B, 28, 28, 1]
-        const y = tf.oneHot(tf.tensor1d(Array.from(indices, (i) => mnist.train.labels[i]), "int32"), 10); // [B, 10]
+        const x = tf.tidy(() => asImages(mnistBatch(mnist.train, indices))); // [B, 28, 28, 1]
+        const labels = tf.tensor1d(Array.from(indices, (i) => mnist.train.labels[i]), "int32"); // [B]
+        const y = tf.oneHot(labels, 10); // [B, 10]
         const seed = dropout.nextUint32();
         const loss = optimizer.minimize(
           () => tf.losses.softmaxCrossEntropy(y, classifierLogits(classifier, x, seed)) as tf.Scalar,
           true,
           variables,
         )!;
-        tf.dispose([x, y]);
+        tf.dispose([x, labels, y]);
         return { "train/loss": loss };
       },
       async endOfEpoch(epoch, step) {
-        last = await evaluate(classifier, mnist.test);
+        last = await evaluate(classifier, mnist.test, Math.min(config.evalImages, mnist.test.count));
         run.scalars(step, { "eval/accuracy": last.accuracy, "eval/loss": last.loss, epoch });
         const wrong = mnistBatch(mnist.test, last.wrong.slice(0, 64));
         const pixels = await wrong.data() as Float32Array;
