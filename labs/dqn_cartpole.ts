@@ -148,10 +148,13 @@ interface Agent {
   optimizer: tf.AdamOptimizer;
 }
 
-/** Greedy actions for `rows` observations laid row after row: argmax_a Q(s, a) -> [rows]. */
-function greedy(net: layers.LayersModel, obs: Float32Array, rows: number): Int32Array {
+/**
+ * Greedy actions for `rows` observations laid row after row: argmax_a Q(s, a) -> [rows]. Read back
+ * asynchronously: WebGPU has no `dataSync()`.
+ */
+async function greedy(net: layers.LayersModel, obs: Float32Array, rows: number): Promise<Int32Array> {
   const best = tf.tidy(() => tf.argMax(net.predict(tf.tensor2d(obs, [rows, obs.length / rows])) as Tensor, 1));
-  const actions = best.dataSync() as Int32Array;
+  const actions = await best.data() as Int32Array;
   best.dispose();
   return actions;
 }
@@ -168,13 +171,13 @@ function trainStep(agent: Agent, batch: Minibatch, c: { gamma: number; double: b
 }
 
 /** Mean Q(s, a) over a minibatch's taken actions (CleanRL's losses/q_values). */
-function meanTakenQ(net: layers.LayersModel, batch: Minibatch): number {
+async function meanTakenQ(net: layers.LayersModel, batch: Minibatch): Promise<number> {
   const mean = tf.tidy(() => {
     const n = batch.actions.length;
     const q = net.predict(tf.tensor2d(batch.obs, [n, batch.obs.length / n])) as Tensor; // [B, actions]
     return tf.mean(tf.sum(tf.mul(q, tf.oneHot(tf.tensor1d(batch.actions, "int32"), q.shape[1]!)), 1));
   });
-  const value = mean.dataSync()[0];
+  const value = (await mean.data())[0];
   mean.dispose();
   return value;
 }
@@ -268,7 +271,7 @@ export async function runDqn(lab: Lab<DqnSpec>, { envId, reference }: DqnRun, ar
         tf.dispose([stacked, ...pending]);
         pending = [];
         values["losses/td_loss"] = losses.reduce((a, b) => a + b, 0) / losses.length;
-        values["losses/q_values"] = meanTakenQ(online, lastBatch!);
+        values["losses/q_values"] = await meanTakenQ(online, lastBatch!);
       }
       values["system/num_tensors"] = tf.memory().numTensors;
       run.scalars(step, values);
@@ -277,12 +280,12 @@ export async function runDqn(lab: Lab<DqnSpec>, { envId, reference }: DqnRun, ar
 
     const evaluate = async () => {
       evaluatedAt = step;
-      last = evaluateBatched(() => make(envId), (obs, rows) => greedy(online, obs, rows), {
+      last = await evaluateBatched(() => make(envId), (obs, rows) => greedy(online, obs, rows), {
         episodes: c.evalEpisodes,
         seed: evalSeed,
       });
       run.scalars(step, { "eval/mean_return": last.mean, "eval/std_return": last.std });
-      const record = recordEpisode(make(envId), (obs) => greedy(online, obs, 1)[0], evalSeed);
+      const record = await recordEpisode(make(envId), async (obs) => (await greedy(online, obs, 1))[0], evalSeed);
       await run.episode(step, "eval/episode", record, threshold);
       if (!thresholdReachedAt && last.mean >= threshold) {
         thresholdReachedAt = { envSteps: step, wallSeconds: wallSeconds() };
@@ -322,7 +325,9 @@ export async function runDqn(lab: Lab<DqnSpec>, { envId, reference }: DqnRun, ar
     let obs = resetEpisode();
     let episodeReturn = 0, episodeLength = 0;
     while (step < totalSteps) {
-      const action = actionRng.uniform() < epsilonAt(step) ? actionRng.int(numActions) : greedy(online, obs, 1)[0];
+      const action = actionRng.uniform() < epsilonAt(step)
+        ? actionRng.int(numActions)
+        : (await greedy(online, obs, 1))[0];
       const next = env.step(action);
       // Bootstrap through time-limit truncations: only a terminal state has no next value.
       buffer.add({ obs, action, reward: next.reward, nextObs: next.obs, terminated: next.terminated });

@@ -100,8 +100,11 @@ function buildAgent(hidden: number, rng: Rng): Agent {
 const agentVariables = (agent: Agent) =>
   [...agent.actor.trainableWeights, ...agent.critic.trainableWeights].map((w) => w.read() as tf.Variable);
 
-/** One sampled action per row, with its log-probability and the state's value. */
-function act(agent: Agent, obs: Float32Array, seed: number) {
+/**
+ * One sampled action per row, with its log-probability and the state's value. Read back with
+ * `await data()`: WebGPU has no `dataSync()`.
+ */
+async function act(agent: Agent, obs: Float32Array, seed: number) {
   const rows = obs.length / OBS_SIZE;
   const out = tf.tidy(() => {
     const x = tf.tensor2d(obs, [rows, OBS_SIZE]);
@@ -110,35 +113,38 @@ function act(agent: Agent, obs: Float32Array, seed: number) {
     const value = tf.reshape(agent.critic.apply(x) as Tensor, [-1]); // [N]
     return tf.stack([tf.cast(action, "float32"), categoricalLogProb(logits, action), value]); // [3, N]
   });
-  const data = out.dataSync() as Float32Array;
+  const data = await out.data() as Float32Array;
   out.dispose();
   return { actions: data.slice(0, rows), logProbs: data.slice(rows, 2 * rows), values: data.slice(2 * rows) };
 }
 
 /** V(s) of each row of `obs`. */
-function stateValues(agent: Agent, obs: Float32Array): Float32Array {
+async function stateValues(agent: Agent, obs: Float32Array): Promise<Float32Array> {
   const v = tf.tidy(() =>
     tf.reshape(agent.critic.apply(tf.tensor2d(obs, [obs.length / OBS_SIZE, OBS_SIZE])) as Tensor, [-1])
   );
-  const data = v.dataSync() as Float32Array;
+  const data = await v.data() as Float32Array;
   v.dispose();
   return data;
 }
 
 /** V(final observation) of each copy whose episode the time limit cut this step (0 elsewhere). */
-function finalValues(agent: Agent, result: VectorStepResult<Float32Array>): Float32Array | undefined {
+async function finalValues(
+  agent: Agent,
+  result: VectorStepResult<Float32Array>,
+): Promise<Float32Array | undefined> {
   const cut = result.truncated.flatMap((truncated, i) => (truncated && !result.terminated[i] ? [i] : []));
   if (!cut.length) return undefined;
-  const values = stateValues(agent, Float32Array.from(cut.flatMap((i) => [...result.finalObs[i]!])));
+  const values = await stateValues(agent, Float32Array.from(cut.flatMap((i) => [...result.finalObs[i]!])));
   const perCopy = new Float32Array(result.truncated.length);
   cut.forEach((i, r) => (perCopy[i] = values[r]));
   return perCopy;
 }
 
 /** The greedy policy of SB3's deterministic evaluation: argmax of the logits. */
-const greedy = (agent: Agent): BatchedPolicy => (obs, rows) => {
+const greedy = (agent: Agent): BatchedPolicy => async (obs, rows) => {
   const a = tf.tidy(() => tf.argMax(agent.actor.apply(tf.tensor2d(obs, [rows, OBS_SIZE])) as Tensor, 1));
-  const data = a.dataSync();
+  const data = await a.data();
   a.dispose();
   return data;
 };
@@ -293,10 +299,10 @@ export async function main(args: string[]): Promise<void> {
 
       // ---- rollout: numSteps steps of every copy with the current policy
       for (let t = 0; t < config.numSteps; t++) {
-        const step = act(agent, obs, sampling.nextUint32());
+        const step = await act(agent, obs, sampling.nextUint32());
         const result = vec.step(step.actions);
         actionLog.push(step.actions);
-        rollout.add(t, { ...step, ...result, obs, finalValues: finalValues(agent, result) });
+        rollout.add(t, { ...step, ...result, obs, finalValues: await finalValues(agent, result) });
         obs = result.obs;
         for (const e of result.episodes) {
           episodes++;
@@ -306,7 +312,7 @@ export async function main(args: string[]): Promise<void> {
           });
         }
       }
-      const { advantages, returns } = rollout.advantages(stateValues(agent, obs), config);
+      const { advantages, returns } = rollout.advantages(await stateValues(agent, obs), config);
 
       // ---- optimisation: updateEpochs passes over shuffled minibatches
       const batch: Batch = {
@@ -327,7 +333,7 @@ export async function main(args: string[]): Promise<void> {
         }
       }
       const means = tf.tidy(() => tf.mean(tf.stack(metrics), 0));
-      const [policyLoss, valueLoss, entropy, approxKl, clipFrac, gradNorm] = means.dataSync();
+      const [policyLoss, valueLoss, entropy, approxKl, clipFrac, gradNorm] = await means.data();
       tf.dispose([means, ...metrics, ...Object.values(batch)]);
 
       // ---- logging
@@ -349,7 +355,7 @@ export async function main(args: string[]): Promise<void> {
 
       // ---- evaluation: greedy actions over evalEpisodes fixed seeds, and one episode for replay
       if (update % config.evalEvery === 0 || update === numUpdates) {
-        const evaluation = evaluateBatched(evaluationEnv, greedy(agent), {
+        const evaluation = await evaluateBatched(evaluationEnv, greedy(agent), {
           episodes: config.evalEpisodes,
           seed: evalSeed,
         });
@@ -357,7 +363,7 @@ export async function main(args: string[]): Promise<void> {
         if (!solved && evaluation.mean >= threshold) solved = { envSteps: step, wallSeconds: wallSeconds(), update };
         run.scalars(step, { "eval/mean_return": evaluation.mean, "eval/std_return": evaluation.std });
         const policy = greedy(agent);
-        const record = recordEpisode(evaluationEnv(), (o) => policy(o, 1)[0], evalSeed);
+        const record = await recordEpisode(evaluationEnv(), async (o) => (await policy(o, 1))[0], evalSeed);
         await run.episode(step, "eval/episode", record, threshold);
         progress.log(
           step,

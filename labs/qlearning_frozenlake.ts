@@ -150,7 +150,7 @@ export async function main(args: string[]): Promise<void> {
       const policy = (state: number) => q.greedy(state, ties);
       last = evaluatePolicy(makeEnv(), policy, { episodes: c.evalEpisodes, seed: evalSeed });
       run.scalars(step, { "eval/mean_return": last.mean, "eval/std_return": last.std });
-      await run.episode(step, "eval/episode", recordEpisode(makeEnv(), policy, evalSeed), threshold);
+      await run.episode(step, "eval/episode", await recordEpisode(makeEnv(), policy, evalSeed), threshold);
       if (!thresholdReachedAt && last.mean >= threshold) {
         thresholdReachedAt = { envSteps: step, wallSeconds: wallSeconds() };
       }

@@ -75,26 +75,29 @@ function mlp(name: string, hidden: number, out: number, rng: Rng): layers.Sequen
 
 const variables = (model: layers.LayersModel) => model.trainableWeights.map((w) => w.read() as tf.Variable);
 
-/** One action sampled from pi(.|s) for a single observation. */
-function sampleAction(policy: layers.Sequential, obs: Float32Array, seed: number): number {
+/**
+ * One action sampled from pi(.|s) for a single observation. Every read-back here is `await data()`:
+ * WebGPU has no `dataSync()`.
+ */
+async function sampleAction(policy: layers.Sequential, obs: Float32Array, seed: number): Promise<number> {
   const a = tf.tidy(() => sampleCategorical(policy.apply(tf.tensor2d(obs, [1, OBS_SIZE])) as Tensor, seed));
-  const action = a.dataSync()[0];
+  const action = (await a.data())[0];
   a.dispose();
   return action;
 }
 
 /** V(s) of one observation. */
-function stateValue(value: layers.Sequential, obs: Float32Array): number {
+async function stateValue(value: layers.Sequential, obs: Float32Array): Promise<number> {
   const v = tf.tidy(() => value.apply(tf.tensor2d(obs, [1, OBS_SIZE])) as Tensor);
-  const result = v.dataSync()[0];
+  const result = (await v.data())[0];
   v.dispose();
   return result;
 }
 
 /** The greedy policy of SB3's deterministic evaluation: argmax of the logits. */
-const greedy = (policy: layers.Sequential): BatchedPolicy => (obs, rows) => {
+const greedy = (policy: layers.Sequential): BatchedPolicy => async (obs, rows) => {
   const a = tf.tidy(() => tf.argMax(policy.apply(tf.tensor2d(obs, [rows, OBS_SIZE])) as Tensor, 1));
-  const data = a.dataSync();
+  const data = await a.data();
   a.dispose();
   return data;
 };
@@ -218,7 +221,7 @@ export async function main(args: string[]): Promise<void> {
         let { obs } = env.reset({ seed: episodeSeed + episode });
         const rewards: number[] = [];
         for (let done = false; !done;) {
-          const action = sampleAction(nets.policy, obs, sampling.nextUint32());
+          const action = await sampleAction(nets.policy, obs, sampling.nextUint32());
           const step = env.step(action);
           batch.obs.push(...obs);
           batch.actions.push(action);
@@ -227,7 +230,7 @@ export async function main(args: string[]): Promise<void> {
           done = step.terminated || step.truncated;
           // The time limit is not a failure: the return goes on past it, as V(s_T) estimates.
           if (step.truncated && !step.terminated) {
-            rewards[rewards.length - 1] += config.gamma * stateValue(nets.value, obs);
+            rewards[rewards.length - 1] += config.gamma * await stateValue(nets.value, obs);
           }
         }
         const dones = rewards.map((_, t) => (t === rewards.length - 1 ? 1 : 0));
@@ -243,7 +246,7 @@ export async function main(args: string[]): Promise<void> {
 
       // ---- learning: one update of the baseline and the policy on the batch
       const metrics = update(nets, optimizers, batch, config);
-      const [policyLoss, valueLoss, entropy, approxKl] = metrics.dataSync();
+      const [policyLoss, valueLoss, entropy, approxKl] = await metrics.data();
       metrics.dispose();
       run.scalars(episode, {
         "charts/learning_rate": config.lr,
@@ -259,7 +262,7 @@ export async function main(args: string[]): Promise<void> {
       // ---- evaluation: greedy actions over evalEpisodes fixed seeds, and one episode for replay
       const last = episode === config.episodes || capped();
       if (episode % config.evalEvery < config.batchEpisodes || last) {
-        const evaluation = evaluateBatched(() => make(ENV_ID), greedy(nets.policy), {
+        const evaluation = await evaluateBatched(() => make(ENV_ID), greedy(nets.policy), {
           episodes: config.evalEpisodes,
           seed: evalSeed,
         });
@@ -272,7 +275,7 @@ export async function main(args: string[]): Promise<void> {
         await run.episode(
           episode,
           "eval/episode",
-          recordEpisode(make(ENV_ID), (o) => policy(o, 1)[0], evalSeed),
+          await recordEpisode(make(ENV_ID), async (o) => (await policy(o, 1))[0], evalSeed),
           threshold,
         );
         progress.log(

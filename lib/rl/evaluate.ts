@@ -7,6 +7,8 @@ import type { Env } from "../../environments/core.ts";
 import type { EpisodeRecord } from "../run/types.ts";
 
 export type Policy<O, A> = (obs: O) => A;
+/** A policy that may read its answer back from the GPU: WebGPU has no synchronous read-back. */
+export type AsyncPolicy<O, A> = (obs: O) => A | Promise<A>;
 
 export interface Evaluation {
   mean: number;
@@ -42,12 +44,16 @@ export function evaluatePolicy<O, A>(
 }
 
 /** One episode's render state after reset and after every step, with its rewards. */
-export function recordEpisode<O, A>(env: Env<O, A>, policy: Policy<O, A>, seed: number): EpisodeRecord {
+export async function recordEpisode<O, A>(
+  env: Env<O, A>,
+  policy: AsyncPolicy<O, A>,
+  seed: number,
+): Promise<EpisodeRecord> {
   let { obs } = env.reset({ seed });
   const frames: unknown[] = [env.renderState()];
   const rewards: number[] = [];
   for (let done = false; !done;) {
-    const step = env.step(policy(obs));
+    const step = env.step(await policy(obs));
     frames.push(env.renderState());
     rewards.push(step.reward);
     obs = step.obs;

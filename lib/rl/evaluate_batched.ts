@@ -9,16 +9,17 @@ import type { Evaluation } from "./evaluate.ts";
 
 /**
  * Acts for a batch: `obs` holds `rows` observations of `obsSize` numbers, row after row; the
- * answer holds one action per row, `actionSize` numbers each (one index for Discrete).
+ * answer holds one action per row, `actionSize` numbers each (one index for Discrete), or a promise of
+ * it: a tfjs policy reads its actions back with `await data()`, as WebGPU has no `dataSync()`.
  */
-export type BatchedPolicy = (obs: Float32Array, rows: number) => ArrayLike<number>;
+export type BatchedPolicy = (obs: Float32Array, rows: number) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
 /** `makeEnv` builds one copy per episode (e.g. `() => make("CartPole-v1")`); observations are vectors. */
-export function evaluateBatched<A extends number | ArrayLike<number>>(
+export async function evaluateBatched<A extends number | ArrayLike<number>>(
   makeEnv: () => Env<Float32Array, A>,
   policy: BatchedPolicy,
   { episodes, seed }: { episodes: number; seed: number },
-): Evaluation {
+): Promise<Evaluation> {
   if (!(Number.isInteger(episodes) && episodes > 0)) {
     throw new Error(`evaluateBatched: episodes must be a positive integer, got ${episodes}`);
   }
@@ -33,7 +34,7 @@ export function evaluateBatched<A extends number | ArrayLike<number>>(
   while (running.length) {
     const batch = new Float32Array(running.length * obsSize);
     running.forEach((e, row) => batch.set(current[e], row * obsSize));
-    const actions = policy(batch, running.length);
+    const actions = await policy(batch, running.length);
     if (actions.length !== running.length * actionSize) {
       throw new Error(`evaluateBatched: the policy gave ${actions.length} numbers for ${running.length} rows`);
     }

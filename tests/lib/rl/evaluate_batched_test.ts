@@ -10,8 +10,8 @@ const pendulumPolicy = (o: ArrayLike<number>) => [Math.max(-2, Math.min(2, -3 * 
 const rowsOf = (obs: Float32Array, rows: number) =>
   Array.from({ length: rows }, (_, r) => obs.subarray((r * obs.length) / rows, ((r + 1) * obs.length) / rows));
 
-Deno.test("evaluate_batched - the same returns and lengths as evaluatePolicy, episode for episode", () => {
-  const cart = evaluateBatched(() => make("CartPole-v1"), (obs, rows) => rowsOf(obs, rows).map(cartPolicy), {
+Deno.test("evaluate_batched - the same returns and lengths as evaluatePolicy, episode for episode", async () => {
+  const cart = await evaluateBatched(() => make("CartPole-v1"), (obs, rows) => rowsOf(obs, rows).map(cartPolicy), {
     episodes: 12,
     seed: 40,
   });
@@ -19,17 +19,25 @@ Deno.test("evaluate_batched - the same returns and lengths as evaluatePolicy, ep
   assert.deepEqual(cart, cartReference);
   assert.ok(new Set(cart.lengths).size > 3, `lengths ${cart.lengths} should differ between episodes`);
 
-  const pendulum = evaluateBatched(
+  const pendulum = await evaluateBatched(
     () => make("Pendulum-v1"),
     (obs, rows) => rowsOf(obs, rows).flatMap(pendulumPolicy),
     { episodes: 5, seed: 3 },
   );
   assert.deepEqual(pendulum, evaluatePolicy(make("Pendulum-v1"), pendulumPolicy, { episodes: 5, seed: 3 }));
+
+  // A policy that answers with a promise (a tfjs policy reading back with `await data()`) is the same.
+  const asynchronous = await evaluateBatched(
+    () => make("CartPole-v1"),
+    (obs, rows) => Promise.resolve(rowsOf(obs, rows).map(cartPolicy)),
+    { episodes: 12, seed: 40 },
+  );
+  assert.deepEqual(asynchronous, cartReference);
 });
 
-Deno.test("evaluate_batched - one policy call per time step, over the episodes still running", () => {
+Deno.test("evaluate_batched - one policy call per time step, over the episodes still running", async () => {
   const calls: number[] = [];
-  const result = evaluateBatched(() => make("CartPole-v1"), (obs, rows) => {
+  const result = await evaluateBatched(() => make("CartPole-v1"), (obs, rows) => {
     calls.push(rows);
     return rowsOf(obs, rows).map(cartPolicy);
   }, { episodes: 6, seed: 0 });
@@ -37,7 +45,7 @@ Deno.test("evaluate_batched - one policy call per time step, over the episodes s
   assert.equal(calls[0], 6);
   assert.deepEqual(calls, calls.toSorted((a, b) => b - a), "the batch only shrinks");
   assert.equal(calls.reduce((a, b) => a + b, 0), result.lengths.reduce((a, b) => a + b, 0));
-  assert.throws(
+  await assert.rejects(
     () => evaluateBatched(() => make("CartPole-v1"), () => [0], { episodes: 2, seed: 0 }),
     /the policy gave 1 numbers for 2 rows/,
   );
