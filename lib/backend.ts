@@ -7,6 +7,7 @@ import { UsageError } from "./errors.ts";
 import type { BackendInfo } from "./run/types.ts";
 import { openSystemBlas } from "./kernels/system_blas.ts";
 import { configureWasmKernels } from "./kernels/wasm_kernels.ts";
+import { installWebGpuAddN } from "./kernels/webgpu_add_n.ts";
 import { tf } from "./tf.ts";
 
 /**
@@ -91,6 +92,7 @@ export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
     // tfjs's wasm backend lacks or slows down the kernels that training needs; see lib/kernels/.
     configureWasmKernels({ blas: info.name === "blas" ? openSystemBlas() : null });
   }
+  if (tfjsBackend === "webgpu") installWebGpuAddN(); // tfjs's AddN is wrong past 7 inputs on WebGPU
   if (!(await tf.setBackend(tfjsBackend))) {
     throw new Error(`tfjs could not initialise the ${info.name} backend (${info.reason}).`);
   }
