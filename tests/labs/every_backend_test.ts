@@ -13,6 +13,7 @@ import { LABS } from "../../labs/mod.ts";
 import { probeWebGpu } from "../../lib/backend.ts";
 import { type CheckpointState, decodeCheckpoint, listCheckpoints } from "../../lib/checkpoint.ts";
 import { openSystemBlas } from "../../lib/kernels/system_blas.ts";
+import { Rng } from "../../lib/rng.ts";
 import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
 import { withTempDir } from "../helpers.ts";
@@ -32,6 +33,20 @@ export interface TinyRun {
    * first loss key takes more than one value, for a lab whose last checkpoints hold no trained weights.
    */
   changes?: "weights" | "loss";
+  /** writes what the run needs into a temporary folder and returns more flags that point to it */
+  setUp?: (dir: string) => Promise<string[]>;
+}
+
+/** 20 speckled 28x28 images as a gzipped IDX file: a stand-in for Fashion-MNIST, so ae-mnist runs anywhere. */
+async function fakeFashion(dir: string): Promise<string[]> {
+  const count = 20, rng = new Rng(99);
+  const bytes = new Uint8Array(16 + count * 784);
+  bytes.set([0, 0, 8, 3]);
+  [count, 28, 28].forEach((d, i) => new DataView(bytes.buffer).setUint32(4 + 4 * i, d, false));
+  for (let i = 16; i < bytes.length; i++) bytes[i] = rng.uniform() < 0.4 ? 255 : 0;
+  const gzipped = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  await Deno.writeFile(join(dir, "t10k-images-idx3-ubyte.gz"), gzipped);
+  return ["--fashion-dir", dir];
 }
 
 /** The epoch labs' run length: 6 steps of 2 images, logged every 2 and checkpointed every 3 (two checkpoints). */
@@ -51,6 +66,7 @@ export const TINY: Record<string, TinyRun> = {
   "ae-mnist": {
     flags: [...EPOCH, "--width", "4", "--latent", "8", "--eval-images", "20"],
     lossKeys: ["train/loss"],
+    setUp: fakeFashion,
   },
   "gan-mnist": {
     flags: [...EPOCH, "--width", "4", "--latent", "8", "--sample-count", "0"],
@@ -164,8 +180,10 @@ async function lastTwoCheckpoints(dir: string): Promise<[number[], number[]]> {
 async function checkTinyRun(id: string, backend: string): Promise<void> {
   const tiny = TINY[id];
   const { main } = await LABS[id]();
-  await withTempDir(async (runsDir) => {
-    await main(["--no-dashboard", "--runs-dir", runsDir, "--backend", backend, "--seed", "3", ...tiny.flags]);
+  await withTempDir(async (root) => {
+    const runsDir = join(root, "runs");
+    const extra = tiny.setUp ? await tiny.setUp(root) : [];
+    await main(["--no-dashboard", "--runs-dir", runsDir, "--backend", backend, "--seed", "3", ...tiny.flags, ...extra]);
     const [entry] = await Array.fromAsync(Deno.readDir(runsDir));
     const dir = join(runsDir, entry.name);
     const info = await readRunInfo(dir);
