@@ -127,7 +127,9 @@ async function main(args: string[]): Promise<void> {
     }
     for (const id of ids) {
       const settings = SOAK[id];
-      rows.push(settings === "no tfjs" ? { lab: id, backend, note: "no tfjs" } : await soak(id, backend, settings));
+      const row = settings === "no tfjs" ? { lab: id, backend, note: "no tfjs" } : await soak(id, backend, settings);
+      console.error(`soak: ${id} on ${backend}: ${row.note ?? `${row.at100} -> ${row.at1000} tensors`}`);
+      rows.push(row);
     }
   }
   const failed = rows.filter((row) => row.note !== "no tfjs" && grew(row));
