@@ -9,7 +9,9 @@
  * noise vectors go through the project's MNIST classifier (lib/sample_quality.ts) for FID-MNIST,
  * class entropy (target >= 2.2 of ln 10 = 2.303) and mean confidence (target >= 0.9).
  *
- *   deno task lab gan-mnist [--epochs 5] [--width 32] [--label-smoothing 0.1] [--sample-count 5000] [--max-steps N] ...
+ * G ends in a stride-1 3x3 transposed conv at 28x28 by default (--refine; see docs/generative_results.md).
+ *
+ *   deno task lab gan-mnist [--epochs 5] [--width 32] [--refine 28x28] [--label-smoothing 0.1] [--max-steps N] ...
  */
 import { loadMnist, type Mnist, mnistBatch } from "../lib/data/mnist.ts";
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
@@ -51,9 +53,9 @@ const spec = {
   kernel: { type: "int", default: 4, min: 2, max: 7, help: "kernel side of every (transposed) conv (paper: 5)" },
   refine: {
     type: "string",
-    default: "none",
+    default: "28x28",
     choices: REFINES,
-    help: "one more stride-1 transposed conv in G: at 7x7 (TF tutorial) or at 28x28 (3x3 to the image)",
+    help: "one more stride-1 transposed conv in G: at 28x28 (3x3 to the image), at 7x7 (TF tutorial), or none",
   },
   lrD: { type: "float", default: 0, min: 0, max: 1, help: "the discriminator's own Adam rate (0: --lr)" },
   labelSmoothing: {

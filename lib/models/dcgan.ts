@@ -7,6 +7,10 @@
  *
  *   G: z [B, latent] -> dense 7*7*2w -> reshape [B, 7, 7, 2w] -> BN + ReLU
  *        -> transposed conv 4x4/2 w + BN + ReLU [B, 14, 14, w] -> transposed conv 4x4/2 1 + tanh [B, 28, 28, 1]
+ *   refine "28x28" (the gan-mnist lab's default): the last upsampling gives w/2 channels + BN + ReLU
+ *        [B, 28, 28, w/2] -> transposed conv 3x3/1 1 + tanh [B, 28, 28, 1]: neighbouring pixels are
+ *        mixed after the last stride-2 step (meant against beaded strokes); refine "7x7": transposed
+ *        conv kxk/1 2w + BN + ReLU at 7x7 before the upsamplings, as the TF DCGAN tutorial's 5x5/1.
  *   D: x [B, 28, 28, 1] -> conv 4x4/2 w + LeakyReLU [B, 14, 14, w]
  *        -> conv 4x4/2 2w + BN + LeakyReLU [B, 7, 7, 2w] -> flatten [B, 98w] -> dense 1 = logit [B, 1]
  *
