@@ -107,6 +107,10 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
     await flush();
     await run.checkpoint({ step, epoch: Math.floor(step / stepsPerEpoch), ...(await loop.checkpointState()) });
   };
+  // A step's read-backs resolve without a turn of the event loop on the CPU backends, so the
+  // signal handlers would wait for the next checkpoint's file write: give them a turn at each flush.
+  const yieldToSignals = () => new Promise((resolve) => setTimeout(resolve, 0));
+  run.stopsGracefully = true;
 
   while (step < totalSteps) {
     const epoch = Math.floor(step / stepsPerEpoch);
@@ -114,7 +118,15 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
     for (let b = step % stepsPerEpoch; b < stepsPerEpoch && step < totalSteps; b++) {
       pending.push(loop.trainStep(order.subarray(b * batchSize, (b + 1) * batchSize), step));
       step++;
-      if (step % logEvery === 0) await flush();
+      if (step % logEvery === 0) {
+        await flush();
+        await yieldToSignals();
+      }
+      // Mid-epoch only: at an epoch's end, its evaluation comes first (below).
+      if (run.stopRequested && step % stepsPerEpoch !== 0 && step < totalSteps) {
+        await checkpoint();
+        await run.interrupt(step);
+      }
       if (checkpointEvery && step % checkpointEvery === 0 && step % stepsPerEpoch !== 0 && step < totalSteps) {
         await checkpoint();
         startWindow();
@@ -129,6 +141,7 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
       progress.log(step, `epoch ${epoch + 1}/${loop.epochs} | ${means} | ${line}`);
       for (const key of Object.keys(epochSums)) delete epochSums[key];
       epochSteps = 0;
+      if (run.stopRequested && step < totalSteps) await run.interrupt(step);
       startWindow();
     }
   }

@@ -3,6 +3,7 @@
  * the run directory. A lab declares its own hyperparameters; `startLab` parses both, checks
  * everything it can before anything is written, and reports which backend it picked and why.
  */
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { requireExercises } from "../course/pending_exercises.ts";
 import { BACKENDS, useBackend } from "./backend.ts";
@@ -104,7 +105,7 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
   let resumeFrom: LabStart<S>["resumeFrom"];
   if (config.resume) {
     const dir = config.resume as string;
-    const recorded = await readRecordedRun(dir, lab.id);
+    const recorded = await readRecordedRun(dir, lab.id, { extending: given.has("epochs") || given.has("maxSteps") });
     const changed = [...given].filter((key) => !RESUMABLE.has(key) && recorded.config[key] !== config[key]);
     if (changed.length) {
       throw new UsageError(
@@ -123,7 +124,27 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
   return { config, backend, resumeFrom };
 }
 
-async function readRecordedRun(dir: string, labId: string): Promise<RunInfo> {
+/**
+ * run.json of the run to resume. A finished run continues only with a new budget (--epochs or
+ * --max-steps): its last checkpoint is the state an uninterrupted longer run would have had there.
+ * A run whose process is still alive on this machine is refused, so that two processes never
+ * write one run directory.
+ */
+/** Whether `pid` is a live process that runs a lab (its command line names "lab"; Linux only, else by signal 0). */
+async function isLabProcess(pid: number): Promise<boolean> {
+  if (pid === Deno.pid) return false;
+  if (Deno.build.os === "linux") {
+    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`).catch(() => "");
+    return cmdline.split("\0").includes("lab");
+  }
+  if (Deno.build.os === "windows") return false;
+  const probe = await new Deno.Command("kill", { args: ["-0", String(pid)], stderr: "null" }).output().catch(() =>
+    null
+  );
+  return probe?.success ?? false;
+}
+
+async function readRecordedRun(dir: string, labId: string, { extending }: { extending: boolean }): Promise<RunInfo> {
   let info: RunInfo;
   try {
     info = await readRunInfo(dir);
@@ -134,8 +155,17 @@ async function readRecordedRun(dir: string, labId: string): Promise<RunInfo> {
   if (info.lab !== labId) {
     throw new UsageError(`--resume ${dir}: that run is of lab ${info.lab}, not ${labId}.`);
   }
-  if (info.status === "finished") {
-    throw new UsageError(`--resume ${dir}: that run has already finished; start a new run instead.`);
+  if (info.status === "finished" && !extending) {
+    throw new UsageError(
+      `--resume ${dir}: that run has already finished; give it a larger --epochs (or --max-steps) to train it ` +
+        "further, or start a new run.",
+    );
+  }
+  if (info.status === "running" && info.host.hostname === hostname() && await isLabProcess(info.host.pid)) {
+    throw new UsageError(
+      `--resume ${dir}: that run is still being written by process ${info.host.pid}; stop it first ` +
+        `(kill ${info.host.pid}), then resume.`,
+    );
   }
   return info;
 }

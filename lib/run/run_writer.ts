@@ -28,6 +28,14 @@ export class RunWriter {
   /** The step of the latest event, for the status event that a signal writes. */
   private lastStep = 0;
   private removeSignalHandlers: () => void = () => {};
+  /**
+   * Set by a training loop that checks `stopRequested` between steps (lib/epoch_loop.ts): a first
+   * Ctrl-C or kill then asks it to checkpoint and stop, so no work since the last checkpoint is
+   * lost; without one (or at a second signal) the run stops at once, resumable from its last
+   * checkpoint.
+   */
+  stopsGracefully = false;
+  stopRequested = false;
   private closeHooks: (() => Promise<void>)[] = [];
 
   private constructor(readonly dir: string, private info: RunInfo, lastSeq: number) {
@@ -165,13 +173,23 @@ export class RunWriter {
     for (const hook of this.closeHooks.splice(0)) await hook();
   }
 
-  /** Ctrl-C or a polite kill marks the run interrupted (resumable) before exiting. */
+  /** Marks the run interrupted (resumable) at `step`, says how to continue, and exits. */
+  async interrupt(step = this.lastStep): Promise<never> {
+    await this.close(step, "interrupted", "stopped by a signal");
+    console.error(`\nInterrupted. Continue with: deno task lab ${this.info.lab} --resume ${this.dir}`);
+    Deno.exit(130);
+  }
+
+  /** Ctrl-C or a polite kill: a graceful stop if the loop takes one (see stopsGracefully), else at once. */
   private handleSignals(): void {
     const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
     const onSignal = async () => {
-      await this.close(this.lastStep, "interrupted", "stopped by a signal");
-      console.error(`\nInterrupted. Continue with: deno task lab ${this.info.lab} --resume ${this.dir}`);
-      Deno.exit(130);
+      if (this.stopsGracefully && !this.stopRequested) {
+        this.stopRequested = true;
+        console.error("\nStopping after this step, with a checkpoint (a second Ctrl-C stops at once).");
+        return;
+      }
+      await this.interrupt();
     };
     for (const signal of signals) Deno.addSignalListener(signal, onSignal);
     this.removeSignalHandlers = () => signals.forEach((s) => Deno.removeSignalListener(s, onSignal));
