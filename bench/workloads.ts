@@ -5,6 +5,9 @@
  */
 import type { Mnist } from "../lib/data/mnist.ts";
 import { PIXELS } from "../lib/data/mnist.ts";
+import { defaultTrainStep } from "../labs/diffusion_mnist.ts";
+import { discriminatorStep, generatorStep, lab as ganLab } from "../labs/gan_mnist.ts";
+import { buildDcgan, type Refine } from "../lib/models/dcgan.ts";
 import { linear } from "../lib/models/linear.ts";
 import { buildVae, negativeElboSum, vaeVariables } from "../lib/models/vae.ts";
 import { buildQNetwork, qLoss, tdTargets } from "../lib/rl/dqn.ts";
@@ -105,4 +108,61 @@ const dqnUpdate: Workload = {
   },
 };
 
-export const WORKLOADS: Workload[] = [vae, cnn, dqnUpdate];
+const dcgan: Workload = {
+  name: "dcgan",
+  description: "gan-mnist's DCGAN at its defaults: a discriminator step, then a generator step, Adam 2e-4",
+  batch: 64,
+  setup(mnist) {
+    const defaults = Object.fromEntries(Object.entries(ganLab.spec).map(([k, v]) => [k, v.default]));
+    const { latent, width, kernel, refine, lr, beta1 } = defaults as {
+      latent: number;
+      width: number;
+      kernel: number;
+      refine: Refine;
+      lr: number;
+      beta1: number;
+    };
+    const gan = buildDcgan({ latent, width, kernel, refine, rng: new Rng(1) });
+    const [optimizerD, optimizerG] = [0, 1].map(() => tf.train.adam(lr, beta1, 0.999, 1e-8));
+    const real = tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(digits(mnist, 64), [64, 28, 28, 1]), 2), 1));
+    let seed = 0;
+    return {
+      async step() {
+        const z = tf.randomNormal([64, latent], 0, 1, "float32", seed++);
+        const { loss, dReal, dFake } = discriminatorStep(gan, optimizerD, { real, z, labelSmoothing: 0 });
+        const gLoss = generatorStep(gan, optimizerG, { z });
+        await gLoss.data();
+        tf.dispose([z, loss, dReal, dFake, gLoss]);
+      },
+      dispose: () => {
+        tf.dispose(real);
+        gan.generator.dispose();
+        gan.discriminator.dispose();
+      },
+    };
+  },
+};
+
+const ddpm: Workload = {
+  name: "ddpm",
+  description: "diffusion-mnist's default U-Net (width 16): one DDPM training step, T = 1000, Adam 1e-3",
+  batch: 64,
+  setup(mnist) {
+    const training = defaultTrainStep(new Rng(1));
+    const x0 = tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(digits(mnist, 64), [64, 28, 28, 1]), 2), 1));
+    let seed = 0;
+    return {
+      async step() {
+        const loss = training.step(x0, seed += 2);
+        await loss.data();
+        loss.dispose();
+      },
+      dispose: () => {
+        x0.dispose();
+        training.dispose();
+      },
+    };
+  },
+};
+
+export const WORKLOADS: Workload[] = [vae, cnn, dcgan, ddpm, dqnUpdate];

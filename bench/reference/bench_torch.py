@@ -5,7 +5,7 @@ excluded, then the median over repeats of the mean milliseconds per step.
 
 usage: python3 bench_torch.py MNIST_DIR [WORKLOAD ...]    prints one JSON object per workload
 """
-import json, statistics, sys, time
+import json, math, statistics, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -70,16 +70,120 @@ def dqn_update():
     return online, opt, loss
 
 
-def measure(build, warmup=5, repeats=5, target_seconds=0.4):
-    model, opt, loss = build()
-    model.train()
+def dcgan():
+    """bench/workloads.ts's dcgan: lib/models/dcgan.ts at gan-mnist's defaults (width 32, latent 100,
+    --refine 28x28), one discriminator step on real digits and detached fakes, then one generator
+    step, Adam 2e-4 beta1 0.5, batch 64."""
+    width, latent = 32, 100
+
+    def bn_relu(channels):
+        return [nn.BatchNorm2d(channels), nn.ReLU()]
+    generator = nn.Sequential(
+        nn.Linear(latent, 7 * 7 * 2 * width, bias=False), nn.Unflatten(1, (2 * width, 7, 7)), *bn_relu(2 * width),
+        nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False), *bn_relu(width),
+        nn.ConvTranspose2d(width, width // 2, 4, 2, 1, bias=False), *bn_relu(width // 2),
+        nn.ConvTranspose2d(width // 2, 1, 3, 1, 1), nn.Tanh())
+    discriminator = nn.Sequential(
+        nn.Conv2d(1, width, 4, 2, 1), nn.LeakyReLU(0.2),
+        nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2),
+        nn.Flatten(), nn.Linear(7 * 7 * 2 * width, 1))
+    opt_g = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    real = images[: 64 * 784].reshape(64, 1, 28, 28) * 2 - 1
+    ones, zeros = torch.ones(64, 1), torch.zeros(64, 1)
 
     def step():
-        value = loss()
-        opt.zero_grad()
-        value.backward()
-        opt.step()
-        value.item()
+        fake = generator(torch.randn(64, latent))
+        d_loss = (F.binary_cross_entropy_with_logits(discriminator(real), ones)
+                  + F.binary_cross_entropy_with_logits(discriminator(fake.detach()), zeros))
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = F.binary_cross_entropy_with_logits(discriminator(generator(torch.randn(64, latent))), ones)
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+        d_loss.item(), g_loss.item()
+    return step
+
+
+class ResBlock(nn.Module):
+    """lib/models/unet.ts's resBlock: GroupNorm(1), SiLU, conv, + dense(SiLU(temb)), GroupNorm(1), SiLU, conv, + skip."""
+    def __init__(self, cin, cout, temb):
+        super().__init__()
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
+        self.norm1, self.conv1 = nn.GroupNorm(1, cin), nn.Conv2d(cin, cout, 3, padding=1)
+        self.time = nn.Linear(temb, cout)
+        self.norm2, self.conv2 = nn.GroupNorm(1, cout), nn.Conv2d(cout, cout, 3, padding=1)
+
+    def forward(self, x, temb):
+        h = self.conv1(F.silu(self.norm1(x))) + self.time(F.silu(temb))[:, :, None, None]
+        return self.conv2(F.silu(self.norm2(h))) + self.skip(x)
+
+
+class UNet(nn.Module):
+    """lib/models/unet.ts's network at diffusion-mnist's default width 16."""
+    def __init__(self, w=16):
+        super().__init__()
+        self.w = w
+        self.time1, self.time2 = nn.Linear(w, 4 * w), nn.Linear(4 * w, 4 * w)
+        self.input = nn.Conv2d(1, w, 3, padding=1)
+        self.down1 = ResBlock(w, w, 4 * w)
+        self.pool1, self.down2 = nn.Conv2d(w, w, 3, 2, 1), ResBlock(w, 2 * w, 4 * w)
+        self.pool2, self.down3 = nn.Conv2d(2 * w, 2 * w, 3, 2, 1), ResBlock(2 * w, 2 * w, 4 * w)
+        self.middle, self.up3 = ResBlock(2 * w, 2 * w, 4 * w), ResBlock(4 * w, 2 * w, 4 * w)
+        self.upsample2, self.up2 = nn.ConvTranspose2d(2 * w, 2 * w, 2, 2), ResBlock(4 * w, 2 * w, 4 * w)
+        self.upsample1, self.up1 = nn.ConvTranspose2d(2 * w, w, 2, 2), ResBlock(2 * w, w, 4 * w)
+        self.out_norm, self.output = nn.GroupNorm(1, w), nn.Conv2d(w, 1, 3, padding=1)
+
+    def forward(self, x, t):
+        half = self.w // 2
+        freqs = torch.exp(-math.log(10000) * torch.arange(half) / (half - 1))
+        angles = t.float()[:, None] * freqs[None]
+        temb = self.time2(F.silu(self.time1(torch.cat([angles.sin(), angles.cos()], 1))))
+        h1 = self.down1(self.input(x), temb)
+        h2 = self.down2(self.pool1(h1), temb)
+        h3 = self.down3(self.pool2(h2), temb)
+        u3 = self.up3(torch.cat([self.middle(h3, temb), h3], 1), temb)
+        u2 = self.up2(torch.cat([self.upsample2(u3), h2], 1), temb)
+        u1 = self.up1(torch.cat([self.upsample1(u2), h1], 1), temb)
+        return self.output(F.silu(self.out_norm(u1)))
+
+
+def ddpm():
+    """bench/workloads.ts's ddpm: one DDPM training step (T = 1000, linear betas 1e-4..0.02,
+    epsilon MSE) of diffusion-mnist's default U-Net, Adam 1e-3, batch 64."""
+    model = UNet()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    alpha_bars = torch.cumprod(1 - torch.linspace(1e-4, 0.02, 1000), 0)
+    x0 = images[: 64 * 784].reshape(64, 1, 28, 28) * 2 - 1
+
+    def loss():
+        t = torch.randint(0, 1000, (64,))
+        eps = torch.randn_like(x0)
+        ab = alpha_bars[t][:, None, None, None]
+        return F.mse_loss(model(ab.sqrt() * x0 + (1 - ab).sqrt() * eps, t), eps)
+    return model, opt, loss
+
+
+def trainer(build):
+    """The step of a (model, optimizer, loss) workload."""
+    def make():
+        model, opt, loss = build()
+        model.train()
+
+        def step():
+            value = loss()
+            opt.zero_grad()
+            value.backward()
+            opt.step()
+            value.item()
+        return step
+    return make
+
+
+def measure(build, warmup=5, repeats=5, target_seconds=0.4):
+    step = build()
     for _ in range(warmup):
         step()
     t0 = time.perf_counter()
@@ -94,7 +198,8 @@ def measure(build, warmup=5, repeats=5, target_seconds=0.4):
     return statistics.median(samples)
 
 
-for name, build in [("vae", vae), ("mnist_cnn", mnist_cnn), ("dqn_update", dqn_update)]:
+for name, build in [("vae", trainer(vae)), ("mnist_cnn", trainer(mnist_cnn)), ("dcgan", dcgan),
+                    ("ddpm", trainer(ddpm)), ("dqn_update", trainer(dqn_update))]:
     if wanted and name not in wanted:
         continue
     print(json.dumps({"workload": name, "ms_per_step": round(measure(build), 3), "torch": torch.__version__,
