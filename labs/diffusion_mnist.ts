@@ -170,7 +170,9 @@ async function drawSamples(
     const images = toUnit(drawn.x0);
     pixels.set(await images.data() as Float32Array, start * 784);
     for (const [frame, x] of drawn.trajectory.entries()) {
-      const unit = await toUnit(x).data();
+      const unitTensor = toUnit(x); // [n, 28, 28, 1]
+      const unit = await unitTensor.data();
+      unitTensor.dispose();
       for (let row = 0; row < Math.min(TRAJECTORY.rows, n); row++) {
         trajectory.set(unit.subarray(row * 784, (row + 1) * 784), (row * TRAJECTORY.frames + frame) * 784);
       }
