@@ -25,18 +25,9 @@ import { exitOnError } from "../lib/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
 import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
 import { buildUnet, parameterCount, predictNoise, type Unet, type UnetWeights } from "../lib/models/unet.ts";
-import { FEATURE_SIZE, type MnistClassifier } from "../lib/models/mnist_classifier.ts";
 import { captureVariables, restoreVariables } from "../lib/named_variables.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
-import {
-  classify,
-  frechetDistance,
-  gaussianStats,
-  loadYardstick,
-  sampleQuality,
-  splitImages,
-  YARDSTICK_PATH,
-} from "../lib/sample_quality.ts";
+import { prepareYardstick, sampleQuality, YARDSTICK_PATH } from "../lib/sample_quality.ts";
 import { tf } from "../lib/tf.ts";
 import { captureAdam, restoreAdam } from "../lib/train_state.ts";
 
@@ -182,28 +173,6 @@ async function drawSamples(
   return { pixels, trajectory };
 }
 
-/**
- * The yardstick, the feature statistics of `count` MNIST test images that samples are compared
- * with, and the real-vs-real floor (as gan-mnist prepares them).
- */
-async function prepareYardstick(path: string, mnist: Mnist, count: number) {
-  let classifier: MnistClassifier;
-  try {
-    classifier = await loadYardstick(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new UsageError(
-      `The yardstick classifier ${path} does not exist. Train it with ` +
-        "`deno task lab classifier-mnist --export-to assets/mnist_classifier.ckpt`, pass --yardstick, " +
-        "or run with --sample-count 0.",
-    );
-  }
-  const statsOf = async (images: Float32Array) =>
-    gaussianStats((await classify(classifier, images)).features, FEATURE_SIZE);
-  const reference = await statsOf(splitImages(mnist.test, count));
-  const floor = frechetDistance(await statsOf(splitImages(mnist.train, count)), reference);
-  return { classifier, reference, floor };
-}
 
 export async function main(args: string[]): Promise<void> {
   const start = await startLab(lab, args);
