@@ -43,6 +43,8 @@ export type RunFlags = typeof runFlags;
 
 /** Flags that may change when a run is resumed; the rest must match the recorded config. */
 const RESUMABLE = new Set(["backend", "maxSteps", "epochs", "dashboard", "resume", "runsDir", "detach"]);
+/** The flags that set how far a run trains: a resume may change them, and run.json records the new values. */
+const BUDGET = ["epochs", "maxSteps"];
 
 export interface Lab<S extends Spec> {
   /** "vae-mnist": the name on the command line */
@@ -181,7 +183,11 @@ export async function openRun<S extends Spec>(
 ): Promise<RunWriter> {
   const { config, backend, resumeFrom } = start;
   const run = resumeFrom
-    ? await RunWriter.resume(resumeFrom.dir, resumeFrom.checkpoint, { backend, totalSteps })
+    ? await RunWriter.resume(resumeFrom.dir, resumeFrom.checkpoint, {
+      backend,
+      totalSteps,
+      budget: Object.fromEntries(BUDGET.filter((key) => key in config).map((key) => [key, config[key]])),
+    })
     : await RunWriter.create({
       runsDir: config.runsDir as string,
       lab: lab.id,

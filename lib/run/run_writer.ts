@@ -83,9 +83,14 @@ export class RunWriter {
   static async resume(
     dir: string,
     checkpoint: CheckpointState,
-    { backend, totalSteps }: { backend: BackendInfo; totalSteps: number },
+    { backend, totalSteps, budget = {} }: {
+      backend: BackendInfo;
+      totalSteps: number;
+      budget?: Record<string, unknown>;
+    },
   ): Promise<RunWriter> {
     const info = await readRunInfo(dir);
+    Object.assign(info.config, budget); // a resume may give a new --epochs or --max-steps: record what the run now trains to
     const kept = await readEvents(dir);
     const lines = kept.filter((e) => e.seq <= checkpoint.eventSeq).map((e) => JSON.stringify(e) + "\n");
     await writeFileAtomic(join(dir, "events.jsonl"), lines.join(""));

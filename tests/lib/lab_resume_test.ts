@@ -42,6 +42,7 @@ Deno.test("resume - a finished run given a larger --epochs trains on to exactly 
     const info = await readRunInfo(extended);
     assert.equal(info.status, "finished");
     assert.equal(info.resumes.length, 1);
+    assert.equal(info.config.epochs, 2, "run.json records the new budget");
     const [a, b] = [await trace(longer), await trace(extended)];
     assert.ok(a.some(([step]) => step === 20), "the longer run reached step 20");
     assert.deepEqual(b, a);
