@@ -173,7 +173,6 @@ async function drawSamples(
   return { pixels, trajectory };
 }
 
-
 export async function main(args: string[]): Promise<void> {
   const start = await startLab(lab, args);
   if (!start) return;
