@@ -9,30 +9,20 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decode } from "fast-png";
 import { discriminatorStep, generatorStep, main } from "../../labs/gan_mnist.ts";
-import { encodeCheckpoint, loadLatestCheckpoint } from "../../lib/checkpoint.ts";
+import { loadLatestCheckpoint } from "../../lib/checkpoint.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { buildDcgan } from "../../lib/models/dcgan.ts";
-import { buildMnistClassifier } from "../../lib/models/mnist_classifier.ts";
 import { Rng } from "../../lib/rng.ts";
 import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
 import { layers, tf } from "../../lib/tf.ts";
-import { captureWeights } from "../../lib/train_state.ts";
 import { useBackend } from "../../lib/backend.ts";
 import { withTempDir } from "../helpers.ts";
+import { fakeYardstick } from "../fake_yardstick.ts";
 
 await useBackend("wasm"); // the stand-in yardstick is built before any lab picks the backend
 
 const SMALL = ["--width", "4", "--latent", "8", "--batch-size", "16", "--sample-count", "0"];
-
-/** A randomly initialised classifier, saved as the yardstick asset is: enough to exercise the metrics. */
-async function fakeYardstick(dir: string): Promise<string> {
-  const classifier = buildMnistClassifier(new Rng(5));
-  const path = join(dir, "yardstick.ckpt");
-  const tensors = { model: await captureWeights([classifier.features, classifier.head]) };
-  await Deno.writeFile(path, await encodeCheckpoint({ step: 0, epoch: 0, eventSeq: 0, tensors, meta: {} }));
-  return path;
-}
 
 /** Runs the lab in this process with a fresh runs folder; returns the run directory. */
 async function runLab(root: string, name: string, flags: string[]): Promise<string> {

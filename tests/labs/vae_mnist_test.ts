@@ -16,11 +16,8 @@ import { bundledMnistDir } from "../../lib/data/mnist.ts";
 import { assertClose, cliCommand, runCli, withTempDir } from "../helpers.ts";
 import { openSystemBlas } from "../../lib/kernels/system_blas.ts";
 import { useBackend } from "../../lib/backend.ts";
-import { encodeCheckpoint } from "../../lib/checkpoint.ts";
 import { latentMapLayout } from "../../lib/latent_map.ts";
-import { buildMnistClassifier } from "../../lib/models/mnist_classifier.ts";
-import { Rng } from "../../lib/rng.ts";
-import { captureWeights } from "../../lib/train_state.ts";
+import { fakeYardstick } from "../fake_yardstick.ts";
 
 await useBackend("wasm"); // the stand-in yardstick is built before any lab picks the backend
 
@@ -231,15 +228,6 @@ Deno.test("vae-mnist - resuming from a corrupted checkpoint is refused and chang
     assert.match(changed.stderr, /--latent cannot change/);
   });
 });
-
-/** A randomly initialised classifier, saved as the yardstick asset is: enough to exercise the metrics. */
-async function fakeYardstick(dir: string): Promise<string> {
-  const classifier = buildMnistClassifier(new Rng(5));
-  const path = join(dir, "yardstick.ckpt");
-  const tensors = { model: await captureWeights([classifier.features, classifier.head]) };
-  await Deno.writeFile(path, await encodeCheckpoint({ step: 0, epoch: 0, eventSeq: 0, tensors, meta: {} }));
-  return path;
-}
 
 const SAMPLE_KEYS = ["eval/fid_mnist", "eval/class_entropy", "eval/mean_confidence"];
 
