@@ -325,6 +325,7 @@ export async function runDqn(lab: Lab<DqnSpec>, { envId, reference }: DqnRun, ar
     let obs = resetEpisode();
     let episodeReturn = 0, episodeLength = 0;
     while (step < totalSteps) {
+      await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
       const action = actionRng.uniform() < epsilonAt(step)
         ? actionRng.int(numActions)
         : (await greedy(online, obs, 1))[0];

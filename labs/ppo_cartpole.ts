@@ -289,6 +289,7 @@ export async function main(args: string[]): Promise<void> {
       });
 
     while (update < numUpdates) {
+      await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
       update++;
       const globalStart = (update - 1) * batchSize;
       const progressLeft = 1 - (update - 1) / plannedUpdates; // CleanRL's frac, over the planned budget

@@ -212,6 +212,7 @@ export async function main(args: string[]): Promise<void> {
       });
 
     while (episode < config.episodes && !capped()) {
+      await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
       const batchStartedAt = performance.now();
       const batch: Trajectories = { obs: [], actions: [], returns: [] };
       const batchStart = envSteps;

@@ -107,9 +107,6 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
     await flush();
     await run.checkpoint({ step, epoch: Math.floor(step / stepsPerEpoch), ...(await loop.checkpointState()) });
   };
-  // A step's read-backs resolve without a turn of the event loop on the CPU backends, so the
-  // signal handlers would wait for the next checkpoint's file write: give them a turn at each flush.
-  const yieldToSignals = () => new Promise((resolve) => setTimeout(resolve, 0));
   run.stopsGracefully = true;
 
   while (step < totalSteps) {
@@ -118,12 +115,12 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
     for (let b = step % stepsPerEpoch; b < stepsPerEpoch && step < totalSteps; b++) {
       pending.push(loop.trainStep(order.subarray(b * batchSize, (b + 1) * batchSize), step));
       step++;
-      if (step % logEvery === 0) {
-        await flush();
-        await yieldToSignals();
-      }
-      // Mid-epoch only: at an epoch's end, its evaluation comes first (below).
-      if (run.stopRequested && step % stepsPerEpoch !== 0 && step < totalSteps) {
+      if (step % logEvery === 0) await flush();
+      await run.yieldToSignals();
+      // At a log boundary, so the logged means cover the same steps as in an unstopped run; mid-epoch
+      // only: at an epoch's end, its evaluation comes first (below).
+      const stopHere = step % logEvery === 0 && step % stepsPerEpoch !== 0 && step < totalSteps;
+      if (run.stopRequested && stopHere) {
         await checkpoint();
         await run.interrupt(step);
       }

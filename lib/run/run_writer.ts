@@ -106,6 +106,8 @@ export class RunWriter {
 
   /** Appends one event; returns its seq. */
   event(event: NewEvent): number {
+    // Once closed (a signal stops the run while the training loop still runs until the exit), events are dropped.
+    if (this.closed) return this.lastSeq;
     const full = { seq: ++this.lastSeq, time: Date.now(), ...event } as RunEvent;
     this.lastStep = event.step;
     this.events.writeSync(new TextEncoder().encode(JSON.stringify(full) + "\n"));
@@ -146,7 +148,8 @@ export class RunWriter {
   }
 
   /** Saves a checkpoint that covers every event logged so far. */
-  async checkpoint(state: Omit<CheckpointState, "eventSeq">): Promise<string> {
+  async checkpoint(state: Omit<CheckpointState, "eventSeq">): Promise<string | undefined> {
+    if (this.closed) return; // stopped by a signal: the run resumes from its last checkpoint
     this.event({ kind: "checkpoint", step: state.step, epoch: state.epoch, path: "checkpoints/" });
     this.events.syncSync();
     return await saveCheckpoint(join(this.dir, "checkpoints"), { ...state, eventSeq: this.lastSeq });
@@ -168,14 +171,30 @@ export class RunWriter {
   }
 
   async close(step: number, status: RunStatus, message?: string): Promise<void> {
+    if (this.closed) return;
     this.removeSignalHandlers();
     this.event({ kind: "status", step, status, ...(message ? { message } : {}) });
+    this.closed = true;
     this.events.syncSync();
     this.events.close();
     Object.assign(this.info, { status, updatedAt: new Date().toISOString() });
     if (message && status === "failed") this.info.error = message;
     await writeJsonAtomic(join(this.dir, "run.json"), this.info);
     for (const hook of this.closeHooks.splice(0)) await hook();
+  }
+
+  private lastYield = performance.now();
+  private closed = false;
+
+  /**
+   * Gives Ctrl-C and kill a turn of the event loop, at most every 100 ms. Training loops call it
+   * between steps: on the CPU backends a step's read-backs resolve without such a turn, so the
+   * signal handlers would otherwise wait for the next checkpoint's file write.
+   */
+  async yieldToSignals(): Promise<void> {
+    if (performance.now() - this.lastYield < 100) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.lastYield = performance.now();
   }
 
   /** Marks the run interrupted (resumable) at `step`, says how to continue, and exits. */
