@@ -27,7 +27,16 @@ import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
 import { buildUnet, parameterCount, predictNoise, type Unet, type UnetWeights } from "../lib/models/unet.ts";
 import { captureVariables, restoreVariables } from "../lib/named_variables.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
-import { prepareYardstick, sampleQuality, YARDSTICK_FLAGS, YARDSTICK_PATH } from "../lib/sample_quality.ts";
+import {
+  prepareYardstick,
+  qualityLine,
+  qualityScalars,
+  qualitySummary,
+  sampleQuality,
+  UNMEASURED,
+  YARDSTICK_FLAGS,
+  YARDSTICK_PATH,
+} from "../lib/sample_quality.ts";
 import { tf } from "../lib/tf.ts";
 import { captureAdam, restoreAdam } from "../lib/train_state.ts";
 
@@ -200,7 +209,7 @@ export async function main(args: string[]): Promise<void> {
 
   const run = await openRun(lab, start, { totalSteps });
   const startedAt = performance.now();
-  let last = { fidMnist: NaN, classEntropy: NaN, meanConfidence: NaN };
+  let last = UNMEASURED;
   let sampleSeconds = 0;
   const summary = await withRun(run, async () => {
     // ---- training: noise a batch to random steps, regress the noise, then move the average
@@ -241,17 +250,12 @@ export async function main(args: string[]): Promise<void> {
         if (yardstick) {
           const images = drawn.pixels.subarray(0, config.sampleCount * 784);
           last = await sampleQuality(yardstick.classifier, images, yardstick.reference);
-          line = `FID-MNIST ${last.fidMnist.toFixed(2)} | class entropy ${last.classEntropy.toFixed(3)} | ` +
-            `confidence ${last.meanConfidence.toFixed(3)}`;
+          line = qualityLine(last);
         }
         const seconds = (performance.now() - sampleStart) / 1000;
         sampleSeconds += seconds;
         run.scalars(step, {
-          ...(yardstick && {
-            "eval/fid_mnist": last.fidMnist,
-            "eval/class_entropy": last.classEntropy,
-            "eval/mean_confidence": last.meanConfidence,
-          }),
+          ...(yardstick && qualityScalars(last)),
           "eval/seconds": seconds,
           epoch,
         });
@@ -275,11 +279,7 @@ export async function main(args: string[]): Promise<void> {
       parameters: parameterCount(unet),
       sampler,
       sampleCount: config.sampleCount,
-      "eval/fid_mnist": last.fidMnist,
-      "eval/class_entropy": last.classEntropy,
-      "eval/mean_confidence": last.meanConfidence,
-      "eval/fid_mnist_floor": yardstick?.floor ?? NaN,
-      referenceImages: config.referenceImages,
+      ...qualitySummary(last, yardstick, config.referenceImages),
       floor: `FID-MNIST of ${config.referenceImages} training images against as many test images (real vs real)`,
       target: { "eval/class_entropy": 2.2, "eval/mean_confidence": 0.9 },
       reference: "Keras DDPM example (keras.io/examples/generative/ddpm); here a smaller U-Net, see lib/models/unet.ts",
@@ -296,12 +296,8 @@ export async function main(args: string[]): Promise<void> {
   tf.dispose(Object.values(unet.weights));
   optimizer.dispose();
   console.error(
-    `finished: FID-MNIST ${summary["eval/fid_mnist"].toFixed(2)} (floor ${
-      summary["eval/fid_mnist_floor"].toFixed(2)
-    }), ` +
-      `class entropy ${summary["eval/class_entropy"].toFixed(3)}, confidence ${
-        summary["eval/mean_confidence"].toFixed(3)
-      } after ${summary.steps} steps -> ${run.dir}`,
+    `finished: ${qualityLine(last, { separator: ", ", floor: yardstick?.floor ?? NaN })} after ${summary.steps} steps` +
+      ` -> ${run.dir}`,
   );
 }
 

@@ -29,7 +29,16 @@ import {
   trainableVariables,
 } from "../lib/models/dcgan.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
-import { prepareYardstick, sampleQuality, YARDSTICK_FLAGS, YARDSTICK_PATH } from "../lib/sample_quality.ts";
+import {
+  prepareYardstick,
+  qualityLine,
+  qualityScalars,
+  qualitySummary,
+  sampleQuality,
+  UNMEASURED,
+  YARDSTICK_FLAGS,
+  YARDSTICK_PATH,
+} from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
 
@@ -187,7 +196,7 @@ export async function main(args: string[]): Promise<void> {
 
   const run = await openRun(lab, start, { totalSteps });
   const startedAt = performance.now();
-  let last = { fidMnist: NaN, classEntropy: NaN, meanConfidence: NaN };
+  let last = UNMEASURED;
   const summary = await withRun(run, async () => {
     // ---- training: a discriminator step, then a generator step on the same noise
     const result = await runEpochs({
@@ -210,14 +219,8 @@ export async function main(args: string[]): Promise<void> {
         if (!yardstick) return "no sample metrics (--sample-count 0)";
         const images = (await samples(gan, sampleZ, config.batchSize)).subarray(0, config.sampleCount * 784);
         last = await sampleQuality(yardstick.classifier, images, yardstick.reference);
-        run.scalars(step, {
-          "eval/fid_mnist": last.fidMnist,
-          "eval/class_entropy": last.classEntropy,
-          "eval/mean_confidence": last.meanConfidence,
-          epoch,
-        });
-        return `FID-MNIST ${last.fidMnist.toFixed(2)} | class entropy ${last.classEntropy.toFixed(3)} | ` +
-          `confidence ${last.meanConfidence.toFixed(3)}`;
+        run.scalars(step, { ...qualityScalars(last), epoch });
+        return qualityLine(last);
       },
       checkpointState: async () => ({
         tensors: {
@@ -236,11 +239,7 @@ export async function main(args: string[]): Promise<void> {
       steps: result.steps,
       epochs: result.steps / stepsPerEpoch,
       sampleCount: config.sampleCount,
-      "eval/fid_mnist": last.fidMnist,
-      "eval/class_entropy": last.classEntropy,
-      "eval/mean_confidence": last.meanConfidence,
-      "eval/fid_mnist_floor": yardstick?.floor ?? NaN,
-      referenceImages: config.referenceImages,
+      ...qualitySummary(last, yardstick, config.referenceImages),
       floor: `FID-MNIST of ${config.referenceImages} training images against as many test images (real vs real)`,
       target: { "eval/class_entropy": 2.2, "eval/mean_confidence": 0.9 },
       reference: "PyTorch examples, dcgan/main.py (64x64, ngf = ndf = 64); here 28x28, see lib/models/dcgan.ts",
@@ -254,12 +253,8 @@ export async function main(args: string[]): Promise<void> {
   });
   tf.dispose([fixedZ, sampleZ]);
   console.error(
-    `finished: FID-MNIST ${summary["eval/fid_mnist"].toFixed(2)} (floor ${
-      summary["eval/fid_mnist_floor"].toFixed(2)
-    }), ` +
-      `class entropy ${summary["eval/class_entropy"].toFixed(3)}, confidence ${
-        summary["eval/mean_confidence"].toFixed(3)
-      } after ${summary.steps} steps -> ${run.dir}`,
+    `finished: ${qualityLine(last, { separator: ", ", floor: yardstick?.floor ?? NaN })} after ${summary.steps} steps` +
+      ` -> ${run.dir}`,
   );
 }
 

@@ -30,7 +30,16 @@ import {
 } from "../lib/models/vae.ts";
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
-import { prepareYardstick, sampleQuality, YARDSTICK_FLAGS, YARDSTICK_PATH } from "../lib/sample_quality.ts";
+import {
+  prepareYardstick,
+  qualityLine,
+  qualityScalars,
+  qualitySummary,
+  sampleQuality,
+  UNMEASURED,
+  YARDSTICK_FLAGS,
+  YARDSTICK_PATH,
+} from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
 
@@ -215,7 +224,7 @@ export async function main(args: string[]): Promise<void> {
   const run = await openRun(lab, start, { totalSteps });
   const startedAt = performance.now();
   let last = { nelbo: NaN, reconstruction: NaN, kl: NaN };
-  let quality = { fidMnist: NaN, classEntropy: NaN, meanConfidence: NaN };
+  let quality = UNMEASURED;
   const summary = await withRun(run, async () => {
     // ---- training
     const result = await runEpochs({
@@ -253,14 +262,8 @@ export async function main(args: string[]): Promise<void> {
         if (!yardstick) return progress;
         // ---- sample metrics of the prior samples' decoded means
         quality = await sampleQuality(yardstick.classifier, await decodeAll(vae, sampleZ), yardstick.reference);
-        run.scalars(step, {
-          "eval/fid_mnist": quality.fidMnist,
-          "eval/class_entropy": quality.classEntropy,
-          "eval/mean_confidence": quality.meanConfidence,
-        });
-        return `${progress} | FID-MNIST ${quality.fidMnist.toFixed(2)} | class entropy ${
-          quality.classEntropy.toFixed(3)
-        } | confidence ${quality.meanConfidence.toFixed(3)}`;
+        run.scalars(step, qualityScalars(quality));
+        return `${progress} | ${qualityLine(quality)}`;
       },
       checkpointState: async () => ({
         tensors: { model: await captureWeights([vae.encoder, vae.decoder]), optimizer: await captureAdam(optimizer) },
@@ -278,11 +281,7 @@ export async function main(args: string[]): Promise<void> {
       "eval/kl": last.kl,
       evalImages: evalCount,
       sampleCount: config.sampleCount,
-      "eval/fid_mnist": quality.fidMnist,
-      "eval/class_entropy": quality.classEntropy,
-      "eval/mean_confidence": quality.meanConfidence,
-      "eval/fid_mnist_floor": yardstick?.floor ?? NaN,
-      referenceImages: config.referenceImages,
+      ...qualitySummary(quality, yardstick, config.referenceImages),
       reference: config.arch === "mlp"
         ? { "eval/nelbo": { epochs5: 108.3, epochs10: 105.6, source: "bench/reference/vae_mnist_torch.py" } }
         : "Keras examples, generative/vae.py (convolutional VAE); no published negative ELBO",
@@ -296,10 +295,7 @@ export async function main(args: string[]): Promise<void> {
   });
   tf.dispose([priorZ, sampleZ]);
   const metrics = config.sampleCount
-    ? `, FID-MNIST ${summary["eval/fid_mnist"].toFixed(2)} (floor ${summary["eval/fid_mnist_floor"].toFixed(2)}), ` +
-      `class entropy ${summary["eval/class_entropy"].toFixed(3)}, confidence ${
-        summary["eval/mean_confidence"].toFixed(3)
-      }`
+    ? `, ${qualityLine(quality, { separator: ", ", floor: yardstick?.floor ?? NaN })}`
     : "";
   console.error(
     `finished: test negative ELBO ${

@@ -137,6 +137,34 @@ export interface SampleQuality {
   meanConfidence: number;
 }
 
+/** Before the first measurement (and with --sample-count 0). */
+export const UNMEASURED: SampleQuality = { fidMnist: NaN, classEntropy: NaN, meanConfidence: NaN };
+
+/** The figures under the event keys every generative lab uses, so the compare page overlays their runs. */
+export const qualityScalars = (q: SampleQuality) => ({
+  "eval/fid_mnist": q.fidMnist,
+  "eval/class_entropy": q.classEntropy,
+  "eval/mean_confidence": q.meanConfidence,
+});
+
+/** The figures for the console: "FID-MNIST 96.61 | class entropy 2.253 | confidence 0.888"; with `floor`, after FID. */
+export function qualityLine(
+  q: SampleQuality,
+  { separator = " | ", floor }: { separator?: string; floor?: number } = {},
+) {
+  const fid = `FID-MNIST ${q.fidMnist.toFixed(2)}${floor === undefined ? "" : ` (floor ${floor.toFixed(2)})`}`;
+  return [fid, `class entropy ${q.classEntropy.toFixed(3)}`, `confidence ${q.meanConfidence.toFixed(3)}`].join(
+    separator,
+  );
+}
+
+/** The figures, the real-vs-real floor and the number of reference images, for summary.json. */
+export const qualitySummary = (q: SampleQuality, yardstick: Yardstick | undefined, referenceImages: number) => ({
+  ...qualityScalars(q),
+  "eval/fid_mnist_floor": yardstick?.floor ?? NaN,
+  referenceImages,
+});
+
 /** The three figures for generated `images` against the reference statistics (MNIST test set). */
 export async function sampleQuality(
   classifier: MnistClassifier,

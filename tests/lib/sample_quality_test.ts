@@ -1,5 +1,15 @@
 import { Matrix } from "ml-matrix";
-import { classEntropy, frechetDistance, gaussianStats, meanConfidence } from "../../lib/sample_quality.ts";
+import assert from "node:assert/strict";
+import {
+  classEntropy,
+  frechetDistance,
+  gaussianStats,
+  meanConfidence,
+  qualityLine,
+  qualityScalars,
+  qualitySummary,
+  UNMEASURED,
+} from "../../lib/sample_quality.ts";
 import { Rng } from "../../lib/rng.ts";
 import { assertClose } from "../helpers.ts";
 
@@ -45,4 +55,25 @@ Deno.test("sample quality - class entropy is ln 10 for an even spread and 0 for 
   assertClose(classEntropy(oneHot([3, 3, 3, 3])), 0);
   assertClose(classEntropy(oneHot([1, 1, 2, 2])), Math.log(2), { rtol: 1e-9 });
   assertClose(meanConfidence(oneHot([1, 2, 3], 0.7)), 0.7, { rtol: 1e-6 });
+});
+
+Deno.test("sample quality - the console line and the event keys every generative lab shares", () => {
+  const q = { fidMnist: 96.6074, classEntropy: 2.25316, meanConfidence: 0.88807 };
+  assert.equal(qualityLine(q), "FID-MNIST 96.61 | class entropy 2.253 | confidence 0.888");
+  assert.equal(
+    qualityLine(q, { separator: ", ", floor: 2.714 }),
+    "FID-MNIST 96.61 (floor 2.71), class entropy 2.253, confidence 0.888",
+  );
+  assert.deepEqual(qualityScalars(q), {
+    "eval/fid_mnist": 96.6074,
+    "eval/class_entropy": 2.25316,
+    "eval/mean_confidence": 0.88807,
+  });
+  assert.deepEqual(qualitySummary(UNMEASURED, undefined, 200), {
+    "eval/fid_mnist": NaN,
+    "eval/class_entropy": NaN,
+    "eval/mean_confidence": NaN,
+    "eval/fid_mnist_floor": NaN,
+    referenceImages: 200,
+  });
 });
