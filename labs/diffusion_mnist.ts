@@ -28,14 +28,13 @@ import { buildUnet, parameterCount, predictNoise, type Unet, type UnetWeights } 
 import { captureVariables, restoreVariables } from "../lib/named_variables.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import {
-  prepareYardstick,
   qualityLine,
   qualityScalars,
   qualitySummary,
   sampleQuality,
   UNMEASURED,
   YARDSTICK_FLAGS,
-  YARDSTICK_PATH,
+  yardstickFor,
 } from "../lib/sample_quality.ts";
 import { tf } from "../lib/tf.ts";
 import { captureAdam, restoreAdam } from "../lib/train_state.ts";
@@ -181,9 +180,7 @@ export async function main(args: string[]): Promise<void> {
 
   // ---- data and the yardstick: checked before anything is written
   const mnist = await loadMnist(config.dataDir || undefined);
-  const yardstick = config.sampleCount
-    ? await prepareYardstick(config.yardstick || YARDSTICK_PATH, mnist, config.referenceImages)
-    : undefined;
+  const yardstick = await yardstickFor(config, mnist);
   const { stepsPerEpoch, totalSteps } = planSteps({ ...config, trainCount: mnist.train.count });
   const schedule = linearSchedule({ steps: T, betaStart: 1e-4, betaEnd: 0.02 });
   const sampler = config.sampleSteps === T

@@ -30,14 +30,13 @@ import {
 } from "../lib/models/dcgan.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import {
-  prepareYardstick,
   qualityLine,
   qualityScalars,
   qualitySummary,
   sampleQuality,
   UNMEASURED,
   YARDSTICK_FLAGS,
-  YARDSTICK_PATH,
+  yardstickFor,
 } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
@@ -158,9 +157,7 @@ export async function main(args: string[]): Promise<void> {
 
   // ---- data and the yardstick: checked before anything is written
   const mnist = await loadMnist(config.dataDir || undefined);
-  const yardstick = config.sampleCount
-    ? await prepareYardstick(config.yardstick || YARDSTICK_PATH, mnist, config.referenceImages)
-    : undefined;
+  const yardstick = await yardstickFor(config, mnist);
   const { stepsPerEpoch, totalSteps } = planSteps({ ...config, trainCount: mnist.train.count });
 
   // ---- networks and their two optimisers (restored from the checkpoint when resuming)

@@ -31,14 +31,13 @@ import {
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import {
-  prepareYardstick,
   qualityLine,
   qualityScalars,
   qualitySummary,
   sampleQuality,
   UNMEASURED,
   YARDSTICK_FLAGS,
-  YARDSTICK_PATH,
+  yardstickFor,
 } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
@@ -185,9 +184,7 @@ export async function main(args: string[]): Promise<void> {
 
   // ---- data: checked before anything is written
   const mnist = await loadMnist(config.dataDir || undefined);
-  const yardstick = config.sampleCount
-    ? await prepareYardstick(config.yardstick || YARDSTICK_PATH, mnist, config.referenceImages)
-    : undefined;
+  const yardstick = await yardstickFor(config, mnist);
   const { stepsPerEpoch, totalSteps } = planSteps({ ...config, trainCount: mnist.train.count });
 
   // ---- model and optimiser (restored from the checkpoint when resuming)

@@ -137,6 +137,15 @@ export interface SampleQuality {
   meanConfidence: number;
 }
 
+/** The yardstick a lab's flags ask for (--sample-count and YARDSTICK_FLAGS); none with --sample-count 0. */
+export async function yardstickFor(
+  flags: { sampleCount: number; yardstick: string; referenceImages: number },
+  mnist: Mnist,
+): Promise<Yardstick | undefined> {
+  if (!flags.sampleCount) return undefined;
+  return await prepareYardstick(flags.yardstick || YARDSTICK_PATH, mnist, flags.referenceImages);
+}
+
 /** Before the first measurement (and with --sample-count 0). */
 export const UNMEASURED: SampleQuality = { fidMnist: NaN, classEntropy: NaN, meanConfidence: NaN };
 
