@@ -1,6 +1,7 @@
 /** Shared test helpers: tolerance checks, temporary folders, and running the real CLI. */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import type { RunEvent } from "../lib/run/types.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -50,3 +51,7 @@ export function cliCommand(args: string[]): Deno.Command {
     env: { NO_COLOR: "1" },
   });
 }
+
+/** The (step, value) series of one scalar key in a run's events. */
+export const scalars = (events: RunEvent[], key: string) =>
+  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));

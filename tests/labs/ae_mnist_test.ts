@@ -10,25 +10,15 @@ import { decode } from "fast-png";
 import { main } from "../../labs/ae_mnist.ts";
 import { loadLatestCheckpoint } from "../../lib/checkpoint.ts";
 import { UsageError } from "../../lib/errors.ts";
-import { Rng } from "../../lib/rng.ts";
 import { tf } from "../../lib/tf.ts";
 import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
-import type { RunEvent } from "../../lib/run/types.ts";
-import { withTempDir } from "../helpers.ts";
+import { scalars, withTempDir } from "../helpers.ts";
+import { fakeFashion } from "../fake_fashion.ts";
 
 const SMALL = ["--width", "4", "--latent", "8", "--batch-size", "16", "--eval-images", "100"];
 
-/** 1000 speckled 28x28 images as a gzipped IDX file in `dir`: anomalies for a digit autoencoder. */
-async function fakeFashion(dir: string): Promise<string> {
-  const count = 1000, rng = new Rng(99);
-  const bytes = new Uint8Array(16 + count * 784);
-  bytes.set([0, 0, 8, 3]);
-  [count, 28, 28].forEach((d, i) => new DataView(bytes.buffer).setUint32(4 + 4 * i, d, false));
-  for (let i = 16; i < bytes.length; i++) bytes[i] = rng.uniform() < 0.4 ? 255 : 0;
-  const gzipped = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
-  await Deno.writeFile(join(dir, "t10k-images-idx3-ubyte.gz"), gzipped);
-  return dir;
-}
+/** 1000 stand-in Fashion-MNIST images in `dir`. */
+const fashion = (dir: string) => fakeFashion(dir, 1000);
 
 /** Runs the lab in this process with a fresh runs folder; returns the run directory. */
 async function runLab(root: string, name: string, flags: string[]): Promise<string> {
@@ -38,12 +28,9 @@ async function runLab(root: string, name: string, flags: string[]): Promise<stri
   return join(runsDir, entry.name);
 }
 
-const scalars = (events: RunEvent[], key: string) =>
-  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
-
 Deno.test("ae-mnist - a smoke run writes losses, AUC, reconstruction grids, summary and checkpoint", async () => {
   await withTempDir(async (root) => {
-    const dir = await runLab(await fakeFashion(root), "runs", [...SMALL, "--max-steps", "6", "--log-every", "3"]);
+    const dir = await runLab(await fashion(root), "runs", [...SMALL, "--max-steps", "6", "--log-every", "3"]);
     const info = await readRunInfo(dir);
     assert.equal(info.status, "finished");
     assert.equal(info.lab, "ae-mnist");
@@ -74,7 +61,7 @@ Deno.test("ae-mnist - a smoke run writes losses, AUC, reconstruction grids, summ
 
 Deno.test("ae-mnist - --noise trains on corrupted inputs and shows them between originals and reconstructions", async () => {
   await withTempDir(async (root) => {
-    const dir = await runLab(await fakeFashion(root), "runs", [...SMALL, "--max-steps", "2", "--noise", "0.5"]);
+    const dir = await runLab(await fashion(root), "runs", [...SMALL, "--max-steps", "2", "--noise", "0.5"]);
     const events = await readEvents(dir);
     const [denoised] = scalars(events, "eval/mse_denoised");
     assert.ok(denoised.value > 0);
@@ -91,7 +78,7 @@ Deno.test("ae-mnist - --noise trains on corrupted inputs and shows them between 
 
 Deno.test("ae-mnist - the same seed gives the same losses bit for bit, another seed others", async () => {
   await withTempDir(async (root) => {
-    await fakeFashion(root);
+    await fashion(root);
     const losses = async (name: string, seed: string) => {
       const flags = [...SMALL, "--max-steps", "6", "--log-every", "1", "--noise", "0.3", "--seed", seed];
       return scalars(await readEvents(await runLab(root, name, flags)), "train/loss").map((s) => s.value);
@@ -106,7 +93,7 @@ Deno.test("ae-mnist - the same seed gives the same losses bit for bit, another s
 
 Deno.test("ae-mnist - no tensor growth: per training step, nor per evaluation batch", async () => {
   await withTempDir(async (root) => {
-    await fakeFashion(root);
+    await fashion(root);
     const flags = [...SMALL.slice(0, 4), "--max-steps", "100", "--batch-size", "4", "--noise", "0.2"];
     const counts = scalars(
       await readEvents(await runLab(root, "steps", [...flags, "--eval-images", "10"])),
@@ -134,7 +121,7 @@ Deno.test("ae-mnist - no tensor growth: per training step, nor per evaluation ba
 
 Deno.test("ae-mnist - a run resumed from its step-5 checkpoint continues exactly as an uninterrupted one", async () => {
   await withTempDir(async (root) => {
-    await fakeFashion(root);
+    await fashion(root);
     const flags = [...SMALL, "--noise", "0.3", "--log-every", "1", "--seed", "4"];
     const reference = await readEvents(await runLab(root, "reference", [...flags, "--max-steps", "10"]));
 

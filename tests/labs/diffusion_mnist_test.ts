@@ -14,7 +14,7 @@ import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
 import { tf } from "../../lib/tf.ts";
 import { useBackend } from "../../lib/backend.ts";
-import { withTempDir } from "../helpers.ts";
+import { scalars, withTempDir } from "../helpers.ts";
 import { fakeYardstick } from "../fake_yardstick.ts";
 
 await useBackend("wasm"); // the stand-in yardstick is built before any lab picks the backend
@@ -40,8 +40,6 @@ async function runLab(root: string, name: string, flags: string[]): Promise<stri
   return join(runsDir, entry.name);
 }
 
-const scalars = (events: RunEvent[], key: string) =>
-  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
 const images = (events: RunEvent[]) => events.flatMap((e) => (e.kind === "image" ? [e] : []));
 
 Deno.test("diffusion-mnist - a smoke run logs the loss, a trajectory strip, a sample grid and the sample metrics", async () => {

@@ -13,10 +13,9 @@ import { LABS } from "../../labs/mod.ts";
 import { probeWebGpu } from "../../lib/backend.ts";
 import { type CheckpointState, decodeCheckpoint, listCheckpoints } from "../../lib/checkpoint.ts";
 import { openSystemBlas } from "../../lib/kernels/system_blas.ts";
-import { Rng } from "../../lib/rng.ts";
 import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
-import type { RunEvent } from "../../lib/run/types.ts";
-import { withTempDir } from "../helpers.ts";
+import { scalars, withTempDir } from "../helpers.ts";
+import { fakeFashion } from "../fake_fashion.ts";
 
 /** A lab's smallest run that still trains, and what it logs while training. */
 export interface TinyRun {
@@ -41,17 +40,8 @@ export interface TinyRun {
   setUp?: (dir: string) => Promise<string[]>;
 }
 
-/** 20 speckled 28x28 images as a gzipped IDX file: a stand-in for Fashion-MNIST, so ae-mnist runs anywhere. */
-async function fakeFashion(dir: string): Promise<string[]> {
-  const count = 20, rng = new Rng(99);
-  const bytes = new Uint8Array(16 + count * 784);
-  bytes.set([0, 0, 8, 3]);
-  [count, 28, 28].forEach((d, i) => new DataView(bytes.buffer).setUint32(4 + 4 * i, d, false));
-  for (let i = 16; i < bytes.length; i++) bytes[i] = rng.uniform() < 0.4 ? 255 : 0;
-  const gzipped = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
-  await Deno.writeFile(join(dir, "t10k-images-idx3-ubyte.gz"), gzipped);
-  return ["--fashion-dir", dir];
-}
+/** 20 stand-in Fashion-MNIST images: ae-mnist runs anywhere. */
+const fashion = async (dir: string) => ["--fashion-dir", await fakeFashion(dir, 20)];
 
 /** The epoch labs' run length: 6 steps of 2 images, logged every 2 and checkpointed every 3 (two checkpoints). */
 const EPOCH = ["--max-steps", "6", "--log-every", "2", "--checkpoint-every", "3", "--batch-size", "2"];
@@ -83,7 +73,7 @@ export const TINY: Record<string, TinyRun> = {
   "ae-mnist": {
     flags: [...EPOCH, "--width", "4", "--latent", "8", "--eval-images", "20"],
     lossKeys: ["train/loss"],
-    setUp: fakeFashion,
+    setUp: fashion,
   },
   "gan-mnist": {
     flags: [...EPOCH, "--width", "4", "--latent", "8", "--sample-count", "0"],
@@ -150,9 +140,6 @@ export const TINY: Record<string, TinyRun> = {
     lossKeys: ["losses/policy_loss", "losses/value_loss"],
   },
 };
-
-const scalars = (events: RunEvent[], key: string) =>
-  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
 
 /**
  * Throws unless tfjs held as many tensors at the last logged point as at the point of step

@@ -17,7 +17,7 @@ import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
 import { layers, tf } from "../../lib/tf.ts";
 import { useBackend } from "../../lib/backend.ts";
-import { withTempDir } from "../helpers.ts";
+import { scalars, withTempDir } from "../helpers.ts";
 import { fakeYardstick } from "../fake_yardstick.ts";
 
 await useBackend("wasm"); // the stand-in yardstick is built before any lab picks the backend
@@ -32,8 +32,6 @@ async function runLab(root: string, name: string, flags: string[]): Promise<stri
   return join(runsDir, entry.name);
 }
 
-const scalars = (events: RunEvent[], key: string) =>
-  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
 const TRAIN_KEYS = ["train/d_loss", "train/g_loss", "train/d_real", "train/d_fake"];
 
 Deno.test("gan-mnist - a smoke run logs D(x), D(G(z)), both losses, a sample grid and the sample metrics", async () => {

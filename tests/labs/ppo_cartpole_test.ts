@@ -9,7 +9,7 @@ import { main } from "../../labs/ppo_cartpole.ts";
 import { loadLatestCheckpoint } from "../../lib/checkpoint.ts";
 import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
-import { withTempDir } from "../helpers.ts";
+import { scalars, withTempDir } from "../helpers.ts";
 
 const QUIET = ["--no-dashboard", "--backend", "wasm"];
 
@@ -19,9 +19,6 @@ async function runLab(runsDir: string, flags: string[]): Promise<string> {
   const [entry] = await Array.fromAsync(Deno.readDir(runsDir));
   return join(runsDir, entry.name);
 }
-
-const scalars = (events: RunEvent[], key: string) =>
-  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
 
 // 40 updates of 8 x 32 steps (10,240 env steps), evaluated on 20 episodes every 10 updates.
 const LEARNING = ["--seed", "1", "--max-steps", "10240", "--eval-every", "10", "--eval-episodes", "20"];

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { main } from "../../labs/ppo_pendulum.ts";
 import { readEvents } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
-import { withTempDir } from "../helpers.ts";
+import { scalars, withTempDir } from "../helpers.ts";
 
 const QUIET = ["--no-dashboard", "--backend", "wasm"];
 
@@ -17,9 +17,6 @@ async function runLab(runsDir: string, flags: string[]): Promise<string> {
   const [entry] = await Array.fromAsync(Deno.readDir(runsDir));
   return join(runsDir, entry.name);
 }
-
-const scalars = (events: RunEvent[], key: string) =>
-  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
 
 // Smaller, faster updates than the lab's defaults: 8 envs x 64 steps, minibatches of 64, lr 3e-3.
 const FAST = ["--num-envs", "8", "--num-steps", "64", "--num-minibatches", "8", "--lr", "0.003"];

@@ -8,7 +8,7 @@ import { main } from "../../labs/reinforce_cartpole.ts";
 import { loadLatestCheckpoint } from "../../lib/checkpoint.ts";
 import { readEvents } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
-import { withTempDir } from "../helpers.ts";
+import { scalars, withTempDir } from "../helpers.ts";
 
 const QUIET = ["--no-dashboard", "--backend", "wasm"];
 
@@ -17,9 +17,6 @@ async function runLab(runsDir: string, flags: string[]): Promise<string> {
   const [entry] = await Array.fromAsync(Deno.readDir(runsDir));
   return join(runsDir, entry.name);
 }
-
-const scalars = (events: RunEvent[], key: string) =>
-  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
 
 Deno.test("reinforce-cartpole - learns well past random play in 200 episodes, with no tensor growth", async () => {
   await withTempDir(async (runsDir) => {

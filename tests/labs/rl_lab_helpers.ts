@@ -17,8 +17,7 @@ export async function runLab(main: (args: string[]) => Promise<void>, runsDir: s
   return join(runsDir, entry.name);
 }
 
-export const scalars = (events: RunEvent[], key: string) =>
-  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
+export { scalars } from "../helpers.ts";
 
 /** The scalar events that a seeded run must repeat exactly (not speed, which is timing). */
 export const learningTrace = (events: RunEvent[]) =>

@@ -13,7 +13,7 @@ import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
 import { main } from "../../labs/vae_mnist.ts";
 import { bundledMnistDir } from "../../lib/data/mnist.ts";
-import { assertClose, cliCommand, runCli, withTempDir } from "../helpers.ts";
+import { assertClose, cliCommand, runCli, scalars, withTempDir } from "../helpers.ts";
 import { openSystemBlas } from "../../lib/kernels/system_blas.ts";
 import { useBackend } from "../../lib/backend.ts";
 import { latentMapLayout } from "../../lib/latent_map.ts";
@@ -31,9 +31,6 @@ async function runLab(runsDir: string, flags: string[]): Promise<string> {
   const [entry] = await Array.fromAsync(Deno.readDir(runsDir));
   return join(runsDir, entry.name);
 }
-
-const scalars = (events: RunEvent[], key: string) =>
-  events.flatMap((e) => (e.kind === "scalar" && e.key === key ? [{ step: e.step, value: e.value }] : []));
 
 Deno.test("vae-mnist - a smoke run writes a complete run directory", async () => {
   await withTempDir(async (runsDir) => {
