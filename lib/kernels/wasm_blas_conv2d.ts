@@ -7,8 +7,7 @@
  * about 4 times faster on the mnist_cnn's second layer. Tested against the cpu backend.
  */
 import { tf } from "../tf.ts";
-import { type ConvAttrs, convInfo, patchLength } from "./im2col.ts";
-import { unfold } from "./im2col.ts";
+import { type ConvAttrs, convInfo, patchLength, unfold } from "./im2col.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import { ACTIVATIONS } from "./activations.ts";
 

@@ -27,7 +27,6 @@ export function installWasmConv2DBackprop(): void {
   tf.unregisterKernel("Conv2DBackpropInput", "wasm");
   tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName: "wasm", kernelFunc: backpropInput });
 }
-export const wasmConv2DBackpropInstalled = () => tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined;
 
 function matMul(backend: unknown, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const kernel = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc;

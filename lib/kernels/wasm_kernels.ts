@@ -13,7 +13,7 @@
 import { tf } from "../tf.ts";
 import { blasConv2DKernels } from "./wasm_blas_conv2d.ts";
 import { blasMatMulKernels } from "./wasm_blas_matmul.ts";
-import { installWasmConv2DBackprop, wasmConv2DBackpropInstalled } from "./wasm_conv2d_backprop.ts";
+import { installWasmConv2DBackprop } from "./wasm_conv2d_backprop.ts";
 import { installWasmIdentity } from "./wasm_identity.ts";
 import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
@@ -34,11 +34,11 @@ function replace(kernelName: Replaced, kernelFunc: KernelFunc): void {
 }
 
 export function configureWasmKernels({ blas }: { blas: SystemBlas | null }): void {
-  originals ??= Object.fromEntries(REPLACED.map((name) => [name, { ...tf.getKernel(name, "wasm")! }])) as Record<
-    Replaced,
-    tf.KernelConfig
-  >;
-  if (!wasmConv2DBackpropInstalled()) {
+  if (!originals) { // the first call: keep tfjs's kernels, install the ones every kernel set shares
+    originals = Object.fromEntries(REPLACED.map((name) => [name, { ...tf.getKernel(name, "wasm")! }])) as Record<
+      Replaced,
+      tf.KernelConfig
+    >;
     installWasmConv2DBackprop();
     installWasmMaxPoolGrad();
     installWasmIdentity();
