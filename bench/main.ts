@@ -79,8 +79,10 @@ async function pythonWith(module: string): Promise<string | undefined> {
 }
 
 /** PyTorch's figures, or the reason there are none. Tries 1 and 2 threads and keeps the faster. */
-async function torchReference(workloads: string[]): Promise<Map<string, { ms: number; threads: number }> | string> {
-  const python = await pythonWith("torch");
+async function torchReference(
+  python: string | undefined,
+  workloads: string[],
+): Promise<Map<string, { ms: number; threads: number }> | string> {
   if (!python) {
     return `no PyTorch reference: none of ${PYTHONS.join(", ")} can import torch (apt-get install python3-torch)`;
   }
@@ -205,7 +207,8 @@ async function main(args: string[]) {
       console.error(`  ${workload.name} on ${backend}: ${row.msPerStep?.toFixed(2) ?? row.error} ms/step`);
     }
   }
-  const reference = config.torch ? await torchReference(names) : "PyTorch reference skipped (--no-torch)";
+  const torchPython = config.torch ? await pythonWith("torch") : undefined;
+  const reference = config.torch ? await torchReference(torchPython, names) : "PyTorch reference skipped (--no-torch)";
   console.log(`\n${table(rows, reference)}`);
   if (typeof reference === "string") console.log(`\n${reference}`);
 
@@ -219,8 +222,7 @@ async function main(args: string[]) {
   let firstStep: FirstStepRow[] = [];
   if (config.firstStep) {
     const backends = config.backends.split(",").filter((b) => b !== "cpu" && rows.some((r) => r.backend === b));
-    const python = config.torch ? await pythonWith("torch") : undefined;
-    firstStep = await benchFirstStep({ backends, python, repeats: Math.min(config.repeats, 3) });
+    firstStep = await benchFirstStep({ backends, python: torchPython, repeats: Math.min(config.repeats, 3) });
     const lines = [["time to first step (fresh process)", "seconds"]];
     for (const row of firstStep) lines.push([row.who, row.seconds?.toFixed(2) ?? `fails: ${row.error}`]);
     console.log(`\n${aligned(lines)}`);
