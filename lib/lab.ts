@@ -107,7 +107,7 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
   let resumeFrom: LabStart<S>["resumeFrom"];
   if (config.resume) {
     const dir = config.resume as string;
-    const recorded = await readRecordedRun(dir, lab.id, { extending: given.has("epochs") || given.has("maxSteps") });
+    const recorded = await readRecordedRun(dir, lab.id, { extending: BUDGET.some((key) => given.has(key)) });
     const changed = [...given].filter((key) => !RESUMABLE.has(key) && recorded.config[key] !== config[key]);
     if (changed.length) {
       throw new UsageError(
