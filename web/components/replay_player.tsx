@@ -27,6 +27,7 @@ export function ReplayPlayer({ record, width = 480, height = 300 }: {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [frame, setFrame] = useState(0);
   const [playing, setPlaying] = useState(true);
+  const animation = useRef(0); // the pending animation frame while playing
   const last = record.frames.length - 1;
   const kind = (record.frames[0] as { kind?: string } | undefined)?.kind ?? "";
   const secondsPerFrame = SECONDS_PER_FRAME[kind] ?? 1 / 30;
@@ -43,24 +44,31 @@ export function ReplayPlayer({ record, width = 480, height = 300 }: {
 
   useEffect(() => {
     if (!playing) return;
-    let handle = 0, started = performance.now(), from = frame;
+    let started = performance.now(), from = frame;
     const tick = (now: number) => {
       const next = Math.min(last, from + Math.floor((now - started) / 1000 / secondsPerFrame));
       setFrame(next);
       if (next >= last) return setPlaying(false);
-      handle = requestAnimationFrame(tick);
+      animation.current = requestAnimationFrame(tick);
     };
     if (from >= last) from = 0, started = performance.now();
-    handle = requestAnimationFrame(tick);
-    return () => cancelAnimationFrame(handle);
+    animation.current = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(animation.current);
   }, [playing, record]);
+
+  // Stops at once: the effect's cleanup runs only after the next paint, and a tick before it
+  // would move the frame past the one paused on (or scrubbed to).
+  const pause = () => {
+    cancelAnimationFrame(animation.current);
+    setPlaying(false);
+  };
 
   const returnSoFar = record.rewards.slice(0, frame).reduce((a, b) => a + b, 0);
   return (
     <div class="replay" data-testid="replay">
       <canvas ref={canvas} width={width} height={height} />
       <div class="controls">
-        <button type="button" onClick={() => setPlaying(!playing)} data-testid="play">
+        <button type="button" onClick={() => (playing ? pause() : setPlaying(true))} data-testid="play">
           {playing ? "pause" : "play"}
         </button>
         <input
@@ -70,7 +78,7 @@ export function ReplayPlayer({ record, width = 480, height = 300 }: {
           max={last}
           value={frame}
           onInput={(e) => {
-            setPlaying(false);
+            pause();
             setFrame(Number((e.target as HTMLInputElement).value));
           }}
         />
