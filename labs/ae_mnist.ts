@@ -29,6 +29,7 @@ import { deriveSeed, Rng } from "../lib/rng.ts";
 import { rocAuc } from "../lib/roc_auc.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { adam } from "../lib/adam.ts";
 
 const DEBIAN_FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 
@@ -175,7 +176,7 @@ export async function main(args: string[]): Promise<void> {
   });
   const models = [ae.encoder, ae.decoder];
   const variables = autoencoderVariables(ae);
-  const optimizer = tf.train.adam(config.lr);
+  const optimizer = adam(config.lr);
   let noise = new Rng(deriveSeed(config.seed, "noise")); // the denoising variant's input noise
   let step = 0;
   if (resumeFrom) {

@@ -17,6 +17,7 @@ import { deriveSeed, Rng } from "../lib/rng.ts";
 import { writeFileAtomic } from "../lib/run/atomic_write.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { adam } from "../lib/adam.ts";
 
 const spec = {
   epochs: { type: "int", default: 6, min: 1, max: 1000, help: "passes over the 60,000 training images" },
@@ -86,7 +87,7 @@ export async function main(args: string[]): Promise<void> {
   const classifier = buildMnistClassifier(new Rng(deriveSeed(config.seed, "init")));
   const models = [classifier.features, classifier.head];
   const variables = models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
-  const optimizer = tf.train.adam(config.lr);
+  const optimizer = adam(config.lr);
   let dropout = new Rng(deriveSeed(config.seed, "dropout"));
   let step = 0;
   if (resumeFrom) {

@@ -38,6 +38,7 @@ import {
 } from "../lib/sample_quality.ts";
 import { tf } from "../lib/tf.ts";
 import { captureAdam, restoreAdam } from "../lib/train_state.ts";
+import { adam } from "../lib/adam.ts";
 
 const T = 1000;
 
@@ -107,7 +108,7 @@ const realBatch = (mnist: Mnist, indices: ArrayLike<number>) =>
 /** The default U-Net of this lab (spec defaults) and one training step on `x0`: the benchmark's DDPM workload. */
 export function defaultTrainStep(rng: Rng) {
   const unet = buildUnet({ width: spec.width.default, rng });
-  const optimizer = tf.train.adam(spec.lr.default);
+  const optimizer = adam(spec.lr.default);
   const schedule = linearSchedule({ steps: T });
   return {
     unet,
@@ -190,7 +191,7 @@ export async function main(args: string[]): Promise<void> {
   // ---- the U-Net, its EMA and Adam (restored from the checkpoint when resuming)
   const unet = buildUnet({ width: config.width, rng: new Rng(deriveSeed(config.seed, "init")) });
   const ema = new Ema(unet.weights, { decay: config.emaDecay, warmup: true });
-  const optimizer = tf.train.adam(config.lr, 0.9, 0.999, 1e-8);
+  const optimizer = adam(config.lr, 0.9, 0.999, 1e-8);
   let noise = new Rng(deriveSeed(config.seed, "noise")); // t and eps of every training step
   let step = 0;
   if (resumeFrom) {

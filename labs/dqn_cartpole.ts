@@ -26,6 +26,7 @@ import { linearSchedule } from "../lib/rl/schedule.ts";
 import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { adam } from "../lib/adam.ts";
 
 /** What differs between DQN labs; the meaning and bounds of every flag are declared once, in dqnSpec. */
 export interface DqnDefaults {
@@ -225,7 +226,7 @@ export async function runDqn(lab: Lab<DqnSpec>, { envId, reference }: DqnRun, ar
     online,
     target,
     variables: online.trainableWeights.map((w) => w.read() as tf.Variable),
-    optimizer: tf.train.adam(c.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
+    optimizer: adam(c.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
   };
   let buffer = new ReplayBuffer(c.bufferSize, obsSize);
   let actionRng = new Rng(deriveSeed(c.seed, "actions")); // epsilon-greedy draws

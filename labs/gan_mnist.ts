@@ -40,6 +40,7 @@ import {
 } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { adam } from "../lib/adam.ts";
 
 const spec = {
   epochs: { type: "int", default: 5, min: 1, max: 1000, help: "passes over the 60,000 training images" },
@@ -168,8 +169,8 @@ export async function main(args: string[]): Promise<void> {
     refine: config.refine,
     rng: new Rng(deriveSeed(config.seed, "init")),
   });
-  const optimizerG = tf.train.adam(config.lr, config.beta1, 0.999, 1e-8);
-  const optimizerD = tf.train.adam(config.lrD || config.lr, config.beta1, 0.999, 1e-8);
+  const optimizerG = adam(config.lr, config.beta1, 0.999, 1e-8);
+  const optimizerD = adam(config.lrD || config.lr, config.beta1, 0.999, 1e-8);
   let noise = new Rng(deriveSeed(config.seed, "noise")); // z of every training step
   let step = 0;
   if (resumeFrom) {

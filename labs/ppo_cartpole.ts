@@ -28,6 +28,7 @@ import { explainedVariance, Rollout } from "../lib/rl/rollout.ts";
 import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { adam } from "../lib/adam.ts";
 
 const ENV_ID = "CartPole-v1";
 const OBS_SIZE = 4; // cart position and velocity, pole angle and angular velocity
@@ -231,7 +232,7 @@ export async function main(args: string[]): Promise<void> {
   // ---- envs, agent and optimiser (restored from the checkpoint when resuming)
   const vec = makeVec(ENV_ID, { numEnvs: config.numEnvs });
   const agent = buildAgent(config.hidden, new Rng(deriveSeed(config.seed, "init")));
-  const optimizer = tf.train.adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+  const optimizer = adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   let sampling = new Rng(deriveSeed(config.seed, "actions"));
   let shuffling = new Rng(deriveSeed(config.seed, "minibatches"));
   let actionLog = new ActionLog(config.numEnvs);

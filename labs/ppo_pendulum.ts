@@ -30,6 +30,7 @@ import { explainedVariance, Rollout } from "../lib/rl/rollout.ts";
 import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { adam } from "../lib/adam.ts";
 
 const ENV_ID = "Pendulum-v1";
 const OBS_SIZE = 3; // cos(theta), sin(theta), angular velocity
@@ -245,7 +246,7 @@ export async function main(args: string[]): Promise<void> {
   // ---- envs, agent and optimiser (restored from the checkpoint when resuming)
   const vec = makeVec(ENV_ID, { numEnvs: config.numEnvs });
   const agent = buildAgent(config.hidden, config.logStdInit, new Rng(deriveSeed(config.seed, "init")));
-  const optimizer = tf.train.adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+  const optimizer = adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   let sampling = new Rng(deriveSeed(config.seed, "actions"));
   let shuffling = new Rng(deriveSeed(config.seed, "minibatches"));
   let actionLog = new ActionLog(config.numEnvs * ACTION_SIZE);

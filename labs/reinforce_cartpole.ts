@@ -27,6 +27,7 @@ import { discountedReturns } from "../lib/rl/returns.ts";
 import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { adam } from "../lib/adam.ts";
 
 const ENV_ID = "CartPole-v1";
 const OBS_SIZE = 4; // cart position and velocity, pole angle and angular velocity
@@ -169,8 +170,8 @@ export async function main(args: string[]): Promise<void> {
     value: mlp("value", config.hidden, 1, initRng),
   };
   const optimizers = {
-    policy: tf.train.adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
-    value: tf.train.adam(config.valueLr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
+    policy: adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
+    value: adam(config.valueLr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
   };
   let sampling = new Rng(deriveSeed(config.seed, "actions"));
   let episode = 0, envSteps = 0, wallBefore = 0;

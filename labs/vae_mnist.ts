@@ -41,6 +41,7 @@ import {
 } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { adam } from "../lib/adam.ts";
 
 export const lab: Lab<typeof spec> = {
   id: "vae-mnist",
@@ -193,7 +194,7 @@ export async function main(args: string[]): Promise<void> {
     ? buildConvVae({ latent: config.latent, rng: initRng })
     : buildVae({ inputSize: PIXELS, hidden: config.hidden, latent: config.latent, rng: initRng });
   const variables = vaeVariables(vae);
-  const optimizer = tf.train.adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+  const optimizer = adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   let noise = new Rng(deriveSeed(config.seed, "noise")); // reparameterisation samples
   let step = 0;
   if (resumeFrom) {

@@ -3,7 +3,7 @@
  *
  * - always: conv2d gradients as im2col products (wasm_conv2d_backprop.ts), which tfjs lacks, and a
  *   one-pass MaxPoolGrad (wasm_max_pool_grad.ts) and an Identity that shares instead of copying
- *   (wasm_identity.ts);
+ *   (wasm_identity.ts), and a fused Adam update (wasm_adam.ts, used by lib/adam.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts).
@@ -14,6 +14,7 @@ import { tf } from "../tf.ts";
 import { blasConv2DKernels } from "./wasm_blas_conv2d.ts";
 import { blasMatMulKernels } from "./wasm_blas_matmul.ts";
 import { installWasmConv2DBackprop } from "./wasm_conv2d_backprop.ts";
+import { installWasmFusedAdam } from "./wasm_adam.ts";
 import { installWasmIdentity } from "./wasm_identity.ts";
 import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
@@ -42,6 +43,7 @@ export function configureWasmKernels({ blas }: { blas: SystemBlas | null }): voi
     installWasmConv2DBackprop();
     installWasmMaxPoolGrad();
     installWasmIdentity();
+    installWasmFusedAdam();
   }
   if (blas) {
     const { batchMatMul, fusedMatMul } = blasMatMulKernels(blas, originals._FusedMatMul.kernelFunc);

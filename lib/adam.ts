@@ -1,0 +1,73 @@
+/**
+ * Adam, as tf.train.adam, with one fused kernel per variable where the backend has one (wasm and
+ * blas: lib/kernels/wasm_adam.ts); elsewhere tfjs's own update. The fused update is tfjs's
+ * arithmetic in the same float32 order, so the two give the same weights bit for bit, and
+ * checkpoints (lib/train_state.ts) hold the same state either way.
+ */
+import { tf } from "./tf.ts";
+import { FUSED_ADAM, type FusedAdamAttrs } from "./kernels/wasm_adam.ts";
+
+interface Slot {
+  originalName: string;
+  variable: tf.Variable;
+}
+
+// tfjs keeps Adam's state in private fields; the fused update keeps it in the same ones, so that
+// getWeights, setWeights and dispose work unchanged.
+interface AdamInternals {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: Slot[];
+  accumulatedSecondMoment: Slot[];
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+  incrementIterations(): void;
+}
+
+type VariableGradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
+
+export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  override applyGradients(variableGradients: VariableGradients): void {
+    if (!tf.getKernel(FUSED_ADAM, tf.getBackend())) return super.applyGradients(variableGradients);
+    const state = this as unknown as AdamInternals;
+    const gradients = Array.isArray(variableGradients)
+      ? variableGradients
+      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const attrs: FusedAdamAttrs = {
+      beta1: state.beta1,
+      beta2: state.beta2,
+      epsilon: state.epsilon,
+      learningRate: state.learningRate,
+    };
+    tf.tidy(() => {
+      gradients.forEach(({ name, tensor: gradient }, i) => {
+        const value = tf.engine().registeredVariables[name];
+        const zeros = () => tf.tidy(() => tf.zerosLike(value).variable(false));
+        state.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: zeros() };
+        state.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: zeros() };
+        if (gradient == null) return;
+        const m = state.accumulatedFirstMoment[i].variable;
+        const v = state.accumulatedSecondMoment[i].variable;
+        const inputs = { value, m, v, gradient, beta1Power: state.accBeta1, beta2Power: state.accBeta2 };
+        const [newValue, newM, newV] = tf.engine().runKernel(
+          FUSED_ADAM,
+          inputs as unknown as tf.NamedTensorMap,
+          attrs as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
+        m.assign(newM);
+        v.assign(newV);
+        value.assign(newValue);
+      });
+      state.accBeta1.assign(tf.mul(state.accBeta1, state.beta1));
+      state.accBeta2.assign(tf.mul(state.accBeta2, state.beta2));
+    });
+    state.incrementIterations();
+  }
+}
+
+/** tf.train.adam's signature and defaults (tfjs's epsilon default is the backend's). */
+export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number): FusedAdamOptimizer {
+  return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
+}

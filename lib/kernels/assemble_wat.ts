@@ -1,0 +1,39 @@
+/**
+ * Assembles the project's hand-written WebAssembly (lib/kernels/*.wat) into TypeScript modules
+ * that hold the bytes, so that running a lab needs no assembler: `deno task wasm` after editing a
+ * .wat file. tests/lib/kernels/assemble_wat_test.ts checks that the committed modules hold what
+ * their sources assemble to.
+ */
+import initWabt from "wabt";
+
+/** The .wat sources and the modules generated from them. */
+export const WAT_MODULES = [{ source: "adam.wat", module: "wasm_adam_module.ts", exportName: "ADAM_WASM" }];
+
+export async function assembleWat(name: string, text: string): Promise<Uint8Array> {
+  const wabt = await initWabt();
+  const parsed = wabt.parseWat(name, text, { simd: true });
+  try {
+    parsed.validate();
+    return parsed.toBinary({}).buffer;
+  } finally {
+    parsed.destroy();
+  }
+}
+
+/** The generated module's text: the bytes as base64, decoded once at import. */
+export function moduleText(source: string, exportName: string, bytes: Uint8Array): string {
+  const base64 = btoa(String.fromCharCode(...bytes));
+  return `// Generated from ${source} by \`deno task wasm\` (lib/kernels/assemble_wat.ts). Do not edit.\n` +
+    `export const ${exportName} = Uint8Array.from(atob("${base64}"), (c) => c.charCodeAt(0));\n`;
+}
+
+if (import.meta.main) {
+  const here = new URL(".", import.meta.url);
+  for (const { source, module, exportName } of WAT_MODULES) {
+    const bytes = await assembleWat(source, await Deno.readTextFile(new URL(source, here)));
+    const path = new URL(module, here);
+    await Deno.writeTextFile(path, moduleText(source, exportName, bytes));
+    await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", path.pathname] }).output();
+    console.log(`${source} -> ${module} (${bytes.length} bytes)`);
+  }
+}
