@@ -37,6 +37,10 @@ const maxPoolGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) 
   const [dx, x, dys] = [out, input, dy].map((t) => wasm.typedArrayFromHeap(t));
   dx.fill(0);
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, filterHeight, filterWidth } = info;
+  // Per window, the channels run innermost, contiguous in memory: each window position is one
+  // pass over `c` neighbouring floats, keeping every channel's running maximum and its place.
+  const best = new Float32Array(c);
+  const winner = new Int32Array(c);
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
       const top = oh * info.strideHeight - info.padInfo.top;
@@ -44,20 +48,21 @@ const maxPoolGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) 
       for (let ow = 0; ow < outWidth; ow++) {
         const left = ow * info.strideWidth - info.padInfo.left;
         const [colStart, colEnd] = [Math.max(left, 0), Math.min(left + filterWidth, inWidth)];
-        const dyAt = ((b * outHeight + oh) * outWidth + ow) * c;
-        for (let d = 0; d < c; d++) {
-          let best = -Infinity, winner = -1;
-          for (let r = rowStart; r < rowEnd; r++) {
-            for (let col = colStart; col < colEnd; col++) {
-              const at = ((b * inHeight + r) * inWidth + col) * c + d;
-              if (x[at] > best) {
-                best = x[at];
-                winner = at;
+        best.fill(-Infinity);
+        winner.fill(-1);
+        for (let r = rowStart; r < rowEnd; r++) {
+          for (let col = colStart; col < colEnd; col++) {
+            const at = ((b * inHeight + r) * inWidth + col) * c;
+            for (let d = 0; d < c; d++) {
+              if (x[at + d] > best[d]) { // strictly greater: a tie keeps the first maximum
+                best[d] = x[at + d];
+                winner[d] = at + d;
               }
             }
           }
-          if (winner >= 0) dx[winner] += dys[dyAt + d];
         }
+        const dyAt = ((b * outHeight + oh) * outWidth + ow) * c;
+        for (let d = 0; d < c; d++) if (winner[d] >= 0) dx[winner[d]] += dys[dyAt + d];
       }
     }
   }

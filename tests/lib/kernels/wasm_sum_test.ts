@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
+import { tf } from "../../../lib/tf.ts";
+import { assertClose } from "../../helpers.ts";
+import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
+
+Deno.test("wasm Sum - matches the cpu backend over leading, trailing, inner and all axes, with and without keepDims", async () => {
+  configureWasmKernels({ blas: null });
+  const cases: { shape: number[]; axis: number | number[] }[] = [
+    { shape: [128, 400], axis: 0 }, // a dense layer's bias gradient
+    { shape: [6, 5, 5, 7], axis: [0, 1, 2] }, // a convolution's bias gradient
+    { shape: [6, 5, 7], axis: [1, 0] }, // leading axes in another order
+    { shape: [6, 5, 7], axis: -1 }, // trailing: tfjs's kernel
+    { shape: [6, 5, 7], axis: 1 }, // inner: tfjs's kernel
+    { shape: [6, 5, 7], axis: [0, 1, 2] }, // all: tfjs's kernel
+    { shape: [9], axis: 0 },
+  ];
+  for (const { shape, axis } of cases) {
+    for (const keepDims of [false, true]) {
+      const compute = () => {
+        const sum = tf.sum(uniformInput(shape, 1), axis, keepDims);
+        return [sum, tf.tensor(sum.shape)];
+      };
+      const [expected, expectedShape] = await valuesOn("cpu", compute);
+      const [actual, actualShape] = await valuesOn("wasm", compute);
+      assert.deepEqual(actualShape, expectedShape, `shape of the sum of [${shape}] over ${axis}, keepDims ${keepDims}`);
+      assertClose(actual, expected, { rtol: 1e-5, atol: 1e-5 });
+    }
+  }
+});
+
+Deno.test("wasm Sum - int32 sums over leading axes go to tfjs's kernel and stay int32", async () => {
+  configureWasmKernels({ blas: null });
+  await tf.setBackend("wasm");
+  const sum = tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], "int32"), 0);
+  assert.equal(sum.dtype, "int32");
+  assert.deepEqual(Array.from(await sum.data()), [4, 6]);
+  sum.dispose();
+});
