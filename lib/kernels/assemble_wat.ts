@@ -7,7 +7,10 @@
 import initWabt from "wabt";
 
 /** The .wat sources and the modules generated from them. */
-export const WAT_MODULES = [{ source: "adam.wat", module: "wasm_adam_module.ts", exportName: "ADAM_WASM" }];
+export const WAT_MODULES = [
+  { source: "adam.wat", module: "wasm_adam_module.ts", exportName: "ADAM_WASM" },
+  { source: "fold_add.wat", module: "wasm_fold_add_module.ts", exportName: "FOLD_ADD_WASM" },
+];
 
 export async function assembleWat(name: string, text: string): Promise<Uint8Array> {
   const wabt = await initWabt();

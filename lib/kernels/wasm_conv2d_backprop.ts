@@ -13,6 +13,7 @@
  */
 import { tf } from "../tf.ts";
 import { type ConvAttrs, convInfo, foldAdd, patchLength, patchRows, unfold } from "./im2col.ts";
+import { heapAddress, heapMemory } from "./wasm_heap.ts";
 
 type TensorInfo = tf.TensorInfo;
 
@@ -77,7 +78,7 @@ const backpropInput: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }
     true,
   ); // [1, n, rows]
   const dx = wasm.makeOutput(inputShape, "float32");
-  foldAdd(info, wasm.typedArrayFromHeap(patchGrads), wasm.typedArrayFromHeap(dx));
+  foldAdd(info, heapMemory(backend), heapAddress(backend, patchGrads), heapAddress(backend, dx));
   wasm.disposeData(patchGrads.dataId);
   return dx;
 };

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { convInfo, foldAdd, patchLength, patchRows, unfold } from "../../../lib/kernels/im2col.ts";
+import { assertClose } from "../../helpers.ts";
 
 /** The patches by definition: row (b, oh, ow), tap (kh, kw, c) is x[b, oh*s + kh - top, ow*s + kw - left, c] or 0. */
 function naivePatches(x: Float32Array, shape: number[], info: ReturnType<typeof convInfo>): number[] {
@@ -39,16 +40,25 @@ Deno.test("im2col - unfolding in one heap (copyWithin) and across buffers both g
   assert.deepEqual(Array.from(separate), expected);
 });
 
-Deno.test("im2col - folding adds each tap back where it came from (the adjoint of unfolding)", () => {
-  // <unfold(x), p> = <x, foldAdd(p)> for any x and p
-  const shape = [1, 5, 5, 2];
-  const info = convInfo(shape, [3, 3, 2, 1], { strides: 1, pad: "same", dataFormat: "NHWC" });
-  const x = Float32Array.from({ length: 50 }, (_, i) => Math.sin(i));
-  const p = Float32Array.from({ length: patchRows(info) * patchLength(info) }, (_, i) => Math.cos(i));
-  const unfolded = new Float32Array(p.length);
-  unfold(info, x, unfolded);
-  const folded = new Float32Array(x.length);
-  foldAdd(info, p, folded);
-  const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
-  assert.ok(Math.abs(dot(unfolded, p) - dot(x, folded)) < 1e-4);
+Deno.test("im2col - folding adds each tap back where it came from (the adjoint of unfolding), over channel counts", () => {
+  // <unfold(x), p> = <x, foldAdd(p)> for any x and p; 1, 6 and 8 channels cover fold_add.wat's
+  // one-at-a-time loop, its four-wide loop with a tail, and the four-wide loop alone.
+  for (const channels of [1, 6, 8]) {
+    const shape = [2, 5, 6, channels];
+    const info = convInfo(shape, [3, 3, channels, 1], { strides: 2, pad: "same", dataFormat: "NHWC" });
+    const size = shape.reduce((a, b) => a * b);
+    const x = Float32Array.from({ length: size }, (_, i) => Math.sin(i));
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const patchesAt = 12; // unaligned, as tensors may lie anywhere in the heap
+    const p = new Float32Array(memory.buffer, patchesAt, patchRows(info) * patchLength(info));
+    p.forEach((_, i) => (p[i] = Math.cos(i)));
+    const foldedAt = patchesAt + p.byteLength + 4;
+    new Float32Array(memory.buffer, foldedAt, size).fill(NaN); // foldAdd zeroes it first
+    foldAdd(info, memory, patchesAt, foldedAt);
+    const folded = new Float32Array(memory.buffer, foldedAt, size);
+    const unfolded = new Float32Array(p.length);
+    unfold(info, x, unfolded);
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+    assertClose([dot(x, folded)], [dot(unfolded, p)], { rtol: 1e-5, atol: 1e-4 });
+  }
 });

@@ -21,6 +21,7 @@ async function checkConvGradients() {
     { x: [2, 9, 8, 3], filter: [3, 3, 3, 5], stride: 1, pad: "same" },
     { x: [3, 10, 10, 2], filter: [4, 4, 2, 6], stride: 2, pad: "same" },
     { x: [1, 7, 7, 1], filter: [5, 5, 1, 2], stride: 2, pad: "valid" },
+    { x: [2, 8, 7, 6], filter: [3, 3, 6, 4], stride: 2, pad: "same" }, // input gradient four floats at a time, and a tail
   ];
   for (const { x, filter, stride, pad } of cases) {
     const compute = () => {

@@ -1,0 +1,32 @@
+/**
+ * The project's own WebAssembly kernels (the .wat files here) run in tfjs's wasm heap: each module
+ * imports the backend's memory, so it reads and writes tensors where they lie, with no copies.
+ * A module is instantiated once per memory (a new tfjs wasm backend, as tests make, brings a new one).
+ */
+import type { tf } from "../tf.ts";
+
+interface WasmBackend {
+  wasm: { asm: { memory: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: unknown): { memoryOffset: number } };
+}
+
+const instances = new WeakMap<WebAssembly.Memory, Map<Uint8Array<ArrayBuffer>, WebAssembly.Exports>>();
+
+/** The exports of `module` (its bytes) instantiated over `memory`. */
+export function exportsIn(memory: WebAssembly.Memory, module: Uint8Array<ArrayBuffer>): WebAssembly.Exports {
+  let modules = instances.get(memory);
+  if (!modules) instances.set(memory, modules = new Map());
+  let exports = modules.get(module);
+  if (!exports) {
+    exports = new WebAssembly.Instance(new WebAssembly.Module(module), { env: { memory } }).exports;
+    modules.set(module, exports);
+  }
+  return exports;
+}
+
+/** The memory of a tfjs wasm backend. */
+export const heapMemory = (backend: unknown): WebAssembly.Memory => (backend as WasmBackend).wasm.asm.memory;
+
+/** A tensor's byte offset in its wasm backend's heap. */
+export const heapAddress = (backend: unknown, tensor: tf.TensorInfo): number =>
+  (backend as WasmBackend).dataIdMap.get(tensor.dataId).memoryOffset;
