@@ -11,6 +11,7 @@ Deno.test("wasm MaxPoolGrad - matches the cpu backend over pool sizes, strides a
     { x: [2, 9, 9, 3], size: 3, stride: 2, pad: "same" },
     { x: [1, 7, 6, 2], size: 3, stride: 1, pad: "valid" }, // overlapping windows
     { x: [1, 5, 5, 1], size: 2, stride: 2, pad: "same" }, // windows past the edge
+    { x: [2, 7, 7, 6], size: 3, stride: 2, pad: "same" }, // four channels at a time, then a tail of two
   ];
   for (const { x, size, stride, pad } of cases) {
     const compute = () => {
