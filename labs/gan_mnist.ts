@@ -28,6 +28,8 @@ import {
   REFINES,
   trainableVariables,
 } from "../lib/models/dcgan.ts";
+import { Ema } from "../lib/ema.ts";
+import { captureVariables, restoreVariables } from "../lib/named_variables.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import {
   qualityLine,
@@ -57,6 +59,13 @@ const spec = {
     help: "one more stride-1 transposed conv in G: at 28x28 (3x3 to the image), at 7x7 (TF tutorial), or none",
   },
   lrD: { type: "float", default: 0, min: 0, max: 1, help: "the discriminator's own Adam rate (0: --lr)" },
+  emaDecay: {
+    type: "float",
+    default: 0.999,
+    min: 0,
+    max: 0.99999,
+    help: "samples come from an exponential moving average of G's weights (Yazici et al. 2019); 0: G's last weights",
+  },
   labelSmoothing: {
     type: "float",
     default: 0,
@@ -115,6 +124,26 @@ async function samples(gan: Dcgan, z: Tensor, batch: number): Promise<Float32Arr
     images.dispose();
   }
   return pixels;
+}
+
+/**
+ * Runs `body` with G's weights swapped for their moving average (when there is one), then puts the
+ * trained weights back: the generator layers compute with whatever their variables hold.
+ */
+async function withAveragedWeights<T>(
+  weights: Record<string, tf.Variable>,
+  ema: Ema | undefined,
+  body: () => Promise<T>,
+): Promise<T> {
+  if (!ema) return await body();
+  const trained = Object.fromEntries(Object.entries(weights).map(([name, w]) => [name, tf.clone(w)]));
+  Object.entries(weights).forEach(([name, w]) => w.assign(ema.weights[name]));
+  try {
+    return await body();
+  } finally {
+    Object.entries(weights).forEach(([name, w]) => w.assign(trained[name]));
+    tf.dispose(Object.values(trained));
+  }
 }
 
 /**
@@ -183,6 +212,12 @@ export async function main(args: string[]): Promise<void> {
     step = checkpoint.step;
     console.error(`resuming ${resumeFrom.dir} from step ${step} (${checkpoint.path})`);
   }
+  // G's moving average, from the restored weights when resuming (and then from the checkpoint's
+  // average, where it holds one). G's weights go by position: tfjs-layers' names carry counters.
+  const generatorWeights = Object.fromEntries(trainableVariables(gan.generator).map((w, i) => [`g${i}`, w]));
+  const ema = config.emaDecay > 0 ? new Ema(generatorWeights, { decay: config.emaDecay, warmup: true }) : undefined;
+  const savedEma = resumeFrom?.checkpoint.tensors.generatorEma;
+  if (ema && savedEma) restoreVariables(ema.weights, savedEma);
   // Fixed noise: the grid and the measured samples show the generator changing, not the noise.
   const fixedZ = normalNoise(new Rng(deriveSeed(config.seed, "fixed-noise")), GRID_SIDE * GRID_SIDE, config.latent);
   const sampleBatches = Math.ceil(config.sampleCount / config.batchSize);
@@ -202,20 +237,23 @@ export async function main(args: string[]): Promise<void> {
       run,
       trainCount: mnist.train.count,
       startStep: step,
-      trainStep(indices) {
+      trainStep(indices, step) {
         const real = realBatch(mnist, indices); // [B, 28, 28, 1]
         const z = tf.randomNormal([indices.length, config.latent], 0, 1, "float32", noise.nextUint32()); // [B, latent]
         const d = discriminatorStep(gan, optimizerD, { real, z, labelSmoothing: config.labelSmoothing });
         const gLoss = generatorStep(gan, optimizerG, { z });
+        ema?.update(step);
         tf.dispose([real, z]);
         return { "train/d_loss": d.loss, "train/g_loss": gLoss, "train/d_real": d.dReal, "train/d_fake": d.dFake };
       },
       async endOfEpoch(epoch, step) {
-        // ---- the fixed-noise grid and the sample metrics
-        const grid = await samples(gan, fixedZ, fixedZ.shape[0]);
+        // ---- the fixed-noise grid and the sample metrics, from the averaged weights
+        const [grid, images] = await withAveragedWeights(generatorWeights, ema, async () => [
+          await samples(gan, fixedZ, fixedZ.shape[0]),
+          yardstick ? (await samples(gan, sampleZ, config.batchSize)).subarray(0, config.sampleCount * 784) : null,
+        ]);
         await run.image(step, "samples/fixed_noise", imageGridPng(grid, { columns: GRID_SIDE, height: 28, width: 28 }));
-        if (!yardstick) return "no sample metrics (--sample-count 0)";
-        const images = (await samples(gan, sampleZ, config.batchSize)).subarray(0, config.sampleCount * 784);
+        if (!yardstick || !images) return "no sample metrics (--sample-count 0)";
         last = await sampleQuality(yardstick.classifier, images, yardstick.reference);
         run.scalars(step, { ...qualityScalars(last), epoch });
         return qualityLine(last);
@@ -226,6 +264,7 @@ export async function main(args: string[]): Promise<void> {
           discriminator: await captureWeights([gan.discriminator]),
           optimizerG: await captureAdam(optimizerG),
           optimizerD: await captureAdam(optimizerD),
+          ...(ema ? { generatorEma: await captureVariables(ema.weights) } : {}),
         },
         meta: { noise: noise.state() },
       }),
@@ -250,6 +289,7 @@ export async function main(args: string[]): Promise<void> {
     return summary;
   });
   tf.dispose([fixedZ, sampleZ]);
+  ema?.dispose();
   console.error(
     `finished: ${qualityLine(last, { separator: ", ", floor: yardstick?.floor ?? NaN })} after ${summary.steps} steps` +
       ` -> ${run.dir}`,

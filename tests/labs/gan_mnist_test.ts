@@ -73,7 +73,13 @@ Deno.test("gan-mnist - a smoke run logs D(x), D(G(z)), both losses, a sample gri
     assert.ok(summary["eval/fid_mnist_floor"] > 0 && summary["eval/fid_mnist_floor"] < fid.value);
     const checkpoint = await loadLatestCheckpoint(join(dir, "checkpoints"));
     assert.equal(checkpoint.step, 4);
-    assert.deepEqual(Object.keys(checkpoint.tensors), ["generator", "discriminator", "optimizerG", "optimizerD"]);
+    assert.deepEqual(Object.keys(checkpoint.tensors), [
+      "generator",
+      "discriminator",
+      "optimizerG",
+      "optimizerD",
+      "generatorEma",
+    ]);
     assert.equal((checkpoint.meta.noise as number[]).length, 4);
   });
 });
@@ -179,6 +185,31 @@ Deno.test("gan-mnist - a run resumed from its step-4 checkpoint continues exactl
     const lastGrid = async (dir: string, events: RunEvent[]) =>
       await Deno.readFile(join(dir, events.flatMap((e) => (e.kind === "image" ? [e.path] : [])).at(-1)!));
     assert.deepEqual(await lastGrid(dir, events), await lastGrid(referenceDir, reference));
+  });
+});
+
+Deno.test("gan-mnist - samples come from G's moving average, and drawing them leaves G's weights as they were", async () => {
+  await withTempDir(async (root) => {
+    const flags = [...SMALL, "--log-every", "1", "--seed", "5", "--max-steps", "4"];
+    const averaged = await runLab(root, "averaged", [...flags, "--ema-decay", "0.9"]);
+    const last = await runLab(root, "last", [...flags, "--ema-decay", "0"]);
+    const [eventsAveraged, eventsLast] = [await readEvents(averaged), await readEvents(last)];
+    for (const key of TRAIN_KEYS) assert.deepEqual(scalars(eventsAveraged, key), scalars(eventsLast, key), key);
+    const grid = async (dir: string, events: RunEvent[]) =>
+      await Deno.readFile(join(dir, events.flatMap((e) => (e.kind === "image" ? [e.path] : [])).at(-1)!));
+    assert.notDeepEqual(await grid(averaged, eventsAveraged), await grid(last, eventsLast));
+    // The final checkpoint is written after the samples are drawn: G's own weights are back.
+    const [withAverage, without] = [
+      await loadLatestCheckpoint(join(averaged, "checkpoints")),
+      await loadLatestCheckpoint(join(last, "checkpoints")),
+    ];
+    const values = (arrays: { data: Float32Array }[]) => arrays.map((a) => a.data); // names carry layer counters
+    assert.deepEqual(values(withAverage.tensors.generator), values(without.tensors.generator));
+    assert.notDeepEqual(
+      withAverage.tensors.generatorEma.map((a) => a.data),
+      without.tensors.generator.map((a) => a.data),
+    );
+    assert.ok(!("generatorEma" in without.tensors), "no average is kept with --ema-decay 0");
   });
 });
 
