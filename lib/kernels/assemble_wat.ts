@@ -9,7 +9,7 @@ import initWabt from "wabt";
 /** The .wat sources and the modules generated from them. */
 export const WAT_MODULES = [
   { source: "adam.wat", module: "wasm_adam_module.ts", exportName: "ADAM_WASM" },
-  { source: "fold_add.wat", module: "wasm_fold_add_module.ts", exportName: "FOLD_ADD_WASM" },
+  { source: "im2col.wat", module: "wasm_im2col_module.ts", exportName: "IM2COL_WASM" },
   { source: "max_pool_grad.wat", module: "wasm_max_pool_grad_module.ts", exportName: "MAX_POOL_GRAD_WASM" },
 ];
 

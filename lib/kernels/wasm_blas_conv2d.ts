@@ -8,6 +8,7 @@
  */
 import { tf } from "../tf.ts";
 import { type ConvAttrs, convInfo, patchLength, unfold } from "./im2col.ts";
+import { heapAddress, heapMemory } from "./wasm_heap.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import { ACTIVATIONS } from "./activations.ts";
 
@@ -41,13 +42,14 @@ export function blasConv2DKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
     const out = wasm.makeOutput(info.outShape, "float32");
     const patches = wasm.makeOutput([imagesPerChunk * rowsPerImage * rowLength], "float32");
     // Views after both allocations: growing the wasm heap detaches earlier ones.
-    const [xs, w, ys, cols] = [x, filter, out, patches].map((t) => wasm.typedArrayFromHeap(t));
-    const imageSize = info.inHeight * info.inWidth * info.inChannels;
+    const [w, ys, cols] = [filter, out, patches].map((t) => wasm.typedArrayFromHeap(t));
+    const [memory, xAt, colsAt] = [heapMemory(wasm), heapAddress(wasm, x), heapAddress(wasm, patches)];
+    const imageBytes = info.inHeight * info.inWidth * info.inChannels * 4;
     for (let first = 0; first < info.batchSize; first += imagesPerChunk) {
       const count = Math.min(imagesPerChunk, info.batchSize - first);
       const rows = count * rowsPerImage;
       const chunkCols = cols.subarray(0, rows * rowLength);
-      unfold({ ...info, batchSize: count }, xs.subarray(first * imageSize, (first + count) * imageSize), chunkCols);
+      unfold({ ...info, batchSize: count }, memory, xAt + first * imageBytes, colsAt);
       const y = ys.subarray(first * rowsPerImage * cout, (first * rowsPerImage + rows) * cout);
       blas.sgemm(chunkCols, w, y, { m: rows, n: cout, k: rowLength, transposeA: false, transposeB: false });
     }
@@ -68,9 +70,18 @@ export function blasConv2DKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
     if (!activation || preluActivationWeights || !simpleBias) return fusedFallback(args);
     const wasm = args.backend as unknown as WasmBackend;
     const { out, values, cout } = convolve(x!, filter!, attrs, wasm);
-    const biasValues = bias ? wasm.typedArrayFromHeap(bias) : undefined;
-    const alpha = attrs.leakyreluAlpha ?? 0.2;
-    for (let i = 0; i < values.length; i++) values[i] = activation(values[i] + (biasValues?.[i % cout] ?? 0), alpha);
+    // Bias, then activation, each a plain loop: one closure call and a modulo per value made
+    // this the costliest part of a 1-channel convolution (DCGAN's first discriminator layer).
+    if (bias) {
+      const biasValues = wasm.typedArrayFromHeap(bias);
+      for (let row = 0; row < values.length; row += cout) {
+        for (let j = 0; j < cout; j++) values[row + j] += biasValues[j];
+      }
+    }
+    if ((attrs.activation ?? "linear") !== "linear") {
+      const alpha = attrs.leakyreluAlpha ?? 0.2;
+      for (let i = 0; i < values.length; i++) values[i] = activation(values[i], alpha);
+    }
     return out;
   };
   return { conv2D, fusedConv2D };

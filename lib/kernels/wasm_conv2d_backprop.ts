@@ -49,7 +49,7 @@ const backpropFilter: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs 
 
   // Allocate first: growing the wasm heap detaches earlier views of it.
   const patches = wasm.makeOutput([1, n, rowLength], "float32");
-  unfold(info, wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(patches));
+  unfold(info, heapMemory(backend), heapAddress(backend, x), heapAddress(backend, patches));
 
   const gradT = matMul(backend, as3d(dy, [1, n, info.outChannels]), patches, true, false); // [1, cout, rows]
   wasm.disposeData(patches.dataId);

@@ -3,8 +3,8 @@
  *
  * - always: conv2d gradients as im2col products (wasm_conv2d_backprop.ts), which tfjs lacks; a
  *   one-pass MaxPoolGrad (wasm_max_pool_grad.ts); an Identity that shares instead of copying
- *   (wasm_identity.ts); a one-pass Sum over leading axes (wasm_sum.ts); and a fused Adam update
- *   (wasm_adam.ts, used by lib/adam.ts);
+ *   (wasm_identity.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts); and a
+ *   fused Adam update (wasm_adam.ts, used by lib/adam.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts).
@@ -18,7 +18,7 @@ import { installWasmConv2DBackprop } from "./wasm_conv2d_backprop.ts";
 import { installWasmFusedAdam } from "./wasm_adam.ts";
 import { installWasmIdentity } from "./wasm_identity.ts";
 import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad.ts";
-import { installWasmSum } from "./wasm_sum.ts";
+import { installWasmLeadingReduce } from "./wasm_leading_reduce.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
 import type { SystemBlas } from "./system_blas.ts";
 
@@ -46,7 +46,7 @@ export function configureWasmKernels({ blas }: { blas: SystemBlas | null }): voi
     installWasmMaxPoolGrad();
     installWasmIdentity();
     installWasmFusedAdam();
-    installWasmSum();
+    installWasmLeadingReduce();
   }
   if (blas) {
     const { batchMatMul, fusedMatMul } = blasMatMulKernels(blas, originals._FusedMatMul.kernelFunc);

@@ -24,40 +24,51 @@ function naivePatches(x: Float32Array, shape: number[], info: ReturnType<typeof 
   return out;
 }
 
-Deno.test("im2col - unfolding in one heap (copyWithin) and across buffers both give the patches by definition", () => {
-  const shape = [2, 6, 5, 3];
-  const info = convInfo(shape, [3, 3, 3, 4], { strides: 2, pad: "same", dataFormat: "NHWC" });
-  const size = shape.reduce((a, b) => a * b);
-  const heap = new Float32Array(size + patchRows(info) * patchLength(info) + 7);
-  const x = heap.subarray(3, 3 + size); // odd offsets, as tensors sit anywhere in the wasm heap
-  x.forEach((_, i) => (x[i] = i + 1));
-  const shared = heap.subarray(3 + size, 3 + size + patchRows(info) * patchLength(info)).fill(NaN);
-  unfold(info, x, shared);
-  const separate = new Float32Array(shared.length).fill(NaN);
-  unfold(info, x, separate);
-  const expected = naivePatches(x, shape, info);
-  assert.deepEqual(Array.from(shared), expected);
-  assert.deepEqual(Array.from(separate), expected);
+/** A wasm memory holding `values` at an unaligned byte offset, as tensors may lie anywhere in tfjs's heap. */
+function heapWith(...arrays: (Float32Array | number)[]): { memory: WebAssembly.Memory; at: number[] } {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const at: number[] = [];
+  let next = 12;
+  for (const values of arrays) {
+    at.push(next);
+    const length = typeof values === "number" ? values : values.length;
+    const view = new Float32Array(memory.buffer, next, length).fill(NaN); // what a kernel must overwrite
+    if (typeof values !== "number") view.set(values);
+    next += length * 4 + 4;
+  }
+  return { memory, at };
+}
+
+Deno.test("im2col - unfolding gives the patches by definition, over channel counts, strides and paddings", () => {
+  // 1, 6 and 8 channels: runs of one float, of four-float blocks and a tail, and of blocks alone
+  for (const [channels, stride, pad] of [[1, 2, "same"], [6, 1, "valid"], [8, 2, "same"], [3, 3, "same"]] as const) {
+    const shape = [2, 6, 5, channels];
+    const info = convInfo(shape, [3, 3, channels, 4], { strides: stride, pad, dataFormat: "NHWC" });
+    const x = Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => i + 1);
+    const length = patchRows(info) * patchLength(info);
+    const { memory, at: [xAt, patchesAt] } = heapWith(x, length);
+    unfold(info, memory, xAt, patchesAt);
+    const patches = Array.from(new Float32Array(memory.buffer, patchesAt, length));
+    assert.deepEqual(patches, naivePatches(x, shape, info), `${channels} channels, stride ${stride}, ${pad}`);
+  }
 });
 
 Deno.test("im2col - folding adds each tap back where it came from (the adjoint of unfolding), over channel counts", () => {
-  // <unfold(x), p> = <x, foldAdd(p)> for any x and p; 1, 6 and 8 channels cover fold_add.wat's
+  // <unfold(x), p> = <x, foldAdd(p)> for any x and p; 1, 6 and 8 channels cover im2col.wat's
   // one-at-a-time loop, its four-wide loop with a tail, and the four-wide loop alone.
   for (const channels of [1, 6, 8]) {
     const shape = [2, 5, 6, channels];
     const info = convInfo(shape, [3, 3, channels, 1], { strides: 2, pad: "same", dataFormat: "NHWC" });
     const size = shape.reduce((a, b) => a * b);
     const x = Float32Array.from({ length: size }, (_, i) => Math.sin(i));
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const patchesAt = 12; // unaligned, as tensors may lie anywhere in the heap
-    const p = new Float32Array(memory.buffer, patchesAt, patchRows(info) * patchLength(info));
-    p.forEach((_, i) => (p[i] = Math.cos(i)));
-    const foldedAt = patchesAt + p.byteLength + 4;
-    new Float32Array(memory.buffer, foldedAt, size).fill(NaN); // foldAdd zeroes it first
-    foldAdd(info, memory, patchesAt, foldedAt);
-    const folded = new Float32Array(memory.buffer, foldedAt, size);
-    const unfolded = new Float32Array(p.length);
-    unfold(info, x, unfolded);
+    const p = Float32Array.from({ length: patchRows(info) * patchLength(info) }, (_, i) => Math.cos(i));
+    const { memory, at: [xAt, pAt, unfoldedAt, foldedAt] } = heapWith(x, p, p.length, size);
+    unfold(info, memory, xAt, unfoldedAt);
+    foldAdd(info, memory, pAt, foldedAt);
+    const [unfolded, folded] = [
+      new Float32Array(memory.buffer, unfoldedAt, p.length),
+      new Float32Array(memory.buffer, foldedAt, size),
+    ];
     const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
     assertClose([dot(x, folded)], [dot(unfolded, p)], { rtol: 1e-5, atol: 1e-4 });
   }

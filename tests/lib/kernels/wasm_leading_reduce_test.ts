@@ -4,7 +4,7 @@ import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
 import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
-Deno.test("wasm Sum - matches the cpu backend over leading, trailing, inner and all axes, with and without keepDims", async () => {
+Deno.test("wasm Sum and Mean - match the cpu backend over leading, trailing, inner and all axes, with and without keepDims", async () => {
   configureWasmKernels({ blas: null });
   const cases: { shape: number[]; axis: number | number[] }[] = [
     { shape: [128, 400], axis: 0 }, // a dense layer's bias gradient
@@ -16,20 +16,20 @@ Deno.test("wasm Sum - matches the cpu backend over leading, trailing, inner and 
     { shape: [9], axis: 0 },
   ];
   for (const { shape, axis } of cases) {
-    for (const keepDims of [false, true]) {
+    for (const [keepDims, reduce] of [[false, tf.sum], [true, tf.sum], [false, tf.mean], [true, tf.mean]] as const) {
       const compute = () => {
-        const sum = tf.sum(uniformInput(shape, 1), axis, keepDims);
-        return [sum, tf.tensor(sum.shape)];
+        const reduced = reduce(uniformInput(shape, 1), axis, keepDims);
+        return [reduced, tf.tensor(reduced.shape)];
       };
       const [expected, expectedShape] = await valuesOn("cpu", compute);
       const [actual, actualShape] = await valuesOn("wasm", compute);
-      assert.deepEqual(actualShape, expectedShape, `shape of the sum of [${shape}] over ${axis}, keepDims ${keepDims}`);
+      assert.deepEqual(actualShape, expectedShape, `${reduce.name} of [${shape}] over ${axis}, keepDims ${keepDims}`);
       assertClose(actual, expected, { rtol: 1e-5, atol: 1e-5 });
     }
   }
 });
 
-Deno.test("wasm Sum - int32 sums over leading axes go to tfjs's kernel and stay int32", async () => {
+Deno.test("wasm Sum and Mean - int32 sums over leading axes go to tfjs's kernel and stay int32", async () => {
   configureWasmKernels({ blas: null });
   await tf.setBackend("wasm");
   const sum = tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], "int32"), 0);
