@@ -249,6 +249,7 @@ export async function runDqn(lab: Lab<DqnSpec>, { envId, reference }: DqnRun, ar
   const resetEpisode = () => env.reset({ seed: deriveSeed(c.seed, `env-${episodes}`) }).obs;
 
   const run = await openRun(lab, start, { totalSteps });
+  run.gracefulStop = "at the end of this episode"; // where a checkpoint resumes exactly
   const progress = new Progress({ totalSteps, startStep: step });
   const startedAt = performance.now(), startStep = step;
   const wallSeconds = () => wallBefore + (performance.now() - startedAt) / 1000;
@@ -360,6 +361,9 @@ export async function runDqn(lab: Lab<DqnSpec>, { envId, reference }: DqnRun, ar
       if (step % c.evalEvery === 0) await evaluate();
       const checkpointDue = Math.floor(step / c.checkpointEvery) > Math.floor(checkpointedAt / c.checkpointEvery);
       if (episodeEnded && checkpointDue && step < totalSteps) await saveCheckpoint();
+      if (episodeEnded && step < totalSteps) {
+        await run.stopIfRequested(step, saveCheckpoint, { justSaved: checkpointedAt === step });
+      }
     }
     // A capped run (--max-steps) ends like a full one: evaluation, checkpoint, summary.
     await flush();

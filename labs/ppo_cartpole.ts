@@ -259,6 +259,7 @@ export async function main(args: string[]): Promise<void> {
   const evaluationEnv = () => make(ENV_ID);
 
   const run = await openRun(lab, start, { totalSteps: numUpdates * batchSize });
+  run.gracefulStop = "at the end of this update"; // where a checkpoint resumes exactly
   const progress = new Progress({ totalSteps: numUpdates * batchSize, startStep: update * batchSize });
   const startedAt = performance.now();
   const wallSeconds = () => wallBefore + (performance.now() - startedAt) / 1000;
@@ -374,6 +375,11 @@ export async function main(args: string[]): Promise<void> {
         );
       }
       if (update % config.checkpointEvery === 0 || update === numUpdates) await saveCheckpoint();
+      if (update < numUpdates) {
+        await run.stopIfRequested(update * batchSize, saveCheckpoint, {
+          justSaved: update % config.checkpointEvery === 0,
+        });
+      }
     }
     progress.stop();
 

@@ -195,6 +195,7 @@ export async function main(args: string[]): Promise<void> {
   const evalSeed = deriveSeed(config.seed, "eval");
 
   const run = await openRun(lab, start, { totalSteps: config.episodes });
+  run.gracefulStop = "at the end of this batch of episodes"; // where a checkpoint resumes exactly
   const progress = new Progress({ totalSteps: config.episodes, startStep: episode });
   const startedAt = performance.now();
   const wallSeconds = () => wallBefore + (performance.now() - startedAt) / 1000;
@@ -287,7 +288,9 @@ export async function main(args: string[]): Promise<void> {
           }` + (solved ? ` | solved at episode ${solved.episodes}` : ""),
         );
       }
-      if (episode % config.checkpointEvery < config.batchEpisodes || last) await saveCheckpoint();
+      const checkpointDue = episode % config.checkpointEvery < config.batchEpisodes;
+      if (checkpointDue || last) await saveCheckpoint();
+      if (!last) await run.stopIfRequested(episode, saveCheckpoint, { justSaved: checkpointDue });
     }
     progress.stop();
 

@@ -107,7 +107,7 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
     await flush();
     await run.checkpoint({ step, epoch: Math.floor(step / stepsPerEpoch), ...(await loop.checkpointState()) });
   };
-  run.stopsGracefully = true;
+  run.gracefulStop = "at the next log boundary";
 
   while (step < totalSteps) {
     const epoch = Math.floor(step / stepsPerEpoch);

@@ -29,12 +29,12 @@ export class RunWriter {
   private lastStep = 0;
   private removeSignalHandlers: () => void = () => {};
   /**
-   * Set by a training loop that checks `stopRequested` between steps (lib/epoch_loop.ts): a first
-   * Ctrl-C or kill then asks it to checkpoint and stop, so no work since the last checkpoint is
-   * lost; without one (or at a second signal) the run stops at once, resumable from its last
-   * checkpoint.
+   * Set by a training loop that checks `stopRequested` (lib/epoch_loop.ts, or stopIfRequested in
+   * the RL labs) to where it stops, for the message: "at the next log boundary". A first Ctrl-C or
+   * kill then asks it to checkpoint and stop, so no work since the last checkpoint is lost;
+   * without one (or at a second signal) the run stops at once, resumable from its last checkpoint.
    */
-  stopsGracefully = false;
+  gracefulStop: string | null = null;
   stopRequested = false;
   private closeHooks: (() => Promise<void>)[] = [];
 
@@ -197,6 +197,17 @@ export class RunWriter {
     this.lastYield = performance.now();
   }
 
+  /**
+   * For loops that can resume exactly only at certain points (an episode's end, an update's end):
+   * call it at each. After a first Ctrl-C or kill it writes a checkpoint there (unless the loop
+   * just wrote one) and exits as interrupt() does.
+   */
+  async stopIfRequested(step: number, checkpoint: () => Promise<unknown>, { justSaved = false } = {}): Promise<void> {
+    if (!this.stopRequested) return;
+    if (!justSaved) await checkpoint();
+    await this.interrupt(step);
+  }
+
   /** Marks the run interrupted (resumable) at `step`, says how to continue, and exits. */
   async interrupt(step = this.lastStep): Promise<never> {
     await this.close(step, "interrupted", "stopped by a signal");
@@ -204,13 +215,13 @@ export class RunWriter {
     Deno.exit(130);
   }
 
-  /** Ctrl-C or a polite kill: a graceful stop if the loop takes one (see stopsGracefully), else at once. */
+  /** Ctrl-C or a polite kill: a graceful stop if the loop takes one (see gracefulStop), else at once. */
   private handleSignals(): void {
     const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
     const onSignal = async () => {
-      if (this.stopsGracefully && !this.stopRequested) {
+      if (this.gracefulStop && !this.stopRequested) {
         this.stopRequested = true;
-        console.error("\nStopping after this step, with a checkpoint (a second Ctrl-C stops at once).");
+        console.error(`\nStopping ${this.gracefulStop}, with a checkpoint (a second Ctrl-C stops at once).`);
         return;
       }
       await this.interrupt();

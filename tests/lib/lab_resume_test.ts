@@ -93,7 +93,7 @@ Deno.test("resume - SIGTERM checkpoints the step it stopped at, mid-epoch, and t
     const stderr = new TextDecoder().decode(await new Response(child.stderr).arrayBuffer());
     await child.stdout.cancel();
     assert.equal(status.code, 130, stderr);
-    assert.match(stderr, /Stopping after this step, with a checkpoint/);
+    assert.match(stderr, /Stopping at the next log boundary, with a checkpoint/);
     const info = await readRunInfo(runDir);
     assert.equal(info.status, "interrupted");
     const checkpoints = await Array.fromAsync(Deno.readDir(join(runDir, "checkpoints")), (e) => e.name);
