@@ -109,6 +109,13 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
   };
   run.gracefulStop = "at the next log boundary";
 
+  // Resumed from the final checkpoint of a run that stopped before writing its summary: the
+  // evaluation that the summary reports is made again, from the checkpointed weights.
+  if (step === totalSteps && step > 0) {
+    const line = await loop.endOfEpoch(Math.ceil(step / stepsPerEpoch), step);
+    progress.log(step, `evaluated again after the final checkpoint | ${line}`);
+  }
+
   while (step < totalSteps) {
     const epoch = Math.floor(step / stepsPerEpoch);
     const order = new Rng(deriveSeed(loop.seed, `shuffle-${epoch}`)).permutation(loop.trainCount);

@@ -2,7 +2,8 @@
  * Stopping and resuming beyond the crash that tests/labs/vae_mnist_test.ts covers: Ctrl-C or a
  * polite kill checkpoints mid-epoch and stops, losing nothing; a finished run trained further with
  * a larger --epochs ends exactly where one longer run ends; a run whose process is still alive is
- * refused (two processes must never write one run directory).
+ * refused (two processes must never write one run directory); a run killed between its final
+ * checkpoint and its summary evaluates again on resume.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -105,5 +106,22 @@ Deno.test("resume - SIGTERM checkpoints the step it stopped at, mid-epoch, and t
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, new RegExp(`from step ${steps[0]} `));
     assert.deepEqual(await trace(runDir), await trace(unstopped));
+  });
+});
+
+Deno.test("resume - a run stopped between its final checkpoint and its summary evaluates again and finishes", async () => {
+  await withTempDir(async (root) => {
+    const dir = await runVae(root, ["--epochs", "1", "--seed", "2"]);
+    const finished = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+    // what a kill right after the final checkpoint leaves: no summary, the run not finished
+    await Deno.remove(join(dir, "summary.json"));
+    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
+    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await main(["--resume", dir, "--no-dashboard"]);
+    const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+    assert.equal((await readRunInfo(dir)).status, "finished");
+    const evaluated = Object.keys(finished).filter((key) => key.startsWith("eval/"));
+    assert.ok(evaluated.length > 0);
+    for (const key of evaluated) assert.equal(summary[key], finished[key], key);
   });
 });
