@@ -10,7 +10,7 @@ import { tf } from "../tf.ts";
 import { type ConvAttrs, convInfo, patchLength, unfold } from "./im2col.ts";
 import { heapAddress, heapMemory } from "./wasm_heap.ts";
 import type { SystemBlas } from "./system_blas.ts";
-import { ACTIVATIONS } from "./activations.ts";
+import { ACTIVATIONS, biasAndActivation } from "./activations.ts";
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig["kernelFunc"];
@@ -70,18 +70,8 @@ export function blasConv2DKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
     if (!activation || preluActivationWeights || !simpleBias) return fusedFallback(args);
     const wasm = args.backend as unknown as WasmBackend;
     const { out, values, cout } = convolve(x!, filter!, attrs, wasm);
-    // Bias, then activation, each a plain loop: one closure call and a modulo per value made
-    // this the costliest part of a 1-channel convolution (DCGAN's first discriminator layer).
-    if (bias) {
-      const biasValues = wasm.typedArrayFromHeap(bias);
-      for (let row = 0; row < values.length; row += cout) {
-        for (let j = 0; j < cout; j++) values[row + j] += biasValues[j];
-      }
-    }
-    if ((attrs.activation ?? "linear") !== "linear") {
-      const alpha = attrs.leakyreluAlpha ?? 0.2;
-      for (let i = 0; i < values.length; i++) values[i] = activation(values[i], alpha);
-    }
+    const biasValues = bias ? wasm.typedArrayFromHeap(bias) : undefined;
+    biasAndActivation(values, cout, biasValues, attrs.activation ?? "linear", attrs.leakyreluAlpha ?? 0.2);
     return out;
   };
   return { conv2D, fusedConv2D };

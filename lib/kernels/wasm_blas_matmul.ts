@@ -6,7 +6,7 @@
  * wasm's. Tested against the cpu backend.
  */
 import { tf } from "../tf.ts";
-import { ACTIVATIONS } from "./activations.ts";
+import { ACTIVATIONS, biasAndActivation } from "./activations.ts";
 import type { SystemBlas } from "./system_blas.ts";
 
 type TensorInfo = tf.TensorInfo;
@@ -71,12 +71,9 @@ export function blasMatMulKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
     if (!activation || preluActivationWeights || !simpleBias) return fusedFallback(args);
     const backend = args.backend as unknown as WasmBackend;
     const { out, n } = product(a!, b!, attrs, backend);
-    const values = backend.typedArrayFromHeap(out);
     const biasValues = bias ? backend.typedArrayFromHeap(bias) : undefined;
     const alpha = attrs.leakyreluAlpha ?? 0.2;
-    for (let i = 0; i < values.length; i++) {
-      values[i] = activation(values[i] + (biasValues ? biasValues[i % n] : 0), alpha);
-    }
+    biasAndActivation(backend.typedArrayFromHeap(out), n, biasValues, attrs.activation ?? "linear", alpha);
     return out;
   };
   return { batchMatMul, fusedMatMul };
