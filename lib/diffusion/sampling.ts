@@ -14,14 +14,27 @@ import type { Rng } from "../rng.ts";
 import { type Tensor, tf } from "../tf.ts";
 import { alphaBarBefore, type NoiseSchedule, samplingTimesteps } from "./schedule.ts";
 
-/** x_t for clean images `x0` [B, H, W, C], per-example steps `t` [B] (int32) and noise `eps` like x0. */
+/**
+ * x_t for clean images `x0` [B, H, W, C], per-example steps `t` [B] (int32) and noise `eps` like x0.
+ *
+ * Exercise ddpm-forward: return x_t = sqrt(alpha-bar_t) x_0 + sqrt(1 - alpha-bar_t) eps, a tensor
+ * shaped like x0, each example noised to its own step t (Ho et al., 2020, eq. 4): the closed form
+ * that lets training jump to any step without running the chain.
+ * Hints:
+ * - schedule.alphaBars[t] is alpha-bar_t for t = 0 .. T-1 (plain numbers); tf.gather picks one
+ *   per example from a 1-D tensor of them, indexed by `t`.
+ * - Reshape the per-example factors to [B, 1, 1, 1] so that they broadcast over each image.
+ * - Check yourself: with eps = 0, x_t is x0 times sqrt(alpha-bar_t); at t = 0 it is almost x0.
+ */
 export function qSample(schedule: NoiseSchedule, x0: Tensor, { t, eps }: { t: Tensor; eps: Tensor }): Tensor {
+  // @exercise ddpm-forward 10
   return tf.tidy(() => {
     const shape = [-1, ...x0.shape.slice(1).map(() => 1)]; // [B, 1, 1, 1]
     const signal = tf.reshape(tf.gather(Float32Array.from(schedule.alphaBars, Math.sqrt), t), shape);
     const noise = tf.reshape(tf.gather(Float32Array.from(schedule.alphaBars, (a) => Math.sqrt(1 - a)), t), shape);
     return tf.add(tf.mul(signal, x0), tf.mul(noise, eps)); // [B, H, W, C]
   });
+  // @end-exercise
 }
 
 /** x_0 as the noise estimate implies it, (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t), clipped to [-1, 1] if asked. */

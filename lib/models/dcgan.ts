@@ -150,13 +150,24 @@ export const discriminate = (gan: Dcgan, x: Tensor): Tensor => gan.discriminator
  * The discriminator's loss, binary cross-entropy on real images labelled 1 - smoothing (one-sided
  * label smoothing, Salimans et al. 2016) and fakes labelled 0: mean over each batch, summed, as
  * the PyTorch example's errD_real + errD_fake.
+ *
+ * Exercise gan-discriminator-loss: return, as a scalar, the binary cross-entropy of D's logits on
+ * real images against the label 1 - smoothing, averaged over the batch, plus that on fakes against
+ * the label 0.
+ * Hints:
+ * - tf.losses.sigmoidCrossEntropy(labels, logits) takes logits (D ends without a sigmoid) and
+ *   averages over the batch by default; tf.fill and tf.zerosLike make the labels.
+ * - One-sided smoothing: only the real images' label moves (to 1 - smoothing); fakes stay at 0.
+ * - Check yourself: logits of 0 everywhere give 2 ln 2 = 1.386, whatever the smoothing.
  */
 export function discriminatorLoss(realLogits: Tensor, fakeLogits: Tensor, smoothing = 0): tf.Scalar {
+  // @exercise gan-discriminator-loss 10
   return tf.tidy(() => {
     const real = tf.losses.sigmoidCrossEntropy(tf.fill(realLogits.shape, 1 - smoothing), realLogits);
     const fake = tf.losses.sigmoidCrossEntropy(tf.zerosLike(fakeLogits), fakeLogits);
     return tf.add(real, fake) as tf.Scalar;
   });
+  // @end-exercise
 }
 
 /** The generator's non-saturating loss, -mean log D(G(z)): fakes labelled real (Goodfellow et al., 2014, section 3). */

@@ -72,7 +72,7 @@ export function negativeElboSum(
   x: Tensor,
   noiseSeed: number,
 ): { total: tf.Scalar; reconstruction: tf.Scalar; kl: tf.Scalar } {
-  // @exercise vae-reparameterisation 15
+  // @exercise vae-reparameterisation 10
   return tf.tidy(() => {
     const [mu, logVar] = vae.encoder.apply(x) as Tensor[]; // [B, latent] each
     const eps = tf.randomNormal(mu.shape, 0, 1, "float32", noiseSeed); // [B, latent]

@@ -57,7 +57,7 @@ export function tdTargets(
   batch: Minibatch,
   { gamma, double }: { gamma: number; double: boolean },
 ): Tensor {
-  // @exercise dqn-td-target 15
+  // @exercise dqn-td-target 10
   return tf.tidy(() => {
     const n = batch.actions.length;
     const nextObs = tf.tensor2d(batch.nextObs, [n, batch.nextObs.length / n]);

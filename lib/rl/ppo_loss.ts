@@ -55,7 +55,7 @@ export interface PpoLosses {
  * - The entropy is subtracted (a bonus for exploring); wrap everything in tf.tidy.
  */
 export function ppoLoss(b: PpoBatch, c: PpoCoefficients): PpoLosses {
-  // @exercise ppo-clipped-objective 20
+  // @exercise ppo-clipped-objective 15
   return tf.tidy(() => {
     const logRatio = tf.sub(b.newLogProb, b.oldLogProb);
     const ratio = tf.exp(logRatio);

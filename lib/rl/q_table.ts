@@ -57,7 +57,7 @@ export class QTable {
     t: { state: number; action: number; reward: number; nextState: number; terminated: boolean; nextAction?: number },
     { alpha, gamma }: { alpha: number; gamma: number },
   ): number {
-    // @exercise q-learning 15
+    // @exercise q-learning 10
     const bootstrap = t.terminated
       ? 0
       : t.nextAction === undefined

@@ -194,4 +194,44 @@ export const MUTATIONS: Mutation[] = [
     from: "tf.sub(tf.sub(ratio, 1), logRatio)",
     to: "tf.neg(logRatio)",
   },
+
+  // ddpm-forward
+  {
+    exercise: "ddpm-forward",
+    what: "scale x0 by alpha-bar instead of its square root",
+    from: "Float32Array.from(schedule.alphaBars, Math.sqrt)",
+    to: "Float32Array.from(schedule.alphaBars)",
+  },
+  {
+    exercise: "ddpm-forward",
+    what: "scale the noise by 1 - alpha-bar instead of its square root",
+    from: "(a) => Math.sqrt(1 - a)",
+    to: "(a) => 1 - a",
+  },
+  {
+    exercise: "ddpm-forward",
+    what: "swap the image and the noise",
+    from: "tf.add(tf.mul(signal, x0), tf.mul(noise, eps))",
+    to: "tf.add(tf.mul(signal, eps), tf.mul(noise, x0))",
+  },
+
+  // gan-discriminator-loss
+  {
+    exercise: "gan-discriminator-loss",
+    what: "smooth the fakes' label too",
+    from: "tf.zerosLike(fakeLogits)",
+    to: "tf.fill(fakeLogits.shape, smoothing)",
+  },
+  {
+    exercise: "gan-discriminator-loss",
+    what: "forget the smoothing",
+    from: "tf.fill(realLogits.shape, 1 - smoothing)",
+    to: "tf.onesLike(realLogits)",
+  },
+  {
+    exercise: "gan-discriminator-loss",
+    what: "label the fakes real",
+    from: "sigmoidCrossEntropy(tf.zerosLike(fakeLogits), fakeLogits)",
+    to: "sigmoidCrossEntropy(tf.onesLike(fakeLogits), fakeLogits)",
+  },
 ];
