@@ -9,6 +9,7 @@
  *   digit is equally common, lower under mode collapse.
  * - mean confidence: the mean top-class probability; low for smudges that look like no digit.
  */
+import { bytesOf, diskCached } from "./disk_cache.ts";
 import { fileURLToPath } from "node:url";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { decodeCheckpoint } from "./checkpoint.ts";
@@ -214,7 +215,17 @@ export async function prepareYardstick(path: string, mnist: Mnist, count: number
   }
   const statsOf = async (images: Float32Array) =>
     gaussianStats((await classify(classifier, images)).features, FEATURE_SIZE);
-  const reference = await statsOf(splitImages(mnist.test, count));
-  const floor = frechetDistance(await statsOf(splitImages(mnist.train, count)), reference);
-  return { classifier, reference, floor };
+  const [test, train] = [splitImages(mnist.test, count), splitImages(mnist.train, count)];
+  const measure = async () => {
+    const reference = await statsOf(test);
+    const floor = frechetDistance(await statsOf(train), reference);
+    return { mean: reference.mean, covariance: reference.covariance.to2DArray(), floor };
+  };
+  // The same every run for the project's own classifier and the same images: measured once, then
+  // read from disk (lib/disk_cache.ts). Other classifiers (tests, --yardstick) are measured each time.
+  const measured = path === YARDSTICK_PATH
+    ? await diskCached("yardstick-reference", [await Deno.readFile(path), bytesOf(test), bytesOf(train)], measure)
+    : await measure();
+  const reference = { mean: measured.mean, covariance: new Matrix(measured.covariance) };
+  return { classifier, reference, floor: measured.floor };
 }
