@@ -5,7 +5,7 @@
  */
 import { UsageError } from "./errors.ts";
 import type { BackendInfo } from "./run/types.ts";
-import { openSystemBlas } from "./kernels/system_blas.ts";
+import { openSystemBlas, type SystemBlas } from "./kernels/system_blas.ts";
 import { configureWasmKernels } from "./kernels/wasm_kernels.ts";
 import { installWebGpuAddN } from "./kernels/webgpu_add_n.ts";
 import { tf } from "./tf.ts";
@@ -55,7 +55,7 @@ export async function resolveBackend(
           "--backend wasm runs without it.",
       );
     }
-    return { name: "blas", reason: `asked for with --backend blas (${blas.path})` };
+    return { name: "blas", reason: `asked for with --backend blas (${blas.path}, ${threadCount(blas)})` };
   }
   const adapter = await probe();
   if (choice === "webgpu") {
@@ -76,7 +76,7 @@ export async function resolveBackend(
     : "no WebGPU adapter was found";
   const blas = openSystemBlas();
   if (blas) {
-    return { name: "blas", reason: `auto: ${why}, so the fastest CPU path is used: wasm with ${blas.path}` };
+    return { name: "blas", reason: `auto: ${why}, so the fastest CPU path is used: wasm with ${blas.path} (${threadCount(blas)})` };
   }
   return {
     name: "wasm",
@@ -99,3 +99,5 @@ export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   await tf.ready();
   return info;
 }
+
+const threadCount = ({ threads }: SystemBlas) => `${threads} BLAS thread${threads === 1 ? "" : "s"}`;

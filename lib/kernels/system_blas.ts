@@ -41,11 +41,30 @@ const symbols = {
     ],
     result: "void",
   },
+  // OpenBLAS only (optional: absent from Accelerate): the thread count, set per product below.
+  openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
 } as const;
+
+/**
+ * Threads. A multi-threaded product waits for all its threads, and when another process holds a
+ * core, OpenBLAS's threads wait out its time slices: with two other trainings on this 2-core
+ * machine, a DQN update took 64 to 84 ms instead of 3 to 4 ms, a VAE step up to 73 ms instead of
+ * 12 ms. So the BLAS gets at most half the cores (1 here), unless OPENBLAS_NUM_THREADS says
+ * otherwise, and products below MULTITHREAD_MIN_MACS multiply-adds (m * n * k) run on one thread:
+ * OpenBLAS's own cut-off (262,144) spreads a DQN update's 64x256x256 products over every thread.
+ */
+export function blasThreads(cores = navigator.hardwareConcurrency, explicit = Deno.env.get("OPENBLAS_NUM_THREADS")) {
+  const requested = Number(explicit);
+  return Number.isInteger(requested) && requested > 0 ? requested : Math.max(1, Math.floor(cores / 2));
+}
+
+const MULTITHREAD_MIN_MACS = 1 << 24;
 
 export interface SystemBlas {
   /** the library that was opened */
   path: string;
+  /** the most threads a product runs on (see blasThreads) */
+  threads: number;
   /**
    * C [m, n] = op(A) . op(B) (row-major), op(X) = X or X^T; A is [m, k] or [k, m] when
    * transposed, B is [k, n] or [n, k]. `beta` 1 accumulates into C.
@@ -67,9 +86,15 @@ export function openSystemBlas(): SystemBlas | null {
   for (const path of CANDIDATES[Deno.build.os] ?? []) {
     try {
       const library = Deno.dlopen(path, symbols);
+      const setThreads = library.symbols.openblas_set_num_threads;
+      const maxThreads = blasThreads();
+      let threads = 0; // not set yet
       opened = {
         path,
+        threads: setThreads ? maxThreads : 1,
         sgemm(a, b, c, { m, n, k, transposeA, transposeB, beta = 0 }) {
+          const wanted = m * n * k < MULTITHREAD_MIN_MACS ? 1 : maxThreads;
+          if (setThreads && wanted !== threads) setThreads(threads = wanted);
           library.symbols.cblas_sgemm(
             ROW_MAJOR,
             transposeA ? TRANS : NO_TRANS,
