@@ -37,13 +37,16 @@ function leadingReduce(original: KernelFunc, mean: boolean): KernelFunc {
     const out = wasm.makeOutput(outShape, "float32");
     const [sums, values] = [out, x].map((t) => wasm.typedArrayFromHeap(t)); // views after the allocation
     const width = tf.util.sizeFromShape(kept);
+    if (width === 0) return out;
     const rows = values.length / width;
-    sums.set(values.subarray(0, width));
+    // Over no rows: 0, as on the cpu backend (tfjs's wasm kernel returns what the new buffer held).
+    if (rows === 0) sums.fill(0);
+    else sums.set(values.subarray(0, width));
     for (let row = 1; row < rows; row++) {
       const at = row * width;
       for (let j = 0; j < width; j++) sums[j] += values[at + j];
     }
-    if (mean) { for (let j = 0; j < width; j++) sums[j] /= rows; }
+    if (mean && rows > 0) { for (let j = 0; j < width; j++) sums[j] /= rows; }
     return out;
   };
 }

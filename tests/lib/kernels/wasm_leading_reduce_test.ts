@@ -4,6 +4,13 @@ import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
 import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
+// tfjs's own wasm Sum and Mean, before this file installs the project's kernels
+await tf.setBackend("wasm");
+const TFJS_OWN = await valuesOn("wasm", () => {
+  const x = uniformInput([128, 7, 33], 3);
+  return [tf.sum(x, 0), tf.mean(x, [0, 1])];
+});
+
 Deno.test("wasm Sum and Mean - match the cpu backend over leading, trailing, inner and all axes, with and without keepDims", async () => {
   configureWasmKernels({ blas: null });
   const cases: { shape: number[]; axis: number | number[] }[] = [
@@ -36,4 +43,23 @@ Deno.test("wasm Sum and Mean - int32 sums over leading axes go to tfjs's kernel 
   assert.equal(sum.dtype, "int32");
   assert.deepEqual(Array.from(await sum.data()), [4, 6]);
   sum.dispose();
+});
+
+Deno.test("wasm Sum and Mean - equal tfjs's own wasm kernels bit for bit (the same order of additions)", async () => {
+  configureWasmKernels({ blas: null });
+  const ours = await valuesOn("wasm", () => {
+    const x = uniformInput([128, 7, 33], 3);
+    return [tf.sum(x, 0), tf.mean(x, [0, 1])];
+  });
+  assert.deepEqual(ours, TFJS_OWN);
+});
+
+Deno.test("wasm Sum and Mean - over an empty leading axis: 0, as on the cpu backend", async () => {
+  configureWasmKernels({ blas: null });
+  const compute = () => [tf.sum(tf.zeros([0, 3]), 0), tf.mean(tf.zeros([0, 2]), 0)];
+  const [expectedSum, expectedMean] = await valuesOn("cpu", compute);
+  const [sum, mean] = await valuesOn("wasm", compute);
+  assert.deepEqual(Array.from(sum), Array.from(expectedSum));
+  assert.deepEqual(Array.from(sum), [0, 0, 0]);
+  assert.deepEqual(Array.from(mean), Array.from(expectedMean));
 });
