@@ -42,6 +42,8 @@ const MAX_STEPS_PER_REPEAT: Record<string, number> = { cpu: 2, webgpu: 3 };
 interface Row {
   workload: string;
   backend: string;
+  /** blas: the BLAS threads of the faster of 1 and all cores, as for PyTorch */
+  threads?: number;
   msPerStep?: number;
   samplesPerSecond?: number;
   error?: string;
@@ -112,6 +114,27 @@ async function torchReference(
   return best;
 }
 
+/**
+ * The BLAS thread counts to time on `blas`: 1 (its default on 2 cores) and every core, the two
+ * PyTorch is timed with; the faster is reported. [undefined] elsewhere: nothing to vary.
+ */
+function threadCounts(backend: string): (number | undefined)[] {
+  if (backend !== "blas" || openSystemBlas()?.threads === undefined) return [undefined];
+  return [...new Set([1, navigator.hardwareConcurrency])];
+}
+
+async function withBlasThreads<T>(threads: number | undefined, body: () => Promise<T>): Promise<T> {
+  const blas = openSystemBlas();
+  if (!threads || !blas) return await body();
+  const before = blas.threads;
+  blas.threads = threads;
+  try {
+    return await body();
+  } finally {
+    blas.threads = before;
+  }
+}
+
 function table(rows: Row[], reference: Map<string, { ms: number; threads: number }> | string): string {
   const lines = [["workload", "backend", "ms/step", "samples/s", "PyTorch ms/step", "tfjs / PyTorch"]];
   for (const row of rows) {
@@ -119,15 +142,17 @@ function table(rows: Row[], reference: Map<string, { ms: number; threads: number
     const ms = row.msPerStep;
     lines.push([
       row.workload,
-      row.backend,
+      row.threads ? `${row.backend} (${plural(row.threads, "thread")})` : row.backend,
       ms === undefined ? `fails: ${row.error}` : ms.toFixed(2),
       row.samplesPerSecond === undefined ? "" : Math.round(row.samplesPerSecond).toString(),
-      torch ? `${torch.ms.toFixed(2)} (${torch.threads} thread${torch.threads > 1 ? "s" : ""})` : "",
+      torch ? `${torch.ms.toFixed(2)} (${plural(torch.threads, "thread")})` : "",
       torch && ms !== undefined ? `${(ms / torch.ms).toFixed(1)}x` : "",
     ]);
   }
   return aligned(lines);
 }
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 function aligned(lines: string[][]): string {
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
@@ -204,8 +229,11 @@ async function main(args: string[]) {
       let built: ReturnType<typeof workload.setup> | undefined;
       try {
         built = workload.setup(mnist);
-        row.msPerStep = await timeWorkload(built.step, backend, config);
-        row.samplesPerSecond = (1000 * workload.batch) / row.msPerStep;
+        for (const threads of threadCounts(backend)) {
+          const ms = await withBlasThreads(threads, () => timeWorkload(built!.step, backend, config));
+          if (row.msPerStep === undefined || ms < row.msPerStep) Object.assign(row, { msPerStep: ms, threads });
+        }
+        row.samplesPerSecond = (1000 * workload.batch) / row.msPerStep!;
       } catch (error) {
         row.error = (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 80);
       } finally {

@@ -63,7 +63,7 @@ const MULTITHREAD_MIN_MACS = 1 << 24;
 export interface SystemBlas {
   /** the library that was opened */
   path: string;
-  /** the most threads a product runs on (see blasThreads) */
+  /** the most threads a product runs on (see blasThreads); the bench tries others */
   threads: number;
   /**
    * C [m, n] = op(A) . op(B) (row-major), op(X) = X or X^T; A is [m, k] or [k, m] when
@@ -87,13 +87,12 @@ export function openSystemBlas(): SystemBlas | null {
     try {
       const library = Deno.dlopen(path, symbols);
       const setThreads = library.symbols.openblas_set_num_threads;
-      const maxThreads = blasThreads();
-      let threads = 0; // not set yet
-      opened = {
+      let threads = 0; // as last set in OpenBLAS; not set yet
+      const blas: SystemBlas = {
         path,
-        threads: setThreads ? maxThreads : 1,
+        threads: setThreads ? blasThreads() : 1,
         sgemm(a, b, c, { m, n, k, transposeA, transposeB, beta = 0 }) {
-          const wanted = m * n * k < MULTITHREAD_MIN_MACS ? 1 : maxThreads;
+          const wanted = m * n * k < MULTITHREAD_MIN_MACS ? 1 : blas.threads;
           if (setThreads && wanted !== threads) setThreads(threads = wanted);
           library.symbols.cblas_sgemm(
             ROW_MAJOR,
@@ -113,6 +112,7 @@ export function openSystemBlas(): SystemBlas | null {
           );
         },
       };
+      opened = blas;
       break;
     } catch {
       // not this one; try the next name
