@@ -76,7 +76,10 @@ export async function resolveBackend(
     : "no WebGPU adapter was found";
   const blas = openSystemBlas();
   if (blas) {
-    return { name: "blas", reason: `auto: ${why}, so the fastest CPU path is used: wasm with ${blas.path} (${threadCount(blas)})` };
+    return {
+      name: "blas",
+      reason: `auto: ${why}, so the fastest CPU path is used: wasm with ${blas.path} (${threadCount(blas)})`,
+    };
   }
   return {
     name: "wasm",

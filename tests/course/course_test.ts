@@ -106,7 +106,9 @@ Deno.test("course - a student copy holds no solution, grades 0, 100 with the sol
           assert.ok(!copy.has(file), `${file} should be withheld`);
         }
         const log = await new Deno.Command("git", { args: ["log", "--format=%s"], cwd: out, stdout: "piped" }).output();
-        assert.deepEqual(decoder.decode(log.stdout).trim().split("\n"), [`Student copy: ${reference.length} exercises to write`]);
+        assert.deepEqual(decoder.decode(log.stdout).trim().split("\n"), [
+          `Student copy: ${reference.length} exercises to write`,
+        ]);
       },
     );
 
