@@ -41,8 +41,11 @@ export function convInfo(xShape: number[], filterShape: number[], attrs: ConvAtt
 export const patchRows = (info: ConvInfo) => info.batchSize * info.outHeight * info.outWidth;
 export const patchLength = (info: ConvInfo) => info.filterHeight * info.filterWidth * info.inChannels;
 
-/** The shape arguments of im2col.wat's functions, after the two addresses. */
-const shapeArgs = (info: ConvInfo) => [
+/**
+ * The window geometry that the project's .wat kernels take after their addresses (im2col.wat,
+ * max_pool_grad.wat): pooling's info has the same fields as a convolution's.
+ */
+export const windowArgs = (info: ConvInfo) => [
   info.batchSize,
   info.inHeight,
   info.inWidth,
@@ -65,7 +68,7 @@ type Im2colFunction = (input: number, patches: number, ...shape: number[]) => vo
  */
 export function unfold(info: ConvInfo, memory: WebAssembly.Memory, input: number, patches: number): void {
   if (patchRows(info) === 0) return;
-  (exportsIn(memory, IM2COL_WASM).unfold as Im2colFunction)(input, patches, ...shapeArgs(info));
+  (exportsIn(memory, IM2COL_WASM).unfold as Im2colFunction)(input, patches, ...windowArgs(info));
 }
 
 /**
@@ -77,5 +80,5 @@ export function foldAdd(info: ConvInfo, memory: WebAssembly.Memory, patches: num
   const { batchSize, inHeight, inWidth, inChannels } = info;
   new Float32Array(memory.buffer, out, batchSize * inHeight * inWidth * inChannels).fill(0);
   if (patchRows(info) === 0) return;
-  (exportsIn(memory, IM2COL_WASM).foldAdd as Im2colFunction)(patches, out, ...shapeArgs(info));
+  (exportsIn(memory, IM2COL_WASM).foldAdd as Im2colFunction)(patches, out, ...windowArgs(info));
 }

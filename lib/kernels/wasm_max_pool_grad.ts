@@ -7,6 +7,7 @@
 import { tf } from "../tf.ts";
 import { MAX_POOL_GRAD_WASM } from "./wasm_max_pool_grad_module.ts";
 import { exportsIn, heapAddress, heapMemory } from "./wasm_heap.ts";
+import { windowArgs } from "./im2col.ts";
 
 type TensorInfo = tf.TensorInfo;
 
@@ -39,18 +40,7 @@ const maxPoolGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) 
   const route = exportsIn(heapMemory(backend), MAX_POOL_GRAD_WASM).maxPoolGrad as (...args: number[]) => void;
   route(
     ...[input, dy, out].map((t) => heapAddress(backend, t)),
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.padInfo.top,
-    info.padInfo.left,
+    ...windowArgs(info),
   );
   return out;
 };
