@@ -10,6 +10,7 @@
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { probeWebGpu, useBackend } from "../lib/backend.ts";
+import { openOneDnn } from "../lib/kernels/onednn.ts";
 import { openSystemBlas } from "../lib/kernels/system_blas.ts";
 import { bundledMnistDir, loadMnist } from "../lib/data/mnist.ts";
 import { UsageError } from "../lib/errors.ts";
@@ -123,15 +124,16 @@ function threadCounts(backend: string): (number | undefined)[] {
   return [...new Set([1, navigator.hardwareConcurrency])];
 }
 
+/** Runs `body` with the BLAS (and oneDNN, when present) on `threads` threads. */
 async function withBlasThreads<T>(threads: number | undefined, body: () => Promise<T>): Promise<T> {
-  const blas = openSystemBlas();
-  if (!threads || !blas) return await body();
-  const before = blas.threads;
-  blas.threads = threads;
+  const libraries = [openSystemBlas(), openOneDnn()].filter((library) => library !== null);
+  if (!threads || !openSystemBlas()) return await body();
+  const before = libraries.map((library) => library.threads);
+  for (const library of libraries) library.threads = threads;
   try {
     return await body();
   } finally {
-    blas.threads = before;
+    libraries.forEach((library, i) => library.threads = before[i]);
   }
 }
 
@@ -223,7 +225,8 @@ async function main(args: string[]) {
   const rows: Row[] = [];
   for (const backend of config.backends.split(",")) {
     if ((backend === "webgpu" && !adapter) || (backend === "blas" && !openSystemBlas())) continue;
-    await useBackend(backend as "blas" | "wasm" | "webgpu" | "cpu");
+    const { reason } = await useBackend(backend as "blas" | "wasm" | "webgpu" | "cpu");
+    console.error(`${backend}: ${reason}`);
     for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
       const row: Row = { workload: workload.name, backend };
       let built: ReturnType<typeof workload.setup> | undefined;

@@ -6,6 +6,7 @@
 import { UsageError } from "./errors.ts";
 import type { BackendInfo } from "./run/types.ts";
 import { openSystemBlas, type SystemBlas } from "./kernels/system_blas.ts";
+import { oneDnnAbsence, openOneDnn } from "./kernels/onednn.ts";
 import { configureWasmKernels } from "./kernels/wasm_kernels.ts";
 import { installWebGpuAddN } from "./kernels/webgpu_add_n.ts";
 import { tf } from "./tf.ts";
@@ -55,7 +56,7 @@ export async function resolveBackend(
           "--backend wasm runs without it.",
       );
     }
-    return { name: "blas", reason: `asked for with --backend blas (${blas.path}, ${threadCount(blas)})` };
+    return { name: "blas", reason: `asked for with --backend blas: wasm with ${nativeLibraries(blas)}` };
   }
   const adapter = await probe();
   if (choice === "webgpu") {
@@ -78,7 +79,7 @@ export async function resolveBackend(
   if (blas) {
     return {
       name: "blas",
-      reason: `auto: ${why}, so the fastest CPU path is used: wasm with ${blas.path} (${threadCount(blas)})`,
+      reason: `auto: ${why}, so the fastest CPU path is used: wasm with ${nativeLibraries(blas)}`,
     };
   }
   return {
@@ -93,7 +94,8 @@ export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   const tfjsBackend = info.name === "blas" ? "wasm" : info.name;
   if (tfjsBackend === "wasm") {
     // tfjs's wasm backend lacks or slows down the kernels that training needs; see lib/kernels/.
-    configureWasmKernels({ blas: info.name === "blas" ? openSystemBlas() : null });
+    const native = info.name === "blas";
+    configureWasmKernels({ blas: native ? openSystemBlas() : null, onednn: native ? openOneDnn() : null });
   }
   if (tfjsBackend === "webgpu") installWebGpuAddN(); // tfjs's AddN is wrong past 7 inputs on WebGPU
   if (!(await tf.setBackend(tfjsBackend))) {
@@ -103,4 +105,11 @@ export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   return info;
 }
 
-const threadCount = ({ threads }: SystemBlas) => `${threads} BLAS thread${threads === 1 ? "" : "s"}`;
+/** The native libraries the `blas` backend uses, for the backend line. */
+function nativeLibraries(blas: SystemBlas): string {
+  const threads = `${blas.threads} BLAS thread${blas.threads === 1 ? "" : "s"}`;
+  const onednn = openOneDnn();
+  return onednn
+    ? `${blas.path} (${threads}) and ${onednn.description} for convolutions`
+    : `${blas.path} (${threads}); convolutions as im2col + BLAS: ${oneDnnAbsence()}`;
+}

@@ -56,7 +56,11 @@ export function formatReport(report: DoctorFacts & { findings: Finding[] }): str
     }
   }
   rows.push(
-    ["CPU", `${cpu.cores} cores; wasm SIMD ${cpu.wasmSimd ? "yes" : "no"}; system BLAS ${cpu.blas ?? "not found"}`],
+    [
+      "CPU",
+      `${cpu.cores} cores; wasm SIMD ${cpu.wasmSimd ? "yes" : "no"}; system BLAS ${cpu.blas ?? "not found"}; ` +
+      `oneDNN ${cpu.onednn ?? "not used"}`,
+    ],
     ["auto", `${report.auto.name}: ${report.auto.reason.replace(/^auto: /, "")}`],
     ["memory", memory ? `${gib(memory.availableBytes)} available of ${gib(memory.totalBytes)}` : "unknown"],
     ["disk", disk ? `${gib(disk.freeBytes)} free for ${disk.runsDir} (at ${disk.checkedPath})` : "unknown"],

@@ -5,7 +5,7 @@
  */
 import { tf } from "../tf.ts";
 import { ADAM_WASM } from "./wasm_adam_module.ts";
-import { exportsIn, heapAddress, heapMemory } from "./wasm_heap.ts";
+import { exportsIn, heapAddress, heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
 
 export const FUSED_ADAM = "TflabFusedAdam";
 
@@ -18,11 +18,6 @@ export interface FusedAdamAttrs {
   learningRate: number;
 }
 
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
-
 const fusedAdam: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
   const { value, m, v, gradient, beta1Power, beta2Power } = inputs as Record<string, TensorInfo>;
   const { beta1, beta2, epsilon, learningRate } = attrs as unknown as FusedAdamAttrs;
@@ -31,7 +26,7 @@ const fusedAdam: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) =>
       throw new Error(`${FUSED_ADAM}: expected float32 tensors of shape [${value.shape}], got ${t.dtype} [${t.shape}]`);
     }
   }
-  const wasm = backend as unknown as WasmBackend;
+  const wasm = backend as unknown as WasmKernelBackend;
   const outputs = [value, m, v].map((t) => wasm.makeOutput(t.shape, "float32"));
   const f32 = Math.fround; // the scalars as tfjs makes them: float32 tensors of the JS numbers
   const adam = exportsIn(heapMemory(backend), ADAM_WASM).adam as (...args: number[]) => void;

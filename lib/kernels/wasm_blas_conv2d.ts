@@ -8,18 +8,12 @@
  */
 import { tf } from "../tf.ts";
 import { type ConvAttrs, convInfo, patchLength, unfold } from "./im2col.ts";
-import { heapAddress, heapMemory } from "./wasm_heap.ts";
+import { heapAddress, heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import { ACTIVATIONS, biasAndActivation } from "./activations.ts";
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig["kernelFunc"];
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-  disposeData(dataId: unknown): void;
-}
 
 // Patches are unfolded a few images at a time, so that a large inference batch never needs
 // them all at once (a batch of 500 through a 3x3x32 conv at 24x24 would take 330 MB).
@@ -31,7 +25,7 @@ interface FusedAttrs extends ConvAttrs {
 }
 
 export function blasConv2DKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
-  const convolve = (x: TensorInfo, filter: TensorInfo, attrs: ConvAttrs, wasm: WasmBackend) => {
+  const convolve = (x: TensorInfo, filter: TensorInfo, attrs: ConvAttrs, wasm: WasmKernelBackend) => {
     const info = convInfo(x.shape, filter.shape, attrs);
     const rowLength = patchLength(info);
     const rowsPerImage = info.outHeight * info.outWidth, cout = info.outChannels;
@@ -54,25 +48,32 @@ export function blasConv2DKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
       blas.sgemm(chunkCols, w, y, { m: rows, n: cout, k: rowLength, transposeA: false, transposeB: false });
     }
     wasm.disposeData(patches.dataId);
-    return { out, values: wasm.typedArrayFromHeap(out), cout };
+    return out;
   };
 
   const conv2D: KernelFunc = ({ inputs, backend, attrs }) => {
     const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
-    return convolve(x, filter, attrs as unknown as ConvAttrs, backend as unknown as WasmBackend).out;
+    return convolve(x, filter, attrs as unknown as ConvAttrs, backend as unknown as WasmKernelBackend);
   };
+  return { conv2D, fusedConv2D: fusedConv2DFrom(conv2D, fusedFallback) };
+}
 
-  const fusedConv2D: KernelFunc = (args) => {
+/**
+ * FusedConv2D (inference: bias and activation folded in) as `conv2D` followed by the epilogue, in
+ * place; PReLU, broadcast biases and unknown activations go to `fallback`.
+ */
+export function fusedConv2DFrom(conv2D: KernelFunc, fallback: KernelFunc): KernelFunc {
+  return (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
     const attrs = args.attrs as unknown as FusedAttrs;
     const activation = ACTIVATIONS[attrs.activation ?? "linear"];
     const simpleBias = !bias || tf.util.sizeFromShape(bias.shape) === filter!.shape[3];
-    if (!activation || preluActivationWeights || !simpleBias) return fusedFallback(args);
-    const wasm = args.backend as unknown as WasmBackend;
-    const { out, values, cout } = convolve(x!, filter!, attrs, wasm);
+    if (!activation || preluActivationWeights || !simpleBias) return fallback(args);
+    const wasm = args.backend as unknown as WasmKernelBackend;
+    const out = conv2D({ ...args, inputs: { x: x!, filter: filter! } }) as TensorInfo;
     const biasValues = bias ? wasm.typedArrayFromHeap(bias) : undefined;
-    biasAndActivation(values, cout, biasValues, attrs.activation ?? "linear", attrs.leakyreluAlpha ?? 0.2);
+    const values = wasm.typedArrayFromHeap(out);
+    biasAndActivation(values, filter!.shape[3], biasValues, attrs.activation ?? "linear", attrs.leakyreluAlpha ?? 0.2);
     return out;
   };
-  return { conv2D, fusedConv2D };
 }

@@ -6,15 +6,11 @@
  * wasm's. Tested against the cpu backend.
  */
 import { tf } from "../tf.ts";
+import type { WasmKernelBackend } from "./wasm_heap.ts";
 import { ACTIVATIONS, biasAndActivation } from "./activations.ts";
 import type { SystemBlas } from "./system_blas.ts";
 
 type TensorInfo = tf.TensorInfo;
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -27,7 +23,7 @@ type KernelFunc = tf.KernelConfig["kernelFunc"];
 
 /** BatchMatMul and _FusedMatMul kernels on `blas`; `fusedFallback` (wasm's own) takes what they don't. */
 export function blasMatMulKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
-  const product = (a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs, backend: WasmBackend) => {
+  const product = (a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs, backend: WasmKernelBackend) => {
     const { transposeA, transposeB } = attrs;
     const [m, k] = transposeA ? [a.shape.at(-1)!, a.shape.at(-2)!] : [a.shape.at(-2)!, a.shape.at(-1)!];
     const n = transposeB ? b.shape.at(-2)! : b.shape.at(-1)!;
@@ -59,7 +55,7 @@ export function blasMatMulKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
 
   const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-    return product(a, b, attrs as unknown as MatMulAttrs, backend as unknown as WasmBackend).out;
+    return product(a, b, attrs as unknown as MatMulAttrs, backend as unknown as WasmKernelBackend).out;
   };
 
   const fusedMatMul: KernelFunc = (args) => {
@@ -69,7 +65,7 @@ export function blasMatMulKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
     // Bias other than one value per output column, and prelu, stay with wasm's own kernel.
     const simpleBias = !bias || tf.util.sizeFromShape(bias.shape) === b!.shape.at(attrs.transposeB ? -2 : -1);
     if (!activation || preluActivationWeights || !simpleBias) return fusedFallback(args);
-    const backend = args.backend as unknown as WasmBackend;
+    const backend = args.backend as unknown as WasmKernelBackend;
     const { out, n } = product(a!, b!, attrs, backend);
     const biasValues = bias ? backend.typedArrayFromHeap(bias) : undefined;
     const alpha = attrs.leakyreluAlpha ?? 0.2;

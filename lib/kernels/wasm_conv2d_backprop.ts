@@ -13,21 +13,9 @@
  */
 import { tf } from "../tf.ts";
 import { type ConvAttrs, convInfo, foldAdd, patchLength, patchRows, unfold } from "./im2col.ts";
-import { heapAddress, heapMemory } from "./wasm_heap.ts";
+import { heapAddress, heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
 
 type TensorInfo = tf.TensorInfo;
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-  disposeData(dataId: unknown): void;
-}
-
-export function installWasmConv2DBackprop(): void {
-  tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm", kernelFunc: backpropFilter });
-  tf.unregisterKernel("Conv2DBackpropInput", "wasm");
-  tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName: "wasm", kernelFunc: backpropInput });
-}
 
 function matMul(backend: unknown, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const kernel = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc;
@@ -40,11 +28,11 @@ function matMul(backend: unknown, a: TensorInfo, b: TensorInfo, transposeA: bool
 
 const as3d = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: "float32" });
 
-const backpropFilter: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
+export const im2colBackpropFilter: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterShape } = attrs as unknown as { filterShape: number[] };
   const info = convInfo(x.shape, filterShape, attrs as unknown as ConvAttrs);
-  const wasm = backend as unknown as WasmBackend;
+  const wasm = backend as unknown as WasmKernelBackend;
   const n = patchRows(info), rowLength = patchLength(info);
 
   // Allocate first: growing the wasm heap detaches earlier views of it.
@@ -63,11 +51,11 @@ const backpropFilter: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs 
   return { dataId: (grad as TensorInfo).dataId, shape: filterShape, dtype: "float32" };
 };
 
-const backpropInput: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
+export const im2colBackpropInput: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { inputShape } = attrs as unknown as { inputShape: number[] };
   const info = convInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs);
-  const wasm = backend as unknown as WasmBackend;
+  const wasm = backend as unknown as WasmKernelBackend;
   const n = patchRows(info), rowLength = patchLength(info);
 
   const patchGrads = matMul(

@@ -24,6 +24,13 @@ export function exportsIn(memory: WebAssembly.Memory, module: Uint8Array<ArrayBu
   return exports;
 }
 
+/** The parts of tfjs's wasm backend that the project's kernels use to make and read tensors. */
+export interface WasmKernelBackend {
+  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  disposeData(dataId: unknown): void;
+}
+
 /** The memory of a tfjs wasm backend. */
 export const heapMemory = (backend: unknown): WebAssembly.Memory => (backend as WasmBackend).wasm.asm.memory;
 

@@ -8,14 +8,10 @@
  * Each output sums its inputs in the same order as tfjs's kernel does, in float32.
  */
 import { tf } from "../tf.ts";
+import type { WasmKernelBackend } from "./wasm_heap.ts";
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig["kernelFunc"];
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
 
 /** How many leading axes `axes` reduce (0 when they are not a leading block short of all axes). */
 function leadingAxes(axes: number[], rank: number): number {
@@ -33,7 +29,7 @@ function leadingReduce(original: KernelFunc, mean: boolean): KernelFunc {
     if (x.dtype !== "float32" || reduced === 0) return original(args);
     const kept = x.shape.slice(reduced);
     const outShape = keepDims ? [...x.shape.slice(0, reduced).map(() => 1), ...kept] : kept;
-    const wasm = args.backend as unknown as WasmBackend;
+    const wasm = args.backend as unknown as WasmKernelBackend;
     const out = wasm.makeOutput(outShape, "float32");
     const [sums, values] = [out, x].map((t) => wasm.typedArrayFromHeap(t)); // views after the allocation
     const width = tf.util.sizeFromShape(kept);

@@ -6,15 +6,10 @@
  */
 import { tf } from "../tf.ts";
 import { MAX_POOL_GRAD_WASM } from "./wasm_max_pool_grad_module.ts";
-import { exportsIn, heapAddress, heapMemory } from "./wasm_heap.ts";
+import { exportsIn, heapAddress, heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
 import { windowArgs } from "./im2col.ts";
 
 type TensorInfo = tf.TensorInfo;
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: "float32"): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
 
 interface PoolAttrs {
   filterSize: number | [number, number];
@@ -34,7 +29,7 @@ const maxPoolGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) 
     pad,
     dimRoundingMode,
   );
-  const wasm = backend as unknown as WasmBackend;
+  const wasm = backend as unknown as WasmKernelBackend;
   const out = wasm.makeOutput(input.shape, "float32");
   wasm.typedArrayFromHeap(out).fill(0);
   const route = exportsIn(heapMemory(backend), MAX_POOL_GRAD_WASM).maxPoolGrad as (...args: number[]) => void;

@@ -46,7 +46,10 @@ Deno.test("doctor - no adapter and no libvulkan.so.1: advises libvulkan1, auto p
   assert.deepEqual(facts.auto, await resolveBackend("auto", () => Promise.resolve(null)));
   assert.match(facts.auto.reason, /no WebGPU adapter was found/);
   assert.equal(facts.auto.name, facts.cpu.blas ? "blas" : "wasm");
+  // oneDNN: named when used, else the reason, and the package that gives it
+  assert.ok(facts.cpu.onednn ? facts.cpu.onednnAbsence === "" : facts.cpu.onednnAbsence.length > 0);
   const findings = diagnose(facts);
+  if (!facts.cpu.onednn) assert.match(fixes(findings), /apt-get install libdnnl2/);
   assert.match(problems(findings).map((f) => f.text).join("\n"), /no adapter found/);
   assert.match(fixes(findings), /sudo apt-get install libvulkan1/);
 });
