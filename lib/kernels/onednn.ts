@@ -278,10 +278,8 @@ function bind(S: Symbols, description: string): OneDnn {
 
     if (kind === "backwardWeights") {
       const run = execute(convolution, [[ARG.src, xMem], [ARG.diffDst, yMem], [ARG.diffWeights, wPackedMem]]);
-      const unpack = execute(reorder(packedDesc, Deno.UnsafePointer.of(wUser)), [[ARG.src, wPackedMem], [
-        ARG.dst,
-        wUserMem,
-      ]]);
+      const toUser = reorder(packedDesc, Deno.UnsafePointer.of(wUser));
+      const unpack = execute(toUser, [[ARG.src, wPackedMem], [ARG.dst, wUserMem]]);
       return {
         implementation: info,
         run(x, dy, dw) {
@@ -291,10 +289,8 @@ function bind(S: Symbols, description: string): OneDnn {
         },
       };
     }
-    const pack = execute(reorder(Deno.UnsafePointer.of(wUser), packedDesc), [[ARG.src, wUserMem], [
-      ARG.dst,
-      wPackedMem,
-    ]]);
+    const fromUser = reorder(Deno.UnsafePointer.of(wUser), packedDesc);
+    const pack = execute(fromUser, [[ARG.src, wUserMem], [ARG.dst, wPackedMem]]);
     const run = kind === "forward"
       ? execute(convolution, [[ARG.src, xMem], [ARG.weights, wPackedMem], [ARG.dst, yMem]])
       : execute(convolution, [[ARG.diffDst, yMem], [ARG.weights, wPackedMem], [ARG.diffSrc, xMem]]);
