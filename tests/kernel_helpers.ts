@@ -1,5 +1,7 @@
 /** Helpers for checking the project's tfjs kernels against the cpu backend. */
+import assert from "node:assert/strict";
 import { tf } from "../lib/tf.ts";
+import { assertClose } from "./helpers.ts";
 
 /** Runs `compute` on a tfjs backend and returns its outputs' values (for kernel-against-cpu checks). */
 export async function valuesOn(backend: string, compute: () => tf.Tensor[]): Promise<Float32Array[]> {
@@ -13,3 +15,40 @@ export async function valuesOn(backend: string, compute: () => tf.Tensor[]): Pro
 /** A seeded tensor of uniform values in [-1, 1). */
 export const uniformInput = (shape: number[], seed: number): tf.Tensor =>
   tf.randomUniform(shape, -1, 1, "float32", seed);
+
+/** The installed wasm FusedConv2D (bias, then each activation) against the cpu backend's. */
+export async function assertFusedConv2DMatchesCpu(): Promise<void> {
+  for (const activation of ["linear", "relu", "leakyrelu", "sigmoid"] as const) {
+    const compute = () => [
+      tf.fused.conv2d({
+        x: uniformInput([2, 9, 9, 3], 3) as tf.Tensor4D,
+        filter: uniformInput([3, 3, 3, 4], 4) as tf.Tensor4D,
+        strides: 2,
+        pad: "same",
+        bias: uniformInput([4], 5),
+        activation,
+        leakyreluAlpha: 0.2,
+      }),
+    ];
+    const [expected] = await valuesOn("cpu", compute);
+    const [actual] = await valuesOn("wasm", compute);
+    assertClose(actual, expected, { rtol: 1e-4, atol: 1e-4 });
+  }
+}
+
+/** Training steps of a conv net on wasm leave no tensor and no wasm buffer behind. */
+export async function assertConvTrainingStepLeavesNoBuffer(): Promise<void> {
+  await tf.setBackend("wasm");
+  const x = tf.variable(uniformInput([4, 12, 12, 3], 3));
+  const w = tf.variable(uniformInput([3, 3, 3, 8], 4));
+  const optimizer = tf.train.sgd(0.01);
+  const step = () =>
+    optimizer.minimize(() => tf.mean(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Variable<tf.Rank.R4>, 2, "same"))));
+  step();
+  const buffers = tf.engine().backend.numDataIds();
+  const tensors = tf.memory().numTensors;
+  for (let i = 0; i < 5; i++) step();
+  assert.equal(tf.engine().backend.numDataIds(), buffers);
+  assert.equal(tf.memory().numTensors, tensors);
+  tf.dispose([x, w]);
+}

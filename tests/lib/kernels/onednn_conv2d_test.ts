@@ -3,7 +3,12 @@ import { openSystemBlas } from "../../../lib/kernels/system_blas.ts";
 import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
+import {
+  assertConvTrainingStepLeavesNoBuffer,
+  assertFusedConv2DMatchesCpu,
+  uniformInput,
+  valuesOn,
+} from "../../kernel_helpers.ts";
 import assert from "node:assert/strict";
 
 const [blas, onednn] = [openSystemBlas(), openOneDnn()];
@@ -77,22 +82,7 @@ Deno.test({
   ignore,
   async fn() {
     configureWasmKernels({ blas, onednn });
-    for (const activation of ["linear", "relu", "leakyrelu", "sigmoid"] as const) {
-      const compute = () => [
-        tf.fused.conv2d({
-          x: uniformInput([2, 9, 9, 3], 3) as tf.Tensor4D,
-          filter: uniformInput([3, 3, 3, 4], 4) as tf.Tensor4D,
-          strides: 2,
-          pad: "same",
-          bias: uniformInput([4], 5),
-          activation,
-          leakyreluAlpha: 0.2,
-        }),
-      ];
-      const [expected] = await valuesOn("cpu", compute);
-      const [actual] = await valuesOn("wasm", compute);
-      assertClose(actual, expected, { rtol: 1e-4, atol: 1e-4 });
-    }
+    await assertFusedConv2DMatchesCpu();
   },
 });
 
@@ -118,20 +108,6 @@ Deno.test({
   ignore,
   async fn() {
     configureWasmKernels({ blas, onednn });
-    await tf.setBackend("wasm");
-    const x = tf.variable(uniformInput([4, 12, 12, 3], 3));
-    const w = tf.variable(uniformInput([3, 3, 3, 8], 4));
-    const optimizer = tf.train.sgd(0.01);
-    const step = () =>
-      optimizer.minimize(() =>
-        tf.mean(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Variable<tf.Rank.R4>, 2, "same")))
-      );
-    step();
-    const buffers = tf.engine().backend.numDataIds();
-    const tensors = tf.memory().numTensors;
-    for (let i = 0; i < 5; i++) step();
-    assert.equal(tf.engine().backend.numDataIds(), buffers);
-    assert.equal(tf.memory().numTensors, tensors);
-    tf.dispose([x, w]);
+    await assertConvTrainingStepLeavesNoBuffer();
   },
 });

@@ -2,7 +2,7 @@ import { openSystemBlas } from "../../../lib/kernels/system_blas.ts";
 import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
+import { assertFusedConv2DMatchesCpu, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
 const blas = openSystemBlas();
 const ignore = blas === null; // CI installs libopenblas0-pthread; elsewhere these are skipped, saying why
@@ -37,21 +37,6 @@ Deno.test({
   ignore,
   async fn() {
     configureWasmKernels({ blas });
-    for (const activation of ["linear", "relu", "leakyrelu", "sigmoid"] as const) {
-      const compute = () => [
-        tf.fused.conv2d({
-          x: uniformInput([2, 9, 9, 3], 3) as tf.Tensor4D,
-          filter: uniformInput([3, 3, 3, 4], 4) as tf.Tensor4D,
-          strides: 2,
-          pad: "same",
-          bias: uniformInput([4], 5),
-          activation,
-          leakyreluAlpha: 0.2,
-        }),
-      ];
-      const [expected] = await valuesOn("cpu", compute);
-      const [actual] = await valuesOn("wasm", compute);
-      assertClose(actual, expected, { rtol: 1e-4, atol: 1e-4 });
-    }
+    await assertFusedConv2DMatchesCpu();
   },
 });

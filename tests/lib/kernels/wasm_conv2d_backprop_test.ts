@@ -2,8 +2,7 @@ import { openSystemBlas } from "../../../lib/kernels/system_blas.ts";
 import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
-import assert from "node:assert/strict";
+import { assertConvTrainingStepLeavesNoBuffer, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
 // The im2col products run on whichever BatchMatMul is installed: check both kernel sets.
 const kernelSets = [{ name: "portable", blas: null }, { name: "system BLAS", blas: openSystemBlas() }];
@@ -39,17 +38,5 @@ async function checkConvGradients() {
 
 Deno.test("wasm conv2d gradients - a training step leaves no buffer behind", async () => {
   configureWasmKernels({ blas: null });
-  await tf.setBackend("wasm");
-  const x = tf.variable(uniformInput([4, 12, 12, 3], 3));
-  const w = tf.variable(uniformInput([3, 3, 3, 8], 4));
-  const optimizer = tf.train.sgd(0.01);
-  const step = () =>
-    optimizer.minimize(() => tf.mean(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Variable<tf.Rank.R4>, 2, "same"))));
-  step();
-  const buffers = tf.engine().backend.numDataIds();
-  const tensors = tf.memory().numTensors;
-  for (let i = 0; i < 5; i++) step();
-  assert.equal(tf.engine().backend.numDataIds(), buffers);
-  assert.equal(tf.memory().numTensors, tensors);
-  tf.dispose([x, w]);
+  await assertConvTrainingStepLeavesNoBuffer();
 });
