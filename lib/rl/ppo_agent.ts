@@ -1,0 +1,141 @@
+/**
+ * PPO's actor-critic agents, as CleanRL builds them: separate 64-64 tanh actor and critic with
+ * orthogonal init (gains sqrt(2) on hidden layers, 0.01 on the policy head, 1 on the value head).
+ * The policy is categorical over discrete actions (ppo.py) or a diagonal Gaussian whose log standard
+ * deviation is a learned vector that does not depend on the state (ppo_continuous_action.py).
+ * lib/rl/ppo_trainer.ts trains either; only the policy's distribution differs.
+ */
+import type { NamedArray } from "../checkpoint.ts";
+import type { Rng } from "../rng.ts";
+import { layers, type Tensor, tf } from "../tf.ts";
+import { orthogonalDense } from "./orthogonal.ts";
+import {
+  categoricalEntropy,
+  categoricalLogProb,
+  gaussianEntropy,
+  gaussianLogProb,
+  sampleCategorical,
+} from "./policy.ts";
+
+export interface PpoAgent {
+  obsSize: number;
+  /** numbers per action: 1 for a discrete action, the action's dimensions for a continuous one */
+  actionSize: number;
+  critic: layers.Sequential; // obs [B, obsSize] -> V(s) [B, 1]
+  /** the networks checkpointed as "model", in order */
+  networks: layers.Sequential[];
+  /** every trainable variable, in the order Adam's checkpointed state follows */
+  variables: tf.Variable[];
+  /** sampled actions [N, actionSize] as floats and their log-probabilities [N], for observations x [N, obsSize] */
+  sample(x: Tensor, seed: number): { actions: Tensor; logProb: Tensor };
+  /** log pi(a|s) [B] of the rollout's actions, and the policy's entropy ([B], or a scalar for the Gaussian) */
+  evaluate(obs: Tensor, actions: Tensor): { logProb: Tensor; entropy: Tensor };
+  /** SB3's deterministic action for evaluation: the argmax of the logits, or the mean */
+  deterministic(x: Tensor): Tensor;
+  /** the rollout's actions [B * actionSize] as the tensor `evaluate` takes */
+  actionTensor(actions: Float32Array, rows: number): Tensor;
+  /** one env's action from `deterministic`'s values for one row */
+  single(values: Float32Array | Int32Array): number | Float32Array;
+  /** tensors checkpointed beside the networks, and restoring them */
+  captureExtra(): Promise<Record<string, NamedArray[]>>;
+  restoreExtra(tensors: Record<string, NamedArray[]>): void;
+  /** per-update chart scalars of the policy (the Gaussian's standard deviation) */
+  chartScalars(): Promise<Record<string, number>>;
+  dispose(): void;
+}
+
+const TANH_HIDDEN = { gain: Math.SQRT2, activation: "tanh" } as const;
+
+function mlp(name: string, sizes: { obs: number; hidden: number; out: number }, gain: number, rng: Rng) {
+  return layers.sequential({
+    name,
+    layers: [
+      orthogonalDense({ name: `${name}0`, units: sizes.hidden, fanIn: sizes.obs, ...TANH_HIDDEN, rng }),
+      orthogonalDense({ name: `${name}1`, units: sizes.hidden, fanIn: sizes.hidden, ...TANH_HIDDEN, rng }),
+      orthogonalDense({ name: `${name}_out`, units: sizes.out, fanIn: sizes.hidden, gain, rng }),
+    ],
+  });
+}
+
+const variablesOf = (model: layers.Sequential) => model.trainableWeights.map((w) => w.read() as tf.Variable);
+
+/** Discrete actions 0..actions-1 from the logits of the actor [B, actions]. */
+export function categoricalPpoAgent(
+  { obsSize, actions, hidden, rng }: { obsSize: number; actions: number; hidden: number; rng: Rng },
+): PpoAgent {
+  const actor = mlp("actor", { obs: obsSize, hidden, out: actions }, 0.01, rng);
+  const critic = mlp("critic", { obs: obsSize, hidden, out: 1 }, 1, rng);
+  return {
+    obsSize,
+    actionSize: 1,
+    critic,
+    networks: [actor, critic],
+    variables: [...variablesOf(actor), ...variablesOf(critic)],
+    sample(x, seed) {
+      const logits = actor.apply(x) as Tensor; // [N, actions]
+      const sampled = sampleCategorical(logits, seed); // [N]
+      return { actions: tf.cast(sampled, "float32"), logProb: categoricalLogProb(logits, sampled) };
+    },
+    evaluate(obs, taken) {
+      const logits = actor.apply(obs) as Tensor; // [M, actions]
+      return { logProb: categoricalLogProb(logits, taken), entropy: categoricalEntropy(logits) };
+    },
+    deterministic: (x) => tf.argMax(actor.apply(x) as Tensor, 1), // [N]
+    actionTensor: (taken) => tf.tensor1d(Int32Array.from(taken), "int32"),
+    single: (values) => values[0],
+    captureExtra: () => Promise.resolve({}),
+    restoreExtra: () => {},
+    chartScalars: () => Promise.resolve({}),
+    dispose() {
+      actor.dispose();
+      critic.dispose();
+    },
+  };
+}
+
+/** Continuous actions a ~ N(mean(s), exp(logStd)^2), unclipped (the env clips). */
+export function gaussianPpoAgent(
+  { obsSize, actionSize, hidden, logStdInit, rng }: {
+    obsSize: number;
+    actionSize: number;
+    hidden: number;
+    logStdInit: number;
+    rng: Rng;
+  },
+): PpoAgent {
+  const actorMean = mlp("actor_mean", { obs: obsSize, hidden, out: actionSize }, 0.01, rng);
+  const logStd = tf.tidy(() => tf.variable(tf.fill([actionSize], logStdInit))); // [actionSize]
+  const critic = mlp("critic", { obs: obsSize, hidden, out: 1 }, 1, rng);
+  return {
+    obsSize,
+    actionSize,
+    critic,
+    networks: [actorMean, critic],
+    variables: [...variablesOf(actorMean), logStd, ...variablesOf(critic)],
+    sample(x, seed) {
+      const mean = actorMean.apply(x) as Tensor; // [N, actionSize]
+      const noise = tf.randomNormal(mean.shape, 0, 1, "float32", seed); // [N, actionSize]
+      const sampled = tf.add(mean, tf.mul(tf.exp(logStd), noise)); // [N, actionSize]
+      return { actions: sampled, logProb: gaussianLogProb(sampled, mean, logStd) };
+    },
+    evaluate(obs, taken) {
+      const mean = actorMean.apply(obs) as Tensor; // [M, actionSize]
+      return { logProb: gaussianLogProb(taken, mean, logStd), entropy: gaussianEntropy(logStd) };
+    },
+    deterministic: (x) => actorMean.apply(x) as Tensor, // [N, actionSize]
+    actionTensor: (taken, rows) => tf.tensor2d(taken, [rows, actionSize]),
+    single: (values) => Float32Array.from(values),
+    captureExtra: async () => ({
+      logStd: [{ name: "logStd", shape: [actionSize], data: await logStd.data() as Float32Array }],
+    }),
+    restoreExtra(tensors) {
+      tf.tidy(() => logStd.assign(tf.tensor(tensors.logStd[0].data, [actionSize])));
+    },
+    chartScalars: async () => ({ "charts/action_std": Math.exp((await logStd.data())[0]) }),
+    dispose() {
+      actorMean.dispose();
+      logStd.dispose();
+      critic.dispose();
+    },
+  };
+}

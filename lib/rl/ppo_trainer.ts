@@ -1,0 +1,389 @@
+/**
+ * Proximal Policy Optimization (Schulman et al., 2017) as CleanRL's ppo.py and
+ * ppo_continuous_action.py read: vectorised envs, generalised advantage estimation (Schulman et
+ * al., 2016), the clipped surrogate objective, an entropy bonus, Adam (eps 1e-5), global
+ * gradient-norm clipping, advantages normalised per minibatch, the learning rate and the clipping
+ * coefficient optionally annealed linearly to 0. Unlike CleanRL, an episode cut by the time limit
+ * is bootstrapped from the value of its last observation, as Stable-Baselines3 does.
+ *
+ * The labs (labs/ppo_cartpole.ts, labs/ppo_pendulum.ts) give the env, the agent (lib/rl/ppo_agent.ts:
+ * categorical or Gaussian) and their hyperparameters; this file is the loop they share: rollout,
+ * update, logging, evaluation (a deterministic policy over fixed seeds, and one episode for the
+ * replay), checkpoints that resume exactly, and a graceful stop at the end of an update.
+ */
+import { type Env, type EnvId, type EnvTypes, make, makeVec, type VectorStepResult } from "../../environments/mod.ts";
+import { adam } from "../adam.ts";
+import { UsageError } from "../errors.ts";
+import { type Lab, type LabStart, openRun, withRun } from "../lab.ts";
+import { Progress } from "../progress.ts";
+import { deriveSeed, Rng, type RngState } from "../rng.ts";
+import { type Tensor, tf } from "../tf.ts";
+import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../train_state.ts";
+import type { Spec } from "../hparams.ts";
+import { ActionLog } from "./action_log.ts";
+import { clipGradNorm } from "./clip_grad_norm.ts";
+import { recordEpisode } from "./evaluate.ts";
+import { type BatchedPolicy, evaluateBatched } from "./evaluate_batched.ts";
+import type { PpoAgent } from "./ppo_agent.ts";
+import { ppoLoss } from "./ppo_loss.ts";
+import { explainedVariance, Rollout } from "./rollout.ts";
+
+/** The hyperparameters every PPO lab declares in its spec. */
+export interface PpoConfig {
+  seed: number;
+  maxSteps: number;
+  totalTimesteps: number;
+  numEnvs: number;
+  numSteps: number;
+  lr: number;
+  annealLr: boolean;
+  gamma: number;
+  gaeLambda: number;
+  numMinibatches: number;
+  updateEpochs: number;
+  normAdv: boolean;
+  clipCoef: number;
+  annealClip: boolean;
+  clipVloss: boolean;
+  entCoef: number;
+  vfCoef: number;
+  maxGradNorm: number;
+  evalEvery: number;
+  evalEpisodes: number;
+  checkpointEvery: number;
+}
+
+/** The registered envs whose observations are vectors (Box spaces): the ones these agents read. */
+export type VectorObsEnvId = { [K in EnvId]: EnvTypes[K]["obs"] extends Float32Array ? K : never }[EnvId];
+
+export interface PpoTask {
+  envId: VectorObsEnvId;
+  /** the mean evaluation return that counts as solved */
+  threshold: number;
+  /** builds the agent (called once, after the flags are checked) */
+  agent: (rng: Rng) => PpoAgent;
+  /** the published results the summary quotes */
+  reference: Record<string, string>;
+}
+
+const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-5 }; // CleanRL's and SB3's PPO
+
+/**
+ * One sampled action per row, with its log-probability and the state's value. Read back with
+ * `await data()`: WebGPU has no `dataSync()`.
+ */
+async function act(agent: PpoAgent, obs: Float32Array, seed: number) {
+  const rows = obs.length / agent.obsSize, width = rows * agent.actionSize;
+  const out = tf.tidy(() => {
+    const x = tf.tensor2d(obs, [rows, agent.obsSize]);
+    const { actions, logProb } = agent.sample(x, seed); // [N, actionSize], [N]
+    const value = tf.reshape(agent.critic.apply(x) as Tensor, [-1]); // [N]
+    return tf.concat([tf.reshape(actions, [-1]), logProb, value]); // [N * actionSize + 2N]
+  });
+  const data = await out.data() as Float32Array;
+  out.dispose();
+  return { actions: data.slice(0, width), logProbs: data.slice(width, width + rows), values: data.slice(width + rows) };
+}
+
+/** V(s) of each row of `obs`. */
+async function stateValues(agent: PpoAgent, obs: Float32Array): Promise<Float32Array> {
+  const v = tf.tidy(() =>
+    tf.reshape(agent.critic.apply(tf.tensor2d(obs, [obs.length / agent.obsSize, agent.obsSize])) as Tensor, [-1])
+  );
+  const data = await v.data() as Float32Array;
+  v.dispose();
+  return data;
+}
+
+/** V(final observation) of each copy whose episode the time limit cut this step (0 elsewhere). */
+async function finalValues(
+  agent: PpoAgent,
+  result: VectorStepResult<Float32Array>,
+): Promise<Float32Array | undefined> {
+  const cut = result.truncated.flatMap((truncated, i) => (truncated && !result.terminated[i] ? [i] : []));
+  if (!cut.length) return undefined;
+  const values = await stateValues(agent, Float32Array.from(cut.flatMap((i) => [...result.finalObs[i]!])));
+  const perCopy = new Float32Array(result.truncated.length);
+  cut.forEach((i, r) => (perCopy[i] = values[r]));
+  return perCopy;
+}
+
+/** SB3's deterministic evaluation policy. */
+const deterministic = (agent: PpoAgent): BatchedPolicy => async (obs, rows) => {
+  const a = tf.tidy(() => agent.deterministic(tf.tensor2d(obs, [rows, agent.obsSize])));
+  const data = await a.data();
+  a.dispose();
+  return data;
+};
+
+/** What one update trains on: the rollout, flattened, as tensors. */
+interface Batch {
+  obs: Tensor; // [B, obsSize]
+  actions: Tensor; // [B] int32 or [B, actionSize]
+  logProbs: Tensor; // [B]
+  advantages: Tensor; // [B]
+  returns: Tensor; // [B]
+  values: Tensor; // [B]
+}
+
+/**
+ * One clipped-PPO step on the minibatch `indices`; returns, not yet read back, [policy loss,
+ * value loss, entropy, approx_kl, clip fraction, gradient norm].
+ */
+function trainMinibatch(
+  agent: PpoAgent,
+  optimizer: tf.AdamOptimizer,
+  batch: Batch,
+  indices: Int32Array,
+  c: { clipCoef: number; entCoef: number; vfCoef: number; clipVloss: boolean; normAdv: boolean; maxGradNorm: number },
+): Tensor {
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(indices, "int32");
+    const mb = Object.fromEntries(Object.entries(batch).map(([k, t]) => [k, tf.gather(t, idx)])) as unknown as Batch;
+    let metrics!: Tensor;
+    const { value, grads } = tf.variableGrads(() => {
+      const policy = agent.evaluate(mb.obs, mb.actions);
+      const out = ppoLoss({
+        newLogProb: policy.logProb,
+        oldLogProb: mb.logProbs,
+        advantages: mb.advantages,
+        newValues: tf.reshape(agent.critic.apply(mb.obs) as Tensor, [-1]),
+        oldValues: mb.values,
+        returns: mb.returns,
+        entropy: policy.entropy,
+      }, {
+        clipCoef: c.clipCoef,
+        entCoef: c.entCoef,
+        vfCoef: c.vfCoef,
+        clipValueLoss: c.clipVloss,
+        normAdvantages: c.normAdv,
+      });
+      metrics = tf.keep(tf.stack([out.policyLoss, out.valueLoss, out.entropy, out.approxKl, out.clipFraction]));
+      return out.loss;
+    }, agent.variables);
+    value.dispose();
+    const clipped = c.maxGradNorm > 0 ? clipGradNorm(grads, c.maxGradNorm) : { grads, norm: tf.scalar(NaN) };
+    optimizer.applyGradients(Object.entries(clipped.grads).map(([name, tensor]) => ({ name, tensor })));
+    const all = tf.concat([metrics, tf.reshape(clipped.norm, [1])]); // [6]
+    metrics.dispose(); // kept out of variableGrads' scope, so no tidy disposes it
+    return all;
+  });
+}
+
+// tfjs keeps the learning rate in a protected field that every applyGradients reads.
+function setLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+/** Trains `task`'s agent with PPO as `start`'s flags say, writing the run; resumes when asked. */
+export async function trainPpo<S extends Spec>(lab: Lab<S>, start: LabStart<S>, task: PpoTask): Promise<void> {
+  const config = start.config as unknown as PpoConfig;
+  const { resumeFrom } = start;
+  const { envId, threshold } = task;
+
+  // ---- plan: whole updates of numEnvs x numSteps env steps
+  const batchSize = config.numEnvs * config.numSteps;
+  const minibatchSize = Math.floor(batchSize / config.numMinibatches);
+  if (minibatchSize < 1) {
+    throw new UsageError(
+      `--num-minibatches ${config.numMinibatches} is more than the ${batchSize} steps of a rollout.`,
+    );
+  }
+  const plannedUpdates = Math.ceil(config.totalTimesteps / batchSize);
+  const numUpdates = config.maxSteps
+    ? Math.min(plannedUpdates, Math.max(1, Math.floor(config.maxSteps / batchSize)))
+    : plannedUpdates;
+
+  // ---- envs, agent and optimiser (restored from the checkpoint when resuming)
+  const vec = makeVec(envId, { numEnvs: config.numEnvs });
+  const agent = task.agent(new Rng(deriveSeed(config.seed, "init")));
+  const optimizer = adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+  let sampling = new Rng(deriveSeed(config.seed, "actions"));
+  let shuffling = new Rng(deriveSeed(config.seed, "minibatches"));
+  let actionLog = new ActionLog(config.numEnvs * agent.actionSize);
+  let obs = vec.reset({ seed: config.seed }).obs as Float32Array; // copy i seeded seed + i, as CleanRL
+  let update = 0, episodes = 0, wallBefore = 0;
+  let solved: { envSteps: number; wallSeconds: number; update: number } | null = null;
+  let lastEval = { mean: NaN, std: NaN };
+  if (resumeFrom) {
+    const { checkpoint } = resumeFrom;
+    restoreWeights(agent.networks, checkpoint.tensors.model);
+    agent.restoreExtra(checkpoint.tensors);
+    await restoreAdam(optimizer, checkpoint.tensors.optimizer);
+    const meta = checkpoint.meta as Record<string, unknown>;
+    sampling = Rng.fromState(meta.sampling as RngState);
+    shuffling = Rng.fromState(meta.shuffling as RngState);
+    ({ episodes, wallSeconds: wallBefore } = meta as { episodes: number; wallSeconds: number });
+    solved = meta.solved as typeof solved;
+    lastEval = meta.lastEval as typeof lastEval;
+    actionLog = ActionLog.fromArray(checkpoint.tensors.actions[0]);
+    obs = actionLog.replay(vec, config.seed) as Float32Array; // the envs mid-episode, as they were
+    update = checkpoint.epoch;
+    console.error(`resuming ${resumeFrom.dir} from update ${update}, env step ${checkpoint.step}`);
+  }
+  const evalSeed = deriveSeed(config.seed, "eval");
+  // (one env type for every id: the agent's actions are numbers or Float32Arrays, as the env's space says)
+  const evaluationEnv = () => make(envId) as unknown as Env<Float32Array, number | Float32Array>;
+
+  const run = await openRun(lab, start, { totalSteps: numUpdates * batchSize });
+  run.gracefulStop = "at the end of this update"; // where a checkpoint resumes exactly
+  const progress = new Progress({ totalSteps: numUpdates * batchSize, startStep: update * batchSize });
+  const startedAt = performance.now();
+  const wallSeconds = () => wallBefore + (performance.now() - startedAt) / 1000;
+  const summary = await withRun(run, async () => {
+    const rollout = new Rollout({
+      numEnvs: config.numEnvs,
+      numSteps: config.numSteps,
+      obsSize: agent.obsSize,
+      actionSize: agent.actionSize,
+    });
+
+    const saveCheckpoint = async () =>
+      await run.checkpoint({
+        step: update * batchSize,
+        epoch: update,
+        tensors: {
+          model: await captureWeights(agent.networks),
+          ...await agent.captureExtra(),
+          optimizer: await captureAdam(optimizer),
+          actions: [actionLog.toArray()],
+        },
+        meta: {
+          sampling: sampling.state(),
+          shuffling: shuffling.state(),
+          episodes,
+          wallSeconds: wallSeconds(),
+          solved,
+          lastEval,
+        },
+      });
+
+    while (update < numUpdates) {
+      await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
+      update++;
+      const globalStart = (update - 1) * batchSize;
+      const progressLeft = 1 - (update - 1) / plannedUpdates; // CleanRL's frac, over the planned budget
+      const lr = config.annealLr ? progressLeft * config.lr : config.lr;
+      const clipCoef = config.annealClip ? progressLeft * config.clipCoef : config.clipCoef;
+      setLearningRate(optimizer, lr);
+      const updateStartedAt = performance.now();
+
+      // ---- rollout: numSteps steps of every copy with the current policy
+      for (let t = 0; t < config.numSteps; t++) {
+        const step = await act(agent, obs, sampling.nextUint32());
+        const result = vec.step(step.actions) as VectorStepResult<Float32Array>;
+        actionLog.push(step.actions);
+        rollout.add(t, { ...step, ...result, obs, finalValues: await finalValues(agent, result) });
+        obs = result.obs;
+        for (const e of result.episodes) {
+          episodes++;
+          run.scalars(globalStart + (t + 1) * config.numEnvs, {
+            "charts/episodic_return": e.return,
+            "charts/episodic_length": e.length,
+          });
+        }
+      }
+      const { advantages, returns } = rollout.advantages(await stateValues(agent, obs), config);
+
+      // ---- optimisation: updateEpochs passes over shuffled minibatches
+      const batch: Batch = {
+        obs: tf.tensor2d(rollout.obs, [batchSize, agent.obsSize]),
+        actions: agent.actionTensor(rollout.actions, batchSize),
+        logProbs: tf.tensor1d(rollout.logProbs),
+        advantages: tf.tensor1d(advantages),
+        returns: tf.tensor1d(returns),
+        values: tf.tensor1d(rollout.values),
+      };
+      const metrics: Tensor[] = [];
+      const coefficients = { ...config, clipCoef };
+      for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
+        const order = shuffling.permutation(batchSize);
+        for (let m = 0; m < config.numMinibatches; m++) {
+          const indices = order.subarray(m * minibatchSize, (m + 1) * minibatchSize);
+          metrics.push(trainMinibatch(agent, optimizer, batch, indices, coefficients));
+        }
+      }
+      const means = tf.tidy(() => tf.mean(tf.stack(metrics), 0));
+      const [policyLoss, valueLoss, entropy, approxKl, clipFrac, gradNorm] = await means.data();
+      tf.dispose([means, ...metrics, ...Object.values(batch)]);
+
+      // ---- logging
+      const step = update * batchSize;
+      run.scalars(step, {
+        "charts/learning_rate": lr,
+        "charts/clip_coef": clipCoef,
+        "charts/sps": batchSize / ((performance.now() - updateStartedAt) / 1000),
+        "losses/policy_loss": policyLoss,
+        "losses/value_loss": valueLoss,
+        "losses/entropy": entropy,
+        "losses/approx_kl": approxKl,
+        "losses/clipfrac": clipFrac,
+        "losses/grad_norm": gradNorm,
+        ...await agent.chartScalars(),
+        "losses/explained_variance": explainedVariance(rollout.values, returns),
+        "system/num_tensors": tf.memory().numTensors,
+      });
+      progress.update(step, { label: `update ${update}/${numUpdates}`, loss: policyLoss + valueLoss });
+
+      // ---- evaluation: deterministic actions over evalEpisodes fixed seeds, and one episode for replay
+      if (update % config.evalEvery === 0 || update === numUpdates) {
+        const evaluation = await evaluateBatched(evaluationEnv, deterministic(agent), {
+          episodes: config.evalEpisodes,
+          seed: evalSeed,
+        });
+        lastEval = { mean: evaluation.mean, std: evaluation.std };
+        if (!solved && evaluation.mean >= threshold) solved = { envSteps: step, wallSeconds: wallSeconds(), update };
+        run.scalars(step, { "eval/mean_return": evaluation.mean, "eval/std_return": evaluation.std });
+        const policy = deterministic(agent);
+        const record = await recordEpisode(
+          evaluationEnv(),
+          async (o: Float32Array) => agent.single(await policy(o, 1) as Float32Array),
+          evalSeed,
+        );
+        await run.episode(step, "eval/episode", record, threshold);
+        progress.log(
+          step,
+          `update ${update}/${numUpdates} | eval return ${evaluation.mean.toFixed(1)} +- ${evaluation.std.toFixed(1)}` +
+            (solved ? ` | solved at ${solved.envSteps} steps` : ""),
+        );
+      }
+      if (update % config.checkpointEvery === 0 || update === numUpdates) await saveCheckpoint();
+      if (update < numUpdates) {
+        await run.stopIfRequested(update * batchSize, saveCheckpoint, {
+          justSaved: update % config.checkpointEvery === 0,
+        });
+      }
+    }
+    progress.stop();
+
+    const result = {
+      lab: lab.id,
+      env: envId,
+      envSteps: update * batchSize,
+      updates: update,
+      episodes,
+      "eval/mean_return": lastEval.mean,
+      "eval/std_return": lastEval.std,
+      evalEpisodes: config.evalEpisodes,
+      rewardThreshold: threshold,
+      solved: solved !== null,
+      thresholdReachedAt: solved,
+      reference: task.reference,
+      backend: start.backend.name,
+      wallSeconds: wallSeconds(),
+    };
+    await run.finish(update * batchSize, result);
+    return result;
+  });
+  agent.dispose();
+  optimizer.dispose();
+  console.error(
+    `finished: eval return ${summary["eval/mean_return"].toFixed(1)} +- ${summary["eval/std_return"].toFixed(1)} ` +
+      `after ${summary.envSteps} env steps` +
+      (summary.thresholdReachedAt
+        ? `; reached ${threshold} at ${summary.thresholdReachedAt.envSteps} steps, ` +
+          `${summary.thresholdReachedAt.wallSeconds.toFixed(1)} s`
+        : "") +
+      ` -> ${run.dir}`,
+  );
+}
