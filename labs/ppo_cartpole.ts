@@ -16,6 +16,7 @@ import { spec as envSpec } from "../environments/mod.ts";
 import { exitOnError } from "../lib/exit_on_error.ts";
 import { type Lab, startLab } from "../lib/lab.ts";
 import { categoricalPpoAgent } from "../lib/rl/ppo_agent.ts";
+import { ppoSpec } from "../lib/rl/ppo_spec.ts";
 import { trainPpo } from "../lib/rl/ppo_trainer.ts";
 
 const ENV_ID = "CartPole-v1";
@@ -36,33 +37,18 @@ export const lab: Lab<typeof spec> = {
   headline: "eval/mean_return",
 };
 
-const spec = {
-  totalTimesteps: {
-    type: "int",
-    default: 100_000,
-    min: 1,
-    help: "env steps to train for (rounded up to whole updates)",
-  },
-  numEnvs: { type: "int", default: 8, min: 1, max: 1024, help: "CartPole copies stepped together" },
-  numSteps: { type: "int", default: 32, min: 1, help: "steps per copy in each rollout" },
-  lr: { type: "float", default: 1e-3, min: 0, max: 1, help: "Adam learning rate at the start" },
-  annealLr: { type: "bool", default: true, help: "anneal the learning rate linearly to 0" },
-  gamma: { type: "float", default: 0.98, min: 0, max: 1, help: "discount factor" },
-  gaeLambda: { type: "float", default: 0.8, min: 0, max: 1, help: "GAE lambda" },
-  numMinibatches: { type: "int", default: 1, min: 1, help: "minibatches each rollout is split into" },
-  updateEpochs: { type: "int", default: 20, min: 1, help: "passes over each rollout" },
-  normAdv: { type: "bool", default: true, help: "normalise advantages per minibatch" },
-  clipCoef: { type: "float", default: 0.2, min: 0, max: 10, help: "surrogate clipping coefficient at the start" },
-  annealClip: { type: "bool", default: true, help: "anneal the clipping coefficient linearly to 0 (SB3's lin_0.2)" },
-  clipVloss: { type: "bool", default: false, help: "clip the value loss around the rollout's values (CleanRL does)" },
-  entCoef: { type: "float", default: 0.0, min: 0, help: "entropy bonus coefficient" },
-  vfCoef: { type: "float", default: 1.0, min: 0, help: "value loss coefficient on 0.5 * MSE (= SB3's 0.5 on MSE)" },
-  maxGradNorm: { type: "float", default: 0.5, min: 0, help: "global gradient-norm clip (0: none)" },
-  hidden: { type: "int", default: 64, min: 1, max: 4096, help: "units in each of the two hidden layers" },
-  evalEvery: { type: "int", default: 10, min: 1, help: "updates between greedy evaluations" },
-  evalEpisodes: { type: "int", default: 100, min: 1, max: 10_000, help: "episodes per evaluation" },
-  checkpointEvery: { type: "int", default: 10, min: 1, help: "updates between checkpoints (and one at the end)" },
-} as const;
+const spec = ppoSpec({
+  numEnvs: 8,
+  numSteps: 32,
+  annealLr: true,
+  gamma: 0.98,
+  gaeLambda: 0.8,
+  numMinibatches: 1,
+  updateEpochs: 20,
+  annealClip: true,
+  evalEvery: 10,
+  checkpointEvery: 10,
+});
 
 export async function main(args: string[]): Promise<void> {
   const start = await startLab(lab, args);

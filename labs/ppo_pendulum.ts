@@ -17,6 +17,7 @@
 import { exitOnError } from "../lib/exit_on_error.ts";
 import { type Lab, startLab } from "../lib/lab.ts";
 import { gaussianPpoAgent } from "../lib/rl/ppo_agent.ts";
+import { ppoSpec } from "../lib/rl/ppo_spec.ts";
 import { trainPpo } from "../lib/rl/ppo_trainer.ts";
 
 const ENV_ID = "Pendulum-v1";
@@ -40,32 +41,19 @@ export const lab: Lab<typeof spec> = {
 };
 
 const spec = {
-  totalTimesteps: {
-    type: "int",
-    default: 100_000,
-    min: 1,
-    help: "env steps to train for (rounded up to whole updates)",
-  },
-  numEnvs: { type: "int", default: 4, min: 1, max: 1024, help: "Pendulum copies stepped together" },
-  numSteps: { type: "int", default: 1024, min: 1, help: "steps per copy in each rollout" },
-  lr: { type: "float", default: 1e-3, min: 0, max: 1, help: "Adam learning rate at the start" },
-  annealLr: { type: "bool", default: false, help: "anneal the learning rate linearly to 0" },
-  gamma: { type: "float", default: 0.9, min: 0, max: 1, help: "discount factor" },
-  gaeLambda: { type: "float", default: 0.95, min: 0, max: 1, help: "GAE lambda" },
-  numMinibatches: { type: "int", default: 64, min: 1, help: "minibatches per rollout (64 of 64 steps, as SB3)" },
-  updateEpochs: { type: "int", default: 10, min: 1, help: "passes over each rollout" },
-  normAdv: { type: "bool", default: true, help: "normalise advantages per minibatch" },
-  clipCoef: { type: "float", default: 0.2, min: 0, max: 10, help: "surrogate clipping coefficient at the start" },
-  annealClip: { type: "bool", default: false, help: "anneal the clipping coefficient linearly to 0" },
-  clipVloss: { type: "bool", default: false, help: "clip the value loss around the rollout's values (CleanRL does)" },
-  entCoef: { type: "float", default: 0.0, min: 0, help: "entropy bonus coefficient" },
-  vfCoef: { type: "float", default: 1.0, min: 0, help: "value loss coefficient on 0.5 * MSE (= SB3's 0.5 on MSE)" },
-  maxGradNorm: { type: "float", default: 0.5, min: 0, help: "global gradient-norm clip (0: none)" },
-  hidden: { type: "int", default: 64, min: 1, max: 4096, help: "units in each of the two hidden layers" },
+  ...ppoSpec({
+    numEnvs: 4,
+    numSteps: 1024,
+    annealLr: false,
+    gamma: 0.9,
+    gaeLambda: 0.95,
+    numMinibatches: 64, // of 64 steps each, as SB3's batch_size 64
+    updateEpochs: 10,
+    annealClip: false,
+    evalEvery: 1,
+    checkpointEvery: 1,
+  }),
   logStdInit: { type: "float", default: 0, min: -20, max: 2, help: "initial log standard deviation of the policy" },
-  evalEvery: { type: "int", default: 1, min: 1, help: "updates between mean-action evaluations" },
-  evalEpisodes: { type: "int", default: 100, min: 1, max: 10_000, help: "episodes per evaluation" },
-  checkpointEvery: { type: "int", default: 1, min: 1, help: "updates between checkpoints (and one at the end)" },
 } as const;
 
 export async function main(args: string[]): Promise<void> {
