@@ -19,7 +19,8 @@ import { Progress } from "../progress.ts";
 import { deriveSeed, Rng, type RngState } from "../rng.ts";
 import { type Tensor, tf } from "../tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../train_state.ts";
-import type { Spec } from "../hparams.ts";
+import type { Config, Spec } from "../hparams.ts";
+import type { PpoSpec } from "./ppo_spec.ts";
 import { ActionLog } from "./action_log.ts";
 import { clipGradNorm } from "./clip_grad_norm.ts";
 import { recordEpisode } from "./evaluate.ts";
@@ -28,30 +29,8 @@ import type { PpoAgent } from "./ppo_agent.ts";
 import { ppoLoss } from "./ppo_loss.ts";
 import { explainedVariance, Rollout } from "./rollout.ts";
 
-/** The hyperparameters every PPO lab declares in its spec. */
-export interface PpoConfig {
-  seed: number;
-  maxSteps: number;
-  totalTimesteps: number;
-  numEnvs: number;
-  numSteps: number;
-  lr: number;
-  annealLr: boolean;
-  gamma: number;
-  gaeLambda: number;
-  numMinibatches: number;
-  updateEpochs: number;
-  normAdv: boolean;
-  clipCoef: number;
-  annealClip: boolean;
-  clipVloss: boolean;
-  entCoef: number;
-  vfCoef: number;
-  maxGradNorm: number;
-  evalEvery: number;
-  evalEpisodes: number;
-  checkpointEvery: number;
-}
+/** The flags the loop reads: the PPO spec's and the run's seed and step cap. */
+type PpoConfig = Config<PpoSpec> & { seed: number; maxSteps: number };
 
 /** The registered envs whose observations are vectors (Box spaces): the ones these agents read. */
 export type VectorObsEnvId = { [K in EnvId]: EnvTypes[K]["obs"] extends Float32Array ? K : never }[EnvId];
