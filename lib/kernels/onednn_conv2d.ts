@@ -41,39 +41,43 @@ const geometry = (info: ConvInfo): ConvGeometry => ({
 
 export function oneDnnConv2DKernels(onednn: OneDnn, fallback: Conv2DKernels): Conv2DKernels {
   /**
-   * One oneDNN convolution of `kind` into a new tensor of `outShape`, or the fallback kernel's
-   * result when oneDNN has none for this geometry (or it is empty).
+   * The oneDNN convolution of `kind` of the two inputs into a new tensor of `outShape`, or null
+   * when oneDNN has none for this geometry (or it is empty).
    */
-  const viaOneDnn =
-    (kind: ConvKind, info: ConvInfo, outShape: number[], fallbackKernel: KernelFunc): KernelFunc => (args) => {
-      const convolution = info.batchSize * info.outHeight * info.outWidth * info.inChannels > 0
-        ? onednn.convolution(kind, geometry(info))
-        : null;
-      if (!convolution) return fallbackKernel(args);
-      const wasm = args.backend as unknown as WasmKernelBackend;
-      const [a, b] = Object.values(args.inputs) as TensorInfo[];
-      const out = wasm.makeOutput(outShape, "float32");
-      // Views after the allocation: growing the wasm heap detaches earlier ones.
-      convolution.run(wasm.typedArrayFromHeap(a), wasm.typedArrayFromHeap(b), wasm.typedArrayFromHeap(out));
-      return out;
-    };
+  function convolve(
+    kind: ConvKind,
+    info: ConvInfo,
+    inputs: [TensorInfo, TensorInfo],
+    outShape: number[],
+    backend: unknown,
+  ) {
+    const empty = info.batchSize * info.outHeight * info.outWidth * info.inChannels === 0;
+    const convolution = empty ? null : onednn.convolution(kind, geometry(info));
+    if (!convolution) return null;
+    const wasm = backend as WasmKernelBackend;
+    const out = wasm.makeOutput(outShape, "float32");
+    // Views after the allocation: growing the wasm heap detaches earlier ones.
+    const [a, b] = inputs.map((t) => wasm.typedArrayFromHeap(t));
+    convolution.run(a, b, wasm.typedArrayFromHeap(out));
+    return out;
+  }
 
   const conv2D: KernelFunc = (args) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const info = convInfo(x.shape, filter.shape, args.attrs as unknown as ConvAttrs);
-    return viaOneDnn("forward", info, info.outShape, fallback.conv2D)({ ...args, inputs: { x, filter } });
+    return convolve("forward", info, [x, filter], info.outShape, args.backend) ?? fallback.conv2D(args);
   };
   const backpropInput: KernelFunc = (args) => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const { inputShape } = args.attrs as unknown as { inputShape: number[] };
     const info = convInfo(inputShape, filter.shape, args.attrs as unknown as ConvAttrs);
-    return viaOneDnn("backwardData", info, inputShape, fallback.backpropInput)({ ...args, inputs: { dy, filter } });
+    return convolve("backwardData", info, [dy, filter], inputShape, args.backend) ?? fallback.backpropInput(args);
   };
   const backpropFilter: KernelFunc = (args) => {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
     const { filterShape } = args.attrs as unknown as { filterShape: number[] };
     const info = convInfo(x.shape, filterShape, args.attrs as unknown as ConvAttrs);
-    return viaOneDnn("backwardWeights", info, filterShape, fallback.backpropFilter)({ ...args, inputs: { x, dy } });
+    return convolve("backwardWeights", info, [x, dy], filterShape, args.backend) ?? fallback.backpropFilter(args);
   };
   return { conv2D, fusedConv2D: fusedConv2DFrom(conv2D, fallback.fusedConv2D), backpropInput, backpropFilter };
 }
