@@ -157,11 +157,15 @@ export const qualityScalars = (q: SampleQuality) => ({
   "eval/mean_confidence": q.meanConfidence,
 });
 
-/** The figures for the console: "FID-MNIST 96.61 | class entropy 2.253 | confidence 0.888"; with `floor`, after FID. */
+/**
+ * The figures for the console: "FID-MNIST 96.61 | class entropy 2.253 | confidence 0.888"; with `floor`, after FID.
+ * A run that measured no samples (`--sample-count 0`, UNMEASURED) says so instead.
+ */
 export function qualityLine(
   q: SampleQuality,
   { separator = " | ", floor }: { separator?: string; floor?: number } = {},
 ) {
+  if (q === UNMEASURED) return "no sample metrics (--sample-count 0)";
   const fid = `FID-MNIST ${q.fidMnist.toFixed(2)}${floor === undefined ? "" : ` (floor ${floor.toFixed(2)})`}`;
   return [fid, `class entropy ${q.classEntropy.toFixed(3)}`, `confidence ${q.meanConfidence.toFixed(3)}`].join(
     separator,

@@ -64,6 +64,7 @@ Deno.test("sample quality - the console line and the event keys every generative
     qualityLine(q, { separator: ", ", floor: 2.714 }),
     "FID-MNIST 96.61 (floor 2.71), class entropy 2.253, confidence 0.888",
   );
+  assert.equal(qualityLine(UNMEASURED, { floor: NaN }), "no sample metrics (--sample-count 0)");
   assert.deepEqual(qualityScalars(q), {
     "eval/fid_mnist": 96.6074,
     "eval/class_entropy": 2.25316,
