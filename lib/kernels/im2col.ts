@@ -5,12 +5,13 @@
  *   patches [n, kh*kw*cin]     n = batch*outH*outW; row r holds output position r's receptive field,
  *                              taps in (kh, kw, cin) order, which is the NHWC filter's [kh, kw, cin, cout] order
  *
- * NHWC and dilation 1 only: all that tfjs's conv2d and its gradients ask for here. The loops are
- * WebAssembly (im2col.wat) working in tfjs's wasm heap.
+ * NHWC and dilation 1 only (`notCovered` says when a kernel must hand a convolution to tfjs's
+ * own). The loops are WebAssembly (im2col.wat) working in tfjs's wasm heap.
  */
 import { tf } from "../tf.ts";
 import { IM2COL_WASM } from "./wasm_im2col_module.ts";
 import { exportsIn } from "./wasm_heap.ts";
+import { assertHolds } from "./native_bounds.ts";
 
 export type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
@@ -22,13 +23,34 @@ export interface ConvAttrs {
   dimRoundingMode?: "floor" | "round" | "ceil";
 }
 
-export function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs): ConvInfo {
-  if (attrs.dataFormat !== "NHWC") throw new Error(`im2col convolutions support NHWC only, got ${attrs.dataFormat}`);
+/**
+ * Why the project's convolution kernels (im2col + BLAS, oneDNN) leave a convolution with these
+ * attributes to tfjs's own kernel, or null when they take it: they are NHWC, dilation 1.
+ */
+export function notCovered(attrs: ConvAttrs): string | null {
+  if (attrs.dataFormat !== "NHWC") return `data format ${attrs.dataFormat}`;
   const dilations = attrs.dilations ?? 1;
-  if (dilations !== 1 && !(Array.isArray(dilations) && dilations.every((d) => d === 1))) {
-    throw new Error(`im2col convolutions support dilation 1 only, got ${dilations}`);
-  }
-  return tf.backend_util.computeConv2DInfo(
+  const ones = dilations === 1 || (Array.isArray(dilations) && dilations.every((d) => d === 1));
+  return ones ? null : `dilation ${dilations}`;
+}
+
+/**
+ * The geometry of an NHWC convolution of `xShape` with a [kh, kw, cin, cout] filter, checked as
+ * tfjs checks it: rank 4, matching input depths, and, given `dyShape` (a gradient's), that it is
+ * the output's shape. Throws a tfjs-style error otherwise.
+ */
+export function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs, dyShape?: number[]): ConvInfo {
+  const covered = notCovered(attrs);
+  if (covered) throw new Error(`im2col convolutions do not support ${covered}`);
+  tf.util.assert(
+    xShape.length === 4 && filterShape.length === 4,
+    () => `Error in conv2d: input [${xShape}] and filter [${filterShape}] must be rank 4.`,
+  );
+  tf.util.assert(
+    xShape[3] === filterShape[2],
+    () => `Error in conv2d: depth of input (${xShape[3]}) must match input depth for filter ${filterShape[2]}.`,
+  );
+  const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     attrs.strides,
@@ -36,6 +58,11 @@ export function convInfo(xShape: number[], filterShape: number[], attrs: ConvAtt
     attrs.pad,
     attrs.dimRoundingMode,
   );
+  tf.util.assert(
+    !dyShape || tf.util.arraysEqual(dyShape, info.outShape),
+    () => `Error in conv2d gradient: dy [${dyShape}] does not match the output shape [${info.outShape}].`,
+  );
+  return info;
 }
 
 export const patchRows = (info: ConvInfo) => info.batchSize * info.outHeight * info.outWidth;
@@ -62,23 +89,35 @@ export const windowArgs = (info: ConvInfo) => [
 
 type Im2colFunction = (input: number, patches: number, ...shape: number[]) => void;
 
-/**
- * Fills the patches [n, kh*kw*cin] from the NHWC input, in one wasm heap: `input` and `patches`
- * are byte offsets in `memory`. Taps in the padding are zero.
- */
-export function unfold(info: ConvInfo, memory: WebAssembly.Memory, input: number, patches: number): void {
-  if (patchRows(info) === 0) return;
-  (exportsIn(memory, IM2COL_WASM).unfold as Im2colFunction)(input, patches, ...windowArgs(info));
+const inputFloats = (info: ConvInfo) => info.batchSize * info.inHeight * info.inWidth * info.inChannels;
+
+/** The byte offset of `view` in `memory`, which it must lie in. */
+function addressIn(memory: WebAssembly.Memory, view: Float32Array): number {
+  if (view.buffer !== memory.buffer) throw new Error("im2col: the arrays must be views of the wasm memory");
+  return view.byteOffset;
 }
 
 /**
- * Adds each patch row's values back onto the NHWC `out` positions they were unfolded from (the
- * adjoint of unfold), in one wasm heap: `patches` and `out` are byte offsets in `memory`. `out`
- * is zeroed first.
+ * Fills `patches` [n, kh*kw*cin] from the NHWC `input`, both views of the wasm `memory` (the
+ * kernel runs in it). Taps in the padding are zero.
  */
-export function foldAdd(info: ConvInfo, memory: WebAssembly.Memory, patches: number, out: number): void {
-  const { batchSize, inHeight, inWidth, inChannels } = info;
-  new Float32Array(memory.buffer, out, batchSize * inHeight * inWidth * inChannels).fill(0);
+export function unfold(info: ConvInfo, memory: WebAssembly.Memory, input: Float32Array, patches: Float32Array): void {
+  assertHolds(input, inputFloats(info), `im2col unfold: input [${info.inShape}]`);
+  assertHolds(patches, patchRows(info) * patchLength(info), `im2col unfold: patches`);
   if (patchRows(info) === 0) return;
-  (exportsIn(memory, IM2COL_WASM).foldAdd as Im2colFunction)(patches, out, ...windowArgs(info));
+  const kernel = exportsIn(memory, IM2COL_WASM).unfold as Im2colFunction;
+  kernel(addressIn(memory, input), addressIn(memory, patches), ...windowArgs(info));
+}
+
+/**
+ * Adds each row of `patches` back onto the NHWC `out` positions it was unfolded from (the
+ * adjoint of unfold); both are views of the wasm `memory`. `out` is zeroed first.
+ */
+export function foldAdd(info: ConvInfo, memory: WebAssembly.Memory, patches: Float32Array, out: Float32Array): void {
+  assertHolds(patches, patchRows(info) * patchLength(info), `im2col foldAdd: patches`);
+  assertHolds(out, inputFloats(info), `im2col foldAdd: output [${info.inShape}]`);
+  out.fill(0, 0, inputFloats(info));
+  if (patchRows(info) === 0) return;
+  const kernel = exportsIn(memory, IM2COL_WASM).foldAdd as Im2colFunction;
+  kernel(addressIn(memory, patches), addressIn(memory, out), ...windowArgs(info));
 }

@@ -9,6 +9,7 @@
  * Only the 2.x C API is bound (3.x changed it). Format tags are looked up by name, not taken from
  * one version's header, and descriptors get room to spare, so any 2.x release works.
  */
+import { assertHolds } from "./native_bounds.ts";
 import { blasThreads } from "./system_blas.ts";
 
 const LIBRARY = "libdnnl.so.2";
@@ -95,6 +96,7 @@ export type ConvKind = "forward" | "backwardData" | "backwardWeights";
 export interface OneDnnConvolution {
   /** the implementation oneDNN chose, e.g. "brgconv:avx512_core" */
   implementation: string;
+  /** Throws a RangeError, before oneDNN runs, when an array is smaller than the geometry needs. */
   run(a: Float32Array, b: Float32Array, out: Float32Array): void;
 }
 
@@ -275,6 +277,20 @@ function bind(S: Symbols, description: string): OneDnn {
     const [xMem, yMem, wUserMem, wPackedMem] = [memory(xDesc), memory(yDesc), memory(wUser), memory(packedDesc)];
     const convolution = primitive(chosen);
     const info = implementation(chosen);
+    const floats = {
+      x: g.batch * g.inHeight * g.inWidth * g.inChannels,
+      y: g.batch * g.outHeight * g.outWidth * g.outChannels,
+      w: g.filterHeight * g.filterWidth * g.inChannels * g.outChannels,
+    };
+    const fits = (x: Float32Array, y: Float32Array, w: Float32Array) => {
+      assertHolds(x, floats.x, `oneDNN ${kind}: x [${[g.batch, g.inHeight, g.inWidth, g.inChannels]}]`);
+      assertHolds(y, floats.y, `oneDNN ${kind}: y [${[g.batch, g.outHeight, g.outWidth, g.outChannels]}]`);
+      assertHolds(
+        w,
+        floats.w,
+        `oneDNN ${kind}: filter [${[g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]}]`,
+      );
+    };
 
     if (kind === "backwardWeights") {
       const run = execute(convolution, [[ARG.src, xMem], [ARG.diffDst, yMem], [ARG.diffWeights, wPackedMem]]);
@@ -283,6 +299,7 @@ function bind(S: Symbols, description: string): OneDnn {
       return {
         implementation: info,
         run(x, dy, dw) {
+          fits(x, dy, dw);
           point(xMem, x), point(yMem, dy), point(wUserMem, dw), point(wPackedMem, packed);
           run(), unpack();
           check(S.dnnl_stream_wait(stream), "stream_wait");
@@ -298,6 +315,8 @@ function bind(S: Symbols, description: string): OneDnn {
     return {
       implementation: info,
       run(input, filter, output) {
+        if (kind === "forward") fits(input, output, filter);
+        else fits(output, input, filter);
         point(inputMem, input), point(wUserMem, filter), point(outputMem, output), point(wPackedMem, packed);
         pack(), run();
         check(S.dnnl_stream_wait(stream), "stream_wait");

@@ -4,6 +4,7 @@
  * wasm backend's XNNPACK on the same CPU (multi-threaded, wide SIMD). Found at start or not at
  * all: callers fall back to the wasm kernels when `openSystemBlas()` returns null.
  */
+import { assertHolds } from "./native_bounds.ts";
 
 const CANDIDATES: Record<string, string[]> = {
   linux: [
@@ -67,7 +68,8 @@ export interface SystemBlas {
   threads: number;
   /**
    * C [m, n] = op(A) . op(B) (row-major), op(X) = X or X^T; A is [m, k] or [k, m] when
-   * transposed, B is [k, n] or [n, k]. `beta` 1 accumulates into C.
+   * transposed, B is [k, n] or [n, k]. `beta` 1 accumulates into C. Throws a RangeError, before
+   * calling BLAS, when a buffer is smaller than its matrix.
    */
   sgemm(
     a: Float32Array,
@@ -92,6 +94,9 @@ export function openSystemBlas(): SystemBlas | null {
         path,
         threads: setThreads ? blasThreads() : 1,
         sgemm(a, b, c, { m, n, k, transposeA, transposeB, beta = 0 }) {
+          assertHolds(a, m * k, `sgemm: A [${transposeA ? [k, m] : [m, k]}]`);
+          assertHolds(b, k * n, `sgemm: B [${transposeB ? [n, k] : [k, n]}]`);
+          assertHolds(c, m * n, `sgemm: C [${[m, n]}]`);
           const wanted = m * n * k < MULTITHREAD_MIN_MACS ? 1 : blas.threads;
           if (setThreads && wanted !== threads) setThreads(threads = wanted);
           library.symbols.cblas_sgemm(

@@ -18,7 +18,7 @@ export interface FusedAdamAttrs {
   learningRate: number;
 }
 
-const fusedAdam: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
+export const fusedAdam: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
   const { value, m, v, gradient, beta1Power, beta2Power } = inputs as Record<string, TensorInfo>;
   const { beta1, beta2, epsilon, learningRate } = attrs as unknown as FusedAdamAttrs;
   for (const t of [value, m, v, gradient]) {
@@ -44,7 +44,3 @@ const fusedAdam: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) =>
   );
   return outputs;
 };
-
-export function installWasmFusedAdam(): void {
-  tf.registerKernel({ kernelName: FUSED_ADAM, backendName: "wasm", kernelFunc: fusedAdam });
-}

@@ -7,8 +7,8 @@
  * about 4 times faster on the mnist_cnn's second layer. Tested against the cpu backend.
  */
 import { tf } from "../tf.ts";
-import { type ConvAttrs, convInfo, patchLength, unfold } from "./im2col.ts";
-import { heapAddress, heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
+import { type ConvAttrs, convInfo, notCovered, patchLength, unfold } from "./im2col.ts";
+import { heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import { ACTIVATIONS, biasAndActivation } from "./activations.ts";
 
@@ -24,7 +24,8 @@ interface FusedAttrs extends ConvAttrs {
   leakyreluAlpha?: number;
 }
 
-export function blasConv2DKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
+/** Conv2D and FusedConv2D on `blas`; `originals` (wasm's own) take the convolutions they don't cover. */
+export function blasConv2DKernels(blas: SystemBlas, originals: { conv2D: KernelFunc; fusedConv2D: KernelFunc }) {
   const convolve = (x: TensorInfo, filter: TensorInfo, attrs: ConvAttrs, wasm: WasmKernelBackend) => {
     const info = convInfo(x.shape, filter.shape, attrs);
     const rowLength = patchLength(info);
@@ -36,14 +37,14 @@ export function blasConv2DKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
     const out = wasm.makeOutput(info.outShape, "float32");
     const patches = wasm.makeOutput([imagesPerChunk * rowsPerImage * rowLength], "float32");
     // Views after both allocations: growing the wasm heap detaches earlier ones.
-    const [w, ys, cols] = [filter, out, patches].map((t) => wasm.typedArrayFromHeap(t));
-    const [memory, xAt, colsAt] = [heapMemory(wasm), heapAddress(wasm, x), heapAddress(wasm, patches)];
-    const imageBytes = info.inHeight * info.inWidth * info.inChannels * 4;
+    const [xs, w, ys, cols] = [x, filter, out, patches].map((t) => wasm.typedArrayFromHeap(t));
+    const memory = heapMemory(wasm);
+    const imageFloats = info.inHeight * info.inWidth * info.inChannels;
     for (let first = 0; first < info.batchSize; first += imagesPerChunk) {
       const count = Math.min(imagesPerChunk, info.batchSize - first);
       const rows = count * rowsPerImage;
       const chunkCols = cols.subarray(0, rows * rowLength);
-      unfold({ ...info, batchSize: count }, memory, xAt + first * imageBytes, colsAt);
+      unfold({ ...info, batchSize: count }, memory, xs.subarray(first * imageFloats), chunkCols);
       const y = ys.subarray(first * rowsPerImage * cout, (first * rowsPerImage + rows) * cout);
       blas.sgemm(chunkCols, w, y, { m: rows, n: cout, k: rowLength, transposeA: false, transposeB: false });
     }
@@ -51,16 +52,19 @@ export function blasConv2DKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
     return out;
   };
 
-  const conv2D: KernelFunc = ({ inputs, backend, attrs }) => {
+  const conv2D: KernelFunc = (args) => {
+    const { inputs, backend, attrs } = args;
+    if (notCovered(attrs as unknown as ConvAttrs)) return originals.conv2D(args);
     const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
     return convolve(x, filter, attrs as unknown as ConvAttrs, backend as unknown as WasmKernelBackend);
   };
-  return { conv2D, fusedConv2D: fusedConv2DFrom(conv2D, fusedFallback) };
+  return { conv2D, fusedConv2D: fusedConv2DFrom(conv2D, originals.fusedConv2D) };
 }
 
 /**
  * FusedConv2D (inference: bias and activation folded in) as `conv2D` followed by the epilogue, in
- * place; PReLU, broadcast biases and unknown activations go to `fallback`.
+ * place; PReLU, broadcast biases, unknown activations and what `notCovered` names (NCHW, dilation)
+ * go to `fallback`.
  */
 export function fusedConv2DFrom(conv2D: KernelFunc, fallback: KernelFunc): KernelFunc {
   return (args) => {
@@ -68,7 +72,8 @@ export function fusedConv2DFrom(conv2D: KernelFunc, fallback: KernelFunc): Kerne
     const attrs = args.attrs as unknown as FusedAttrs;
     const activation = ACTIVATIONS[attrs.activation ?? "linear"];
     const simpleBias = !bias || tf.util.sizeFromShape(bias.shape) === filter!.shape[3];
-    if (!activation || preluActivationWeights || !simpleBias) return fallback(args);
+    const covered = !notCovered(attrs) && x!.dtype === "float32" && filter!.dtype === "float32";
+    if (!activation || preluActivationWeights || !simpleBias || !covered) return fallback(args);
     const wasm = args.backend as unknown as WasmKernelBackend;
     const out = conv2D({ ...args, inputs: { x: x!, filter: filter! } }) as TensorInfo;
     const biasValues = bias ? wasm.typedArrayFromHeap(bias) : undefined;

@@ -21,19 +21,50 @@ interface MatMulAttrs {
 
 type KernelFunc = tf.KernelConfig["kernelFunc"];
 
-/** BatchMatMul and _FusedMatMul kernels on `blas`; `fusedFallback` (wasm's own) takes what they don't. */
-export function blasMatMulKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
+/**
+ * The checks of tfjs's own BatchMatMul, with its messages: float32 operands (anything else goes to
+ * `original`, wasm's kernel, which refuses it) and inner dimensions that agree. Run before any
+ * BLAS call, so that a product never reads past an operand.
+ */
+function productShape(a: TensorInfo, b: TensorInfo, { transposeA, transposeB }: MatMulAttrs) {
+  const innerA = a.shape.at(transposeA ? -2 : -1), innerB = b.shape.at(transposeB ? -1 : -2);
+  tf.util.assert(
+    a.shape.length >= 2 && b.shape.length >= 2 && innerA === innerB,
+    () =>
+      `Error in matMul: inner shapes (${innerA}) and (${innerB}) of Tensors with shapes ${a.shape} and ` +
+      `${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+  );
+  const m = a.shape.at(transposeA ? -1 : -2)!, n = b.shape.at(transposeB ? -2 : -1)!;
+  const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  return { m, n, k: innerA!, batchShape };
+}
+
+/**
+ * The flat batch index of an operand with batch shape `from` that feeds output batch `i` of
+ * `to`, by NumPy's broadcasting: each axis of size 1 repeats.
+ */
+function broadcastIndex(to: number[], from: number[]): (i: number) => number {
+  const strides = from.map((_, axis) => tf.util.sizeFromShape(from.slice(axis + 1)));
+  const offset = to.length - from.length;
+  return (i) => {
+    let index = 0;
+    for (let axis = to.length - 1, rest = i; axis >= 0; axis--) {
+      const coordinate = rest % to[axis];
+      rest = Math.floor(rest / to[axis]);
+      const own = axis - offset;
+      if (own >= 0 && from[own] !== 1) index += coordinate * strides[own];
+    }
+    return index;
+  };
+}
+
+/** BatchMatMul and _FusedMatMul kernels on `blas`; wasm's own kernels take what they don't. */
+export function blasMatMulKernels(blas: SystemBlas, originals: { batchMatMul: KernelFunc; fusedMatMul: KernelFunc }) {
   const product = (a: TensorInfo, b: TensorInfo, attrs: MatMulAttrs, backend: WasmKernelBackend) => {
     const { transposeA, transposeB } = attrs;
-    const [m, k] = transposeA ? [a.shape.at(-1)!, a.shape.at(-2)!] : [a.shape.at(-2)!, a.shape.at(-1)!];
-    const n = transposeB ? b.shape.at(-2)! : b.shape.at(-1)!;
-    const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
-    const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
-    const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const { m, n, k, batchShape } = productShape(a, b, attrs);
     const batch = tf.util.sizeFromShape(batchShape);
-    if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) {
-      throw new Error(`BatchMatMul: batch shapes ${a.shape} and ${b.shape} broadcast only as equal or 1`);
-    }
+    const [indexA, indexB] = [a, b].map((t) => broadcastIndex(batchShape, t.shape.slice(0, -2)));
     const out = backend.makeOutput([...batchShape, m, n], "float32");
     // Views after the allocation: growing the wasm heap detaches earlier ones.
     const [av, bv, cv] = [
@@ -42,7 +73,7 @@ export function blasMatMulKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
       backend.typedArrayFromHeap(out),
     ];
     for (let i = 0; i < batch; i++) {
-      const ai = batchA === 1 ? 0 : i, bi = batchB === 1 ? 0 : i;
+      const ai = indexA(i), bi = indexB(i);
       blas.sgemm(
         av.subarray(ai * m * k, (ai + 1) * m * k),
         bv.subarray(bi * k * n, (bi + 1) * k * n),
@@ -52,9 +83,11 @@ export function blasMatMulKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
     }
     return { out, values: cv, n };
   };
+  const float32 = (...tensors: (TensorInfo | undefined)[]) => tensors.every((t) => !t || t.dtype === "float32");
 
   const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+    if (!float32(a, b)) return originals.batchMatMul({ inputs, backend, attrs });
     return product(a, b, attrs as unknown as MatMulAttrs, backend as unknown as WasmKernelBackend).out;
   };
 
@@ -64,7 +97,9 @@ export function blasMatMulKernels(blas: SystemBlas, fusedFallback: KernelFunc) {
     const activation = ACTIVATIONS[attrs.activation ?? "linear"];
     // Bias other than one value per output column, and prelu, stay with wasm's own kernel.
     const simpleBias = !bias || tf.util.sizeFromShape(bias.shape) === b!.shape.at(attrs.transposeB ? -2 : -1);
-    if (!activation || preluActivationWeights || !simpleBias) return fusedFallback(args);
+    if (!activation || preluActivationWeights || !simpleBias || !float32(a, b, bias)) {
+      return originals.fusedMatMul(args);
+    }
     const backend = args.backend as unknown as WasmKernelBackend;
     const { out, n } = product(a!, b!, attrs, backend);
     const biasValues = bias ? backend.typedArrayFromHeap(bias) : undefined;

@@ -8,14 +8,17 @@
  *   dW^T    [cout, kh*kw*cin] = dy^T [cout, n] . patches
  *   dPatch  [n, kh*kw*cin]    = dy [n, cout] . W^T [cout, kh*kw*cin];  dx = fold(dPatch)
  *
- * NHWC and dilation 1 only: all that tfjs's conv2d gradient asks for. Tested against the cpu
- * backend's kernels.
+ * NHWC and dilation 1 only: all that tfjs's conv2d gradient asks for. Other input gradients, and
+ * one whose dy does not have the output's shape (tfjs's conv2dTranspose allows that), go to
+ * wasm's own Conv2DBackpropInput; the filter gradient, which wasm lacks, refuses them. Tested
+ * against the cpu backend's kernels and tfjs's op specs.
  */
 import { tf } from "../tf.ts";
-import { type ConvAttrs, convInfo, foldAdd, patchLength, patchRows, unfold } from "./im2col.ts";
-import { heapAddress, heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
+import { type ConvAttrs, convInfo, foldAdd, notCovered, patchLength, patchRows, unfold } from "./im2col.ts";
+import { heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
 
 type TensorInfo = tf.TensorInfo;
+type KernelFunc = tf.KernelConfig["kernelFunc"];
 
 function matMul(backend: unknown, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const kernel = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc;
@@ -28,16 +31,16 @@ function matMul(backend: unknown, a: TensorInfo, b: TensorInfo, transposeA: bool
 
 const as3d = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: "float32" });
 
-export const im2colBackpropFilter: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
+const backpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterShape } = attrs as unknown as { filterShape: number[] };
-  const info = convInfo(x.shape, filterShape, attrs as unknown as ConvAttrs);
+  const info = convInfo(x.shape, filterShape, attrs as unknown as ConvAttrs, dy.shape);
   const wasm = backend as unknown as WasmKernelBackend;
   const n = patchRows(info), rowLength = patchLength(info);
 
   // Allocate first: growing the wasm heap detaches earlier views of it.
   const patches = wasm.makeOutput([1, n, rowLength], "float32");
-  unfold(info, heapMemory(backend), heapAddress(backend, x), heapAddress(backend, patches));
+  unfold(info, heapMemory(backend), wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(patches));
 
   const gradT = matMul(backend, as3d(dy, [1, n, info.outChannels]), patches, true, false); // [1, cout, rows]
   wasm.disposeData(patches.dataId);
@@ -51,10 +54,19 @@ export const im2colBackpropFilter: tf.KernelConfig["kernelFunc"] = ({ inputs, ba
   return { dataId: (grad as TensorInfo).dataId, shape: filterShape, dtype: "float32" };
 };
 
-export const im2colBackpropInput: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
+/** True when `dy` is the gradient of the output of a convolution the kernels here cover. */
+export function coveredBackpropInput(args: Parameters<KernelFunc>[0]): boolean {
+  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+  const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+  if (notCovered(attrs) || dy.dtype !== "float32" || filter.dtype !== "float32") return false;
+  const info = convInfo(attrs.inputShape, filter.shape, attrs);
+  return tf.util.arraysEqual(dy.shape, info.outShape);
+}
+
+const backpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { inputShape } = attrs as unknown as { inputShape: number[] };
-  const info = convInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs);
+  const info = convInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs, dy.shape);
   const wasm = backend as unknown as WasmKernelBackend;
   const n = patchRows(info), rowLength = patchLength(info);
 
@@ -66,7 +78,16 @@ export const im2colBackpropInput: tf.KernelConfig["kernelFunc"] = ({ inputs, bac
     true,
   ); // [1, n, rows]
   const dx = wasm.makeOutput(inputShape, "float32");
-  foldAdd(info, heapMemory(backend), heapAddress(backend, patchGrads), heapAddress(backend, dx));
+  foldAdd(info, heapMemory(backend), wasm.typedArrayFromHeap(patchGrads), wasm.typedArrayFromHeap(dx));
   wasm.disposeData(patchGrads.dataId);
   return dx;
 };
+
+/** The two gradients; `originalBackpropInput` (wasm's own) takes the input gradients not covered here. */
+export function im2colConv2DBackprop(originalBackpropInput: KernelFunc) {
+  return {
+    backpropFilter,
+    backpropInput: (args: Parameters<KernelFunc>[0]) =>
+      coveredBackpropInput(args) ? backpropInput(args) : originalBackpropInput(args),
+  };
+}

@@ -12,16 +12,18 @@
  * - with oneDNN as well (onednn.ts, only beside a BLAS): the convolution and both its gradients in
  *   oneDNN (onednn_conv2d.ts), the kernels above as its fallback.
  *
- * tfjs's original kernels are kept, so the choice can change within one process (tests, bench).
+ * Each call registers the whole set. tfjs's original kernels are kept: the replacements hand them
+ * the cases they do not cover, and `useStockWasmKernels` puts them back, so the choice can change
+ * within one process (tests, bench).
  */
 import { tf } from "../tf.ts";
 import { blasConv2DKernels } from "./wasm_blas_conv2d.ts";
 import { blasMatMulKernels } from "./wasm_blas_matmul.ts";
-import { im2colBackpropFilter, im2colBackpropInput } from "./wasm_conv2d_backprop.ts";
-import { installWasmFusedAdam } from "./wasm_adam.ts";
-import { installWasmIdentity } from "./wasm_identity.ts";
-import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad.ts";
-import { installWasmLeadingReduce } from "./wasm_leading_reduce.ts";
+import { im2colConv2DBackprop } from "./wasm_conv2d_backprop.ts";
+import { FUSED_ADAM, fusedAdam } from "./wasm_adam.ts";
+import { identity } from "./wasm_identity.ts";
+import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
+import { leadingReduce } from "./wasm_leading_reduce.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import type { OneDnn } from "./onednn.ts";
@@ -36,44 +38,55 @@ const REPLACED = [
   "FusedConv2D",
   "Conv2DBackpropInput",
   "Conv2DBackpropFilter",
+  "MaxPoolGrad",
+  "Identity",
+  "Sum",
+  "Mean",
 ] as const;
 type Replaced = typeof REPLACED[number];
 let originals: Partial<Record<Replaced, tf.KernelConfig>> | undefined;
+
+/** tfjs's own wasm kernels, saved before the first replacement. */
+function saveOriginals(): Partial<Record<Replaced, tf.KernelConfig>> {
+  return originals ??= Object.fromEntries(
+    REPLACED.flatMap((name) => {
+      const kernel = tf.getKernel(name, "wasm"); // tfjs has no Conv2DBackpropFilter for wasm
+      return kernel ? [[name, { ...kernel }]] : [];
+    }),
+  );
+}
 
 /**
  * Registers `kernelFunc` under wasm's own config for `kernelName`, if it has one: its setupFunc
  * binds the wasm function that the original kernel (which the replacements may call) needs.
  */
-function replace(kernelName: Replaced, kernelFunc: KernelFunc): void {
+function replace(kernelName: string, kernelFunc: KernelFunc): void {
   if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
-  tf.registerKernel({ ...(originals![kernelName] ?? { kernelName, backendName: "wasm" }), kernelFunc });
+  const original = originals![kernelName as Replaced];
+  tf.registerKernel({ ...(original ?? { kernelName, backendName: "wasm" }), kernelFunc });
 }
 
 export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null; onednn?: OneDnn | null }): void {
-  if (!originals) { // the first call: keep tfjs's kernels, install the ones every kernel set shares
-    originals = Object.fromEntries(
-      REPLACED.flatMap((name) => {
-        const kernel = tf.getKernel(name, "wasm"); // tfjs has no Conv2DBackpropFilter for wasm
-        return kernel ? [[name, { ...kernel }]] : [];
-      }),
-    );
-    installWasmMaxPoolGrad();
-    installWasmIdentity();
-    installWasmFusedAdam();
-    installWasmLeadingReduce();
-  }
+  saveOriginals();
   const original = (name: Replaced) => originals![name]!.kernelFunc;
+  replace("MaxPoolGrad", maxPoolGrad);
+  replace("Identity", identity);
+  replace("Sum", leadingReduce(original("Sum"), false));
+  replace("Mean", leadingReduce(original("Mean"), true));
+  replace(FUSED_ADAM, fusedAdam);
   let conv: Conv2DKernels = {
     conv2D: original("Conv2D"),
     fusedConv2D: original("FusedConv2D"),
-    backpropInput: im2colBackpropInput,
-    backpropFilter: im2colBackpropFilter,
+    ...im2colConv2DBackprop(original("Conv2DBackpropInput")),
   };
   if (blas) {
-    const { batchMatMul, fusedMatMul } = blasMatMulKernels(blas, original("_FusedMatMul"));
+    const { batchMatMul, fusedMatMul } = blasMatMulKernels(blas, {
+      batchMatMul: original("BatchMatMul"),
+      fusedMatMul: original("_FusedMatMul"),
+    });
     replace("BatchMatMul", batchMatMul);
     replace("_FusedMatMul", fusedMatMul);
-    conv = { ...conv, ...blasConv2DKernels(blas, original("FusedConv2D")) };
+    conv = { ...conv, ...blasConv2DKernels(blas, conv) };
     if (onednn) conv = oneDnnConv2DKernels(onednn, conv);
   } else {
     replace("BatchMatMul", transposingMatMul(original("BatchMatMul"), original("Transpose")));
@@ -83,4 +96,14 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   replace("FusedConv2D", conv.fusedConv2D);
   replace("Conv2DBackpropInput", conv.backpropInput);
   replace("Conv2DBackpropFilter", conv.backpropFilter);
+}
+
+/** tfjs's wasm backend as shipped: its own kernels back, the project's removed (to compare against). */
+export function useStockWasmKernels(): void {
+  saveOriginals();
+  for (const name of [...REPLACED, FUSED_ADAM]) {
+    if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
+    const original = originals![name as Replaced];
+    if (original) tf.registerKernel(original);
+  }
 }

@@ -20,7 +20,8 @@ function leadingAxes(axes: number[], rank: number): number {
   return leading && sorted.length < rank ? sorted.length : 0;
 }
 
-function leadingReduce(original: KernelFunc, mean: boolean): KernelFunc {
+/** Sum (or, with `mean`, Mean) over leading axes; `original` (tfjs's kernel) takes the rest. */
+export function leadingReduce(original: KernelFunc, mean: boolean): KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
@@ -45,12 +46,4 @@ function leadingReduce(original: KernelFunc, mean: boolean): KernelFunc {
     if (mean && rows > 0) { for (let j = 0; j < width; j++) sums[j] /= rows; }
     return out;
   };
-}
-
-export function installWasmLeadingReduce(): void {
-  for (const kernelName of ["Sum", "Mean"]) {
-    const original = tf.getKernel(kernelName, "wasm")!;
-    tf.unregisterKernel(kernelName, "wasm");
-    tf.registerKernel({ ...original, kernelFunc: leadingReduce(original.kernelFunc, kernelName === "Mean") });
-  }
 }

@@ -18,7 +18,7 @@ interface PoolAttrs {
   dimRoundingMode?: "floor" | "round" | "ceil";
 }
 
-const maxPoolGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
+export const maxPoolGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as PoolAttrs;
   const info = tf.backend_util.computePool2DInfo(
@@ -28,6 +28,11 @@ const maxPoolGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) 
     1,
     pad,
     dimRoundingMode,
+  );
+  // The wasm loop reads dy at the pooled positions: dy must have the pooled shape.
+  tf.util.assert(
+    tf.util.arraysEqual(dy.shape, info.outShape) && input.dtype === "float32" && dy.dtype === "float32",
+    () => `MaxPoolGrad: dy ${dy.dtype} [${dy.shape}] must be float32 of the pooled shape [${info.outShape}]`,
   );
   const wasm = backend as unknown as WasmKernelBackend;
   const out = wasm.makeOutput(input.shape, "float32");
@@ -39,8 +44,3 @@ const maxPoolGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) 
   );
   return out;
 };
-
-export function installWasmMaxPoolGrad(): void {
-  tf.unregisterKernel("MaxPoolGrad", "wasm");
-  tf.registerKernel({ kernelName: "MaxPoolGrad", backendName: "wasm", kernelFunc: maxPoolGrad });
-}

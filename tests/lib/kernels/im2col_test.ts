@@ -25,18 +25,18 @@ function naivePatches(x: Float32Array, shape: number[], info: ReturnType<typeof 
 }
 
 /** A wasm memory holding `values` at an unaligned byte offset, as tensors may lie anywhere in tfjs's heap. */
-function heapWith(...arrays: (Float32Array | number)[]): { memory: WebAssembly.Memory; at: number[] } {
+function heapWith(...arrays: (Float32Array | number)[]): { memory: WebAssembly.Memory; views: Float32Array[] } {
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const at: number[] = [];
+  const views: Float32Array[] = [];
   let next = 12;
   for (const values of arrays) {
-    at.push(next);
     const length = typeof values === "number" ? values : values.length;
     const view = new Float32Array(memory.buffer, next, length).fill(NaN); // what a kernel must overwrite
     if (typeof values !== "number") view.set(values);
+    views.push(view);
     next += length * 4 + 4;
   }
-  return { memory, at };
+  return { memory, views };
 }
 
 Deno.test("im2col - unfolding gives the patches by definition, over channel counts, strides and paddings", () => {
@@ -46,10 +46,13 @@ Deno.test("im2col - unfolding gives the patches by definition, over channel coun
     const info = convInfo(shape, [3, 3, channels, 4], { strides: stride, pad, dataFormat: "NHWC" });
     const x = Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => i + 1);
     const length = patchRows(info) * patchLength(info);
-    const { memory, at: [xAt, patchesAt] } = heapWith(x, length);
-    unfold(info, memory, xAt, patchesAt);
-    const patches = Array.from(new Float32Array(memory.buffer, patchesAt, length));
-    assert.deepEqual(patches, naivePatches(x, shape, info), `${channels} channels, stride ${stride}, ${pad}`);
+    const { memory, views: [xs, patches] } = heapWith(x, length);
+    unfold(info, memory, xs, patches);
+    assert.deepEqual(
+      Array.from(patches),
+      naivePatches(x, shape, info),
+      `${channels} channels, stride ${stride}, ${pad}`,
+    );
   }
 });
 
@@ -62,13 +65,9 @@ Deno.test("im2col - folding adds each tap back where it came from (the adjoint o
     const size = shape.reduce((a, b) => a * b);
     const x = Float32Array.from({ length: size }, (_, i) => Math.sin(i));
     const p = Float32Array.from({ length: patchRows(info) * patchLength(info) }, (_, i) => Math.cos(i));
-    const { memory, at: [xAt, pAt, unfoldedAt, foldedAt] } = heapWith(x, p, p.length, size);
-    unfold(info, memory, xAt, unfoldedAt);
-    foldAdd(info, memory, pAt, foldedAt);
-    const [unfolded, folded] = [
-      new Float32Array(memory.buffer, unfoldedAt, p.length),
-      new Float32Array(memory.buffer, foldedAt, size),
-    ];
+    const { memory, views: [xs, ps, unfolded, folded] } = heapWith(x, p, p.length, size);
+    unfold(info, memory, xs, unfolded);
+    foldAdd(info, memory, ps, folded);
     const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
     assertClose([dot(x, folded)], [dot(unfolded, p)], { rtol: 1e-5, atol: 1e-4 });
   }
