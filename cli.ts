@@ -4,9 +4,12 @@
  * `<exe> dashboard [flags]`, `<exe> doctor`).
  * Unknown commands and labs are answered with the nearest names.
  */
+import { installCourseHook } from "./course/lab_hook.ts";
 import { didYouMean, UsageError } from "./lib/errors.ts";
-import { exitOnError } from "./lib/exit_on_error.ts";
+import { exitOnError } from "./runner/exit_on_error.ts";
+import { serveDashboardWith } from "./runner/lab_hooks.ts";
 import { LABS } from "./labs/mod.ts";
+import { startLabDashboard } from "./web/lab_dashboard.ts";
 
 const COMMANDS = ["lab", "dashboard", "doctor"] as const;
 
@@ -26,6 +29,8 @@ async function runLab(args: string[]): Promise<void> {
     if (!id) throw new UsageError("Name a lab to run.");
     return;
   }
+  installCourseHook(); // a student copy names the exercises a lab still needs
+  serveDashboardWith(startLabDashboard); // unless --no-dashboard
   const load = LABS[id];
   if (!load) {
     throw new UsageError(
@@ -46,7 +51,7 @@ export async function main(args: string[]): Promise<void> {
       return await runDashboard(rest);
     }
     case "doctor": {
-      const { runDoctor } = await import("./lib/doctor_command.ts");
+      const { runDoctor } = await import("./runner/doctor_command.ts");
       return await runDoctor(rest);
     }
     default:

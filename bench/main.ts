@@ -14,7 +14,7 @@ import { openOneDnn } from "../lib/kernels/onednn.ts";
 import { openSystemBlas } from "../lib/kernels/system_blas.ts";
 import { bundledMnistDir, loadMnist } from "../lib/data/mnist.ts";
 import { UsageError } from "../lib/errors.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import { formatFlags, parseFlags } from "../lib/hparams.ts";
 import { TFJS_VERSION } from "../lib/tf.ts";
 import { benchEnvSteps, type EnvRow, VECTOR_ENVS } from "./env_steps.ts";

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { LABS } from "../labs/mod.ts";
 import { probeWebGpu } from "../lib/backend.ts";
 import { UsageError } from "../lib/errors.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import { formatFlags, parseFlags } from "../lib/hparams.ts";
 import { openSystemBlas } from "../lib/kernels/system_blas.ts";
 import { readEvents } from "../lib/run/run_reader.ts";

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../lib/errors.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import { formatFlags, parseFlags, type Spec } from "../lib/hparams.ts";
 import { type Exercise, findExercises } from "./markers.ts";
 import { writeStudentCopy } from "./student_copy.ts";

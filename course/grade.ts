@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { didYouMean, UsageError } from "../lib/errors.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import { formatFlags, parseFlags, type Spec } from "../lib/hparams.ts";
 import { gradeExercises } from "./grader.ts";
 import { gradeJson, gradeJunit, gradeTable } from "./grade_report.ts";

@@ -13,11 +13,11 @@
 import { join } from "node:path";
 import { readIdxFile } from "../lib/data/idx.ts";
 import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
-import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
+import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
 import { UsageError } from "../lib/errors.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
-import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
+import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
 import { bceWithLogitsSum } from "../lib/losses.ts";
 import {
   autoencoderVariables,

@@ -8,10 +8,10 @@
  */
 import { encodeCheckpoint } from "../lib/checkpoint.ts";
 import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit } from "../lib/data/mnist.ts";
-import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
-import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
+import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
 import { buildMnistClassifier, classifierLogits, type MnistClassifier } from "../lib/models/mnist_classifier.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import { writeFileAtomic } from "../lib/run/atomic_write.ts";

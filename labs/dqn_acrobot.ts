@@ -8,8 +8,8 @@
  *
  *   deno task lab dqn-acrobot [--seed 1] [--total-timesteps 100000] [--double] [--max-steps N] ...
  */
-import { exitOnError } from "../lib/exit_on_error.ts";
-import type { Lab } from "../lib/lab.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
+import type { Lab } from "../runner/lab.ts";
 import { type DqnSpec, dqnSpec, MAX_STEPS_NOTE, runDqn } from "./dqn_cartpole.ts";
 
 export const lab: Lab<DqnSpec> = {

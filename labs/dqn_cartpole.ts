@@ -13,10 +13,10 @@
  * The loop is shared: labs/dqn_acrobot.ts runs `runDqn` on Acrobot-v1 with the zoo's Acrobot defaults.
  */
 import { make } from "../environments/mod.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import type { Spec } from "../lib/hparams.ts";
-import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
-import { Progress } from "../lib/progress.ts";
+import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
+import { Progress } from "../runner/progress.ts";
 import { clipGradNorm } from "../lib/rl/clip_grad_norm.ts";
 import { buildQNetwork, qLoss, tdTargets, updateTarget } from "../lib/rl/dqn.ts";
 import { type Evaluation, recordEpisode } from "../lib/rl/evaluate.ts";

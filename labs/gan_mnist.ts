@@ -19,10 +19,10 @@
  *   deno task lab gan-mnist [--epochs 15] [--width 32] [--refine 28x28] [--label-smoothing 0.1] [--max-steps N] ...
  */
 import { loadMnist, type Mnist, MNIST_DATA_FLAG, mnistBatch } from "../lib/data/mnist.ts";
-import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
-import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
+import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
 import {
   buildDcgan,
   type Dcgan,

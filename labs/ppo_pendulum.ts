@@ -14,11 +14,11 @@
  *
  *   deno task lab ppo-pendulum [--total-timesteps 100000] [--seed 1] [--max-steps N] ...
  */
-import { exitOnError } from "../lib/exit_on_error.ts";
-import { type Lab, startLab } from "../lib/lab.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
+import { type Lab, startLab } from "../runner/lab.ts";
 import { gaussianPpoAgent } from "../lib/rl/ppo_agent.ts";
 import { ppoSpec } from "../lib/rl/ppo_spec.ts";
-import { trainPpo } from "../lib/rl/ppo_trainer.ts";
+import { trainPpo } from "../trainers/ppo_trainer.ts";
 
 const ENV_ID = "Pendulum-v1";
 const OBS_SIZE = 3; // cos(theta), sin(theta), angular velocity

@@ -8,9 +8,9 @@
  *   deno task lab qlearning-frozenlake [--algorithm qlearning|sarsa] [--no-slippery] [--seed 1] ...
  */
 import { make } from "../environments/mod.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
-import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
-import { Progress } from "../lib/progress.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
+import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
+import { Progress } from "../runner/progress.ts";
 import { evaluatePolicy, type Evaluation, recordEpisode } from "../lib/rl/evaluate.ts";
 import { QTable } from "../lib/rl/q_table.ts";
 import { linearSchedule } from "../lib/rl/schedule.ts";

@@ -16,10 +16,10 @@
  *   deno task lab reinforce-cartpole [--episodes 1000] [--seed 1] [--max-steps N] ...
  */
 import { make, spec as envSpec } from "../environments/mod.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
-import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
+import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
 import { linear } from "../lib/models/linear.ts";
-import { Progress } from "../lib/progress.ts";
+import { Progress } from "../runner/progress.ts";
 import { recordEpisode } from "../lib/rl/evaluate.ts";
 import { type BatchedPolicy, evaluateBatched } from "../lib/rl/evaluate_batched.ts";
 import { categoricalEntropy, categoricalLogProb, sampleCategorical } from "../lib/rl/policy.ts";

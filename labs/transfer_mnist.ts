@@ -20,11 +20,11 @@
  *   deno task lab transfer-mnist [--labels-per-class 10,100,1000] [--cell-steps 300] [--max-steps N] ...
  */
 import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit } from "../lib/data/mnist.ts";
-import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
+import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
 import { UsageError } from "../lib/errors.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
-import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
+import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
 import {
   buildTransferCnn,
   copyWeights,

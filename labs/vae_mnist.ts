@@ -15,9 +15,9 @@
  *   deno task lab vae-mnist [--epochs 10] [--arch mlp|conv] [--latent 20] [--sample-count 5000] [--max-steps N] ...
  */
 import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
-import { exitOnError } from "../lib/exit_on_error.ts";
+import { exitOnError } from "../runner/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
-import { type Lab, openRun, startLab, withRun } from "../lib/lab.ts";
+import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
 import { latentMapPng, manifoldCodes } from "../lib/latent_map.ts";
 import { buildConvVae } from "../lib/models/conv_vae.ts";
 import {
@@ -28,7 +28,7 @@ import {
   type Vae,
   vaeVariables,
 } from "../lib/models/vae.ts";
-import { planSteps, runEpochs } from "../lib/epoch_loop.ts";
+import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import {
   qualityLine,

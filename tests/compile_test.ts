@@ -1,12 +1,12 @@
 /**
  * The compiled executable (`deno task compile`) away from the repository: run from a temporary
  * folder, with a PATH that has no `deno` on it. One compile per test run (~250 MB, removed after).
- * `deno compile` needs denort (see lib/compile.ts): where it cannot be had (no DENORT_BIN, none
+ * `deno compile` needs denort (see compile.ts): where it cannot be had (no DENORT_BIN, none
  * cached, dl.deno.land unreachable, as on the project's build machines) the test is ignored.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { compileExecutable, denortSource } from "../lib/compile.ts";
+import { compileExecutable, denortSource } from "../compile.ts";
 import { withTempDir } from "./helpers.ts";
 
 const denort = await denortSource();

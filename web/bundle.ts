@@ -4,7 +4,7 @@
  * current islands with no build step. It takes a fraction of a second; pages render on the
  * server meanwhile, and a request for the bundle waits for it.
  *
- * A compiled executable has no `deno` to bundle with: `deno task compile` (lib/compile.ts) writes
+ * A compiled executable has no `deno` to bundle with: `deno task compile` (compile.ts) writes
  * the bundle to dist/web/ with `buildBundle`, embeds it, and removes it again; when that prebuilt
  * bundle exists, it is served instead.
  */

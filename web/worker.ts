@@ -2,7 +2,7 @@
 /**
  * The dashboard in a Worker, so that a training loop on the main thread never stalls a page:
  *
- *   const worker = new Worker(new URL("../web/worker.ts", import.meta.url), { type: "module" });
+ *   const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
  *   worker.postMessage({ runsDir, host, port, token });        // ServeOptions
  *   worker.onmessage = (e) => console.log(e.data.url ?? e.data.error);
  *   ... later: worker.postMessage("shutdown"), then it posts { closed: true }

@@ -3,7 +3,7 @@
  * orthogonal init (gains sqrt(2) on hidden layers, 0.01 on the policy head, 1 on the value head).
  * The policy is categorical over discrete actions (ppo.py) or a diagonal Gaussian whose log standard
  * deviation is a learned vector that does not depend on the state (ppo_continuous_action.py).
- * lib/rl/ppo_trainer.ts trains either; only the policy's distribution differs.
+ * trainers/ppo_trainer.ts trains either; only the policy's distribution differs.
  */
 import type { NamedArray } from "../checkpoint.ts";
 import type { Rng } from "../rng.ts";

@@ -1,5 +1,5 @@
 /**
- * The hyperparameters of the PPO labs (lib/rl/ppo_trainer.ts), declared once: each lab gives the
+ * The hyperparameters of the PPO labs (trainers/ppo_trainer.ts), declared once: each lab gives the
  * defaults it differs in (RL Baselines3 Zoo's tuned values for its env).
  */
 import type { Spec } from "../hparams.ts";

@@ -29,7 +29,7 @@ export class RunWriter {
   private lastStep = 0;
   private removeSignalHandlers: () => void = () => {};
   /**
-   * Set by a training loop that checks `stopRequested` (lib/epoch_loop.ts, or stopIfRequested in
+   * Set by a training loop that checks `stopRequested` (trainers/epoch_loop.ts, or stopIfRequested in
    * the RL labs) to where it stops, for the message: "at the next log boundary". A first Ctrl-C or
    * kill then asks it to checkpoint and stop, so no work since the last checkpoint is lost;
    * without one (or at a second signal) the run stops at once, resumable from its last checkpoint.

@@ -118,7 +118,7 @@ Deno.test("course - a student copy holds no solution, grades 0, 100 with the sol
         const result = await deno(args, out);
         assert.equal(result.code, 0, `deno ${args[0]}: ${result.stderr}`);
       }
-      const checked = await deno(["check", ...stubbed, "lib/lab.ts", "tests/course/"], out);
+      const checked = await deno(["check", ...stubbed, "runner/lab.ts", "tests/course/"], out);
       assert.equal(checked.code, 0, checked.stderr);
     });
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { helpText } from "../../lib/lab.ts";
+import { helpText } from "../../runner/lab.ts";
 import { readEvents } from "../../lib/run/run_reader.ts";
 import { lab, main } from "../../labs/dqn_acrobot.ts";
 import { withTempDir } from "../helpers.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadLatestCheckpoint } from "../../lib/checkpoint.ts";
-import { helpText } from "../../lib/lab.ts";
+import { helpText } from "../../runner/lab.ts";
 import { ReplayBuffer } from "../../lib/rl/replay_buffer.ts";
 import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import { lab, main } from "../../labs/dqn_cartpole.ts";

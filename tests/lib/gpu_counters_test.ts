@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { probeWebGpu } from "../../lib/backend.ts";
-import { runEpochs } from "../../lib/epoch_loop.ts";
+import { runEpochs } from "../../trainers/epoch_loop.ts";
 import { gpuCounters } from "../../lib/gpu_counters.ts";
 import { readEvents } from "../../lib/run/run_reader.ts";
 import { RunWriter } from "../../lib/run/run_writer.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../../lib/errors.ts";
 import { defaults, formatFlags, parseFlags } from "../../lib/hparams.ts";
-import { fullSpec, helpText, runFlags } from "../../lib/lab.ts";
+import { fullSpec, helpText, runFlags } from "../../runner/lab.ts";
 import { lab as vaeLab } from "../../labs/vae_mnist.ts";
 
 const spec = {

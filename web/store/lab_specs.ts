@@ -19,7 +19,7 @@ async function loadSpec(labId: string): Promise<Spec | null> {
     const load = Object.hasOwn(LABS, labId) ? LABS[labId] : undefined;
     if (!load) return null;
     const module = (await load()) as { lab: { spec?: Spec } };
-    const { runFlags } = await import("../../lib/lab.ts");
+    const { runFlags } = await import("../../runner/lab.ts");
     return { ...(module.lab.spec ?? {}), ...runFlags };
   } catch {
     return null;

@@ -12,13 +12,13 @@
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundledMnistDir } from "./data/mnist.ts";
-import { UsageError } from "./errors.ts";
-import { exitOnError } from "./exit_on_error.ts";
-import { formatFlags, parseFlags } from "./hparams.ts";
-import { buildBundle, PREBUILT } from "../web/bundle.ts";
+import { bundledMnistDir } from "./lib/data/mnist.ts";
+import { UsageError } from "./lib/errors.ts";
+import { exitOnError } from "./runner/exit_on_error.ts";
+import { formatFlags, parseFlags } from "./lib/hparams.ts";
+import { buildBundle, PREBUILT } from "./web/bundle.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const ROOT = fileURLToPath(new URL("./", import.meta.url));
 
 export const compileFlags = {
   output: { type: "string", default: "dist/tflab", help: "path of the executable to write" },

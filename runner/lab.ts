@@ -5,16 +5,15 @@
  */
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { requireExercises } from "../course/pending_exercises.ts";
-import { BACKENDS, useBackend } from "./backend.ts";
-import { type CheckpointState, loadLatestCheckpoint } from "./checkpoint.ts";
+import { BACKENDS, useBackend } from "../lib/backend.ts";
+import { type CheckpointState, loadLatestCheckpoint } from "../lib/checkpoint.ts";
 import { detachLab, printDetached, runsDirOf } from "./detach.ts";
-import { UsageError } from "./errors.ts";
-import { type Config, flagName, formatFlags, parseFlags, type Spec } from "./hparams.ts";
-import { startLabDashboard } from "./lab_dashboard.ts";
-import { readRunInfo } from "./run/run_reader.ts";
-import { RunWriter } from "./run/run_writer.ts";
-import type { BackendInfo, RunInfo } from "./run/types.ts";
+import { UsageError } from "../lib/errors.ts";
+import { type Config, flagName, formatFlags, parseFlags, type Spec } from "../lib/hparams.ts";
+import { labHooks } from "./lab_hooks.ts";
+import { readRunInfo } from "../lib/run/run_reader.ts";
+import { RunWriter } from "../lib/run/run_writer.ts";
+import type { BackendInfo, RunInfo } from "../lib/run/types.ts";
 
 export const runFlags = {
   seed: { type: "int", default: 1, min: 0, max: 2 ** 32 - 1, help: "seed of every random stream in the run" },
@@ -89,14 +88,14 @@ export function helpText<S extends Spec>(lab: Lab<S>): string {
 /**
  * Parses the command line, loads and verifies the checkpoint when resuming, and switches tfjs to
  * the chosen backend. Returns null after printing --help, or after starting the lab in the
- * background with --detach (lib/detach.ts). Writes nothing else.
+ * background with --detach (runner/detach.ts). Writes nothing else.
  */
 export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly string[]): Promise<LabStart<S> | null> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(helpText(lab));
     return null;
   }
-  await requireExercises(lab.id); // in a student copy, names the exercises still to write before anything starts
+  for (const check of labHooks.beforeStart) await check(lab.id); // a student copy names its unwritten exercises
   const spec = fullSpec(lab);
   const { config, given } = parseFlags(spec, argv);
   if (config.detach) {
@@ -174,7 +173,8 @@ async function readRecordedRun(dir: string, labId: string, { extending }: { exte
 
 /**
  * Creates the run directory, or reopens it after the checkpoint when resuming, and serves the
- * dashboard on it (unless --no-dashboard) until the run ends.
+ * dashboard on it (unless --no-dashboard, or no dashboard is installed: lab_hooks.ts) until the
+ * run ends.
  */
 export async function openRun<S extends Spec>(
   lab: Lab<S>,
@@ -198,8 +198,8 @@ export async function openRun<S extends Spec>(
       totalSteps,
     });
   console.error(`run: ${run.dir}`);
-  if (config.dashboard) {
-    const dashboard = await startLabDashboard(dirname(run.dir), run.id).catch((error) => {
+  if (config.dashboard && labHooks.serveDashboard) {
+    const dashboard = await labHooks.serveDashboard(dirname(run.dir), run.id).catch((error) => {
       console.error(`dashboard: not started (${error.message}); training goes on`);
     });
     if (dashboard) {

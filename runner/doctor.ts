@@ -10,11 +10,11 @@
  */
 import { statfs } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { type AdapterFacts, adapterFacts, resolveBackend } from "./backend.ts";
-import { openSystemBlas } from "./kernels/system_blas.ts";
-import { oneDnnAbsence, openOneDnn } from "./kernels/onednn.ts";
-import type { BackendInfo } from "./run/types.ts";
-import { tf } from "./tf.ts";
+import { type AdapterFacts, adapterFacts, resolveBackend } from "../lib/backend.ts";
+import { openSystemBlas } from "../lib/kernels/system_blas.ts";
+import { oneDnnAbsence, openOneDnn } from "../lib/kernels/onednn.ts";
+import type { BackendInfo } from "../lib/run/types.ts";
+import { tf } from "../lib/tf.ts";
 
 /** The adapter limits that bound tfjs's tensors and kernels. */
 const KEY_LIMITS = [

@@ -4,7 +4,7 @@
  * nothing. `--json` prints the facts and findings as one JSON object, for scripts.
  */
 import { diagnose, type DoctorFacts, type Finding, gatherFacts, gib } from "./doctor.ts";
-import { formatFlags, parseFlags } from "./hparams.ts";
+import { formatFlags, parseFlags } from "../lib/hparams.ts";
 
 export const doctorFlags = {
   json: { type: "bool", default: false, help: "print the facts and findings as JSON" },

@@ -7,7 +7,7 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../lib/errors.ts";
 
 export interface DetachOptions {
   /** the folder the run directory will be in (the log waits there until the run exists) */

@@ -3,15 +3,12 @@
  * step on the main thread never stalls a page (and a slow page never stalls training). Port 8000
  * when it is free, else any free port; it stops when the run ends.
  */
-export interface LabDashboard {
-  url: string;
-  stop(): Promise<void>;
-}
+import type { LabDashboard } from "../runner/lab_hooks.ts";
 
 const PORT = 8000;
 
 export async function startLabDashboard(runsDir: string, runId: string): Promise<LabDashboard> {
-  const worker = new Worker(new URL("../web/worker.ts", import.meta.url), { type: "module" });
+  const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
   const reply = <T>() => new Promise<T>((resolve) => (worker.onmessage = (event) => resolve(event.data)));
   let answer: { url?: string; error?: string } = {};
   for (const port of [PORT, 0]) {

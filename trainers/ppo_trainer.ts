@@ -11,23 +11,23 @@
  * update, logging, evaluation (a deterministic policy over fixed seeds, and one episode for the
  * replay), checkpoints that resume exactly, and a graceful stop at the end of an update.
  */
-import { type Env, type EnvId, type EnvTypes, make, makeVec, type VectorStepResult } from "../../environments/mod.ts";
-import { adam } from "../adam.ts";
-import { UsageError } from "../errors.ts";
-import { type Lab, type LabStart, openRun, withRun } from "../lab.ts";
-import { Progress } from "../progress.ts";
-import { deriveSeed, Rng, type RngState } from "../rng.ts";
-import { type Tensor, tf } from "../tf.ts";
-import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../train_state.ts";
-import type { Config, Spec } from "../hparams.ts";
-import type { PpoSpec } from "./ppo_spec.ts";
-import { ActionLog } from "./action_log.ts";
-import { clipGradNorm } from "./clip_grad_norm.ts";
-import { recordEpisode } from "./evaluate.ts";
-import { type BatchedPolicy, evaluateBatched } from "./evaluate_batched.ts";
-import type { PpoAgent } from "./ppo_agent.ts";
-import { ppoLoss } from "./ppo_loss.ts";
-import { explainedVariance, Rollout } from "./rollout.ts";
+import { type Env, type EnvId, type EnvTypes, make, makeVec, type VectorStepResult } from "../environments/mod.ts";
+import { adam } from "../lib/adam.ts";
+import { UsageError } from "../lib/errors.ts";
+import { type Lab, type LabStart, openRun, withRun } from "../runner/lab.ts";
+import { Progress } from "../runner/progress.ts";
+import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
+import { type Tensor, tf } from "../lib/tf.ts";
+import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import type { Config, Spec } from "../lib/hparams.ts";
+import type { PpoSpec } from "../lib/rl/ppo_spec.ts";
+import { ActionLog } from "../lib/rl/action_log.ts";
+import { clipGradNorm } from "../lib/rl/clip_grad_norm.ts";
+import { recordEpisode } from "../lib/rl/evaluate.ts";
+import { type BatchedPolicy, evaluateBatched } from "../lib/rl/evaluate_batched.ts";
+import type { PpoAgent } from "../lib/rl/ppo_agent.ts";
+import { ppoLoss } from "../lib/rl/ppo_loss.ts";
+import { explainedVariance, Rollout } from "../lib/rl/rollout.ts";
 
 /** The flags the loop reads: the PPO spec's and the run's seed and step cap. */
 type PpoConfig = Config<PpoSpec> & { seed: number; maxSteps: number };

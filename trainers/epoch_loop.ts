@@ -7,11 +7,11 @@
  * and after every epoch; and the lab's evaluation after every epoch and at the end of a run
  * capped by --max-steps.
  */
-import { gpuCounters } from "./gpu_counters.ts";
-import { Progress } from "./progress.ts";
-import { deriveSeed, Rng } from "./rng.ts";
-import type { RunWriter } from "./run/run_writer.ts";
-import { tf } from "./tf.ts";
+import { gpuCounters } from "../lib/gpu_counters.ts";
+import { Progress } from "../runner/progress.ts";
+import { deriveSeed, Rng } from "../lib/rng.ts";
+import type { RunWriter } from "../lib/run/run_writer.ts";
+import { tf } from "../lib/tf.ts";
 
 export interface EpochPlan {
   epochs: number;

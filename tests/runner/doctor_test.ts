@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { probeWebGpu, resolveBackend } from "../../lib/backend.ts";
-import { diagnose, type Finding, gatherFacts, type SystemView } from "../../lib/doctor.ts";
+import { diagnose, type Finding, gatherFacts, type SystemView } from "../../runner/doctor.ts";
 import { runCli, withTempDir } from "../helpers.ts";
 
 /** A Linux machine made of the given files, command outputs and environment variables. */
