@@ -22,9 +22,10 @@ interface MatMulAttrs {
 type KernelFunc = tf.KernelConfig["kernelFunc"];
 
 /**
- * The checks of tfjs's own BatchMatMul, with its messages: float32 operands (anything else goes to
- * `original`, wasm's kernel, which refuses it) and inner dimensions that agree. Run before any
- * BLAS call, so that a product never reads past an operand.
+ * The checks of tfjs's own BatchMatMul, with its message: operands of rank 2 or more whose inner
+ * dimensions agree and whose batch dimensions broadcast. Run before any BLAS call, so that a
+ * product never reads past an operand. (Operands other than float32 never get here: they go to
+ * wasm's own kernel, which refuses them as stock tfjs does.)
  */
 function productShape(a: TensorInfo, b: TensorInfo, { transposeA, transposeB }: MatMulAttrs) {
   const innerA = a.shape.at(transposeA ? -2 : -1), innerB = b.shape.at(transposeB ? -1 : -2);
