@@ -5,12 +5,11 @@
  *   patches [n, kh*kw*cin]     n = batch*outH*outW; row r holds output position r's receptive field,
  *                              taps in (kh, kw, cin) order, which is the NHWC filter's [kh, kw, cin, cout] order
  *
- * NHWC and dilation 1 only (`notCovered` says when a kernel must hand a convolution to tfjs's
- * own). The loops are WebAssembly (im2col.wat) working in tfjs's wasm heap.
+ * NHWC and dilation 1 only (`covers` says when a kernel must hand a convolution to tfjs's own). The loops are WebAssembly (im2col.wat) working in tfjs's wasm heap.
  */
 import { tf } from "../tf.ts";
 import { IM2COL_WASM } from "./wasm_im2col_module.ts";
-import { exportsIn } from "./wasm_heap.ts";
+import { allFloat32, exportsIn } from "./wasm_heap.ts";
 import { assertHolds } from "./native_bounds.ts";
 
 export type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
@@ -27,12 +26,16 @@ export interface ConvAttrs {
  * Why the project's convolution kernels (im2col + BLAS, oneDNN) leave a convolution with these
  * attributes to tfjs's own kernel, or null when they take it: they are NHWC, dilation 1.
  */
-export function notCovered(attrs: ConvAttrs): string | null {
+function notCovered(attrs: ConvAttrs): string | null {
   if (attrs.dataFormat !== "NHWC") return `data format ${attrs.dataFormat}`;
   const dilations = attrs.dilations ?? 1;
   const ones = dilations === 1 || (Array.isArray(dilations) && dilations.every((d) => d === 1));
   return ones ? null : `dilation ${dilations}`;
 }
+
+/** Whether the project's convolution kernels take a convolution with `attrs` of these tensors. */
+export const covers = (attrs: ConvAttrs, ...tensors: tf.TensorInfo[]): boolean =>
+  notCovered(attrs) === null && allFloat32(...tensors);
 
 /**
  * The geometry of an NHWC convolution of `xShape` with a [kh, kw, cin, cout] filter, checked as

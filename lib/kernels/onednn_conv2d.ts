@@ -7,8 +7,8 @@
  * cpu backend, forward and gradients.
  */
 import type { tf } from "../tf.ts";
-import { type ConvAttrs, type ConvInfo, convInfo, notCovered } from "./im2col.ts";
-import { coveredBackpropInput } from "./wasm_conv2d_backprop.ts";
+import { type ConvAttrs, type ConvInfo, convInfo, covers } from "./im2col.ts";
+import { backpropInputInfo } from "./wasm_conv2d_backprop.ts";
 import type { ConvGeometry, ConvKind, OneDnn } from "./onednn.ts";
 import type { WasmKernelBackend } from "./wasm_heap.ts";
 import { fusedConv2DFrom } from "./wasm_blas_conv2d.ts";
@@ -64,26 +64,24 @@ export function oneDnnConv2DKernels(onednn: OneDnn, fallback: Conv2DKernels): Co
     return out;
   }
 
-  const float32 = (...tensors: TensorInfo[]) => tensors.every((t) => t.dtype === "float32");
-
   const conv2D: KernelFunc = (args) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const attrs = args.attrs as unknown as ConvAttrs;
-    if (notCovered(attrs) || !float32(x, filter)) return fallback.conv2D(args);
+    if (!covers(attrs, x, filter)) return fallback.conv2D(args);
     const info = convInfo(x.shape, filter.shape, attrs);
     return convolve("forward", info, [x, filter], info.outShape, args.backend) ?? fallback.conv2D(args);
   };
   const backpropInput: KernelFunc = (args) => {
-    if (!coveredBackpropInput(args)) return fallback.backpropInput(args);
+    const info = backpropInputInfo(args);
+    if (!info) return fallback.backpropInput(args);
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const { inputShape } = args.attrs as unknown as { inputShape: number[] };
-    const info = convInfo(inputShape, filter.shape, args.attrs as unknown as ConvAttrs, dy.shape);
     return convolve("backwardData", info, [dy, filter], inputShape, args.backend) ?? fallback.backpropInput(args);
   };
   const backpropFilter: KernelFunc = (args) => {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
     const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
-    if (notCovered(attrs) || !float32(x, dy)) return fallback.backpropFilter(args);
+    if (!covers(attrs, x, dy)) return fallback.backpropFilter(args);
     const info = convInfo(x.shape, attrs.filterShape, attrs, dy.shape);
     return convolve("backwardWeights", info, [x, dy], attrs.filterShape, args.backend) ??
       fallback.backpropFilter(args);

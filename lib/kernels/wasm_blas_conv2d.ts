@@ -7,7 +7,7 @@
  * about 4 times faster on the mnist_cnn's second layer. Tested against the cpu backend.
  */
 import { tf } from "../tf.ts";
-import { type ConvAttrs, convInfo, notCovered, patchLength, unfold } from "./im2col.ts";
+import { type ConvAttrs, convInfo, covers, patchLength, unfold } from "./im2col.ts";
 import { heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import { ACTIVATIONS, biasAndActivation } from "./activations.ts";
@@ -53,17 +53,17 @@ export function blasConv2DKernels(blas: SystemBlas, originals: { conv2D: KernelF
   };
 
   const conv2D: KernelFunc = (args) => {
-    const { inputs, backend, attrs } = args;
-    if (notCovered(attrs as unknown as ConvAttrs)) return originals.conv2D(args);
-    const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
-    return convolve(x, filter, attrs as unknown as ConvAttrs, backend as unknown as WasmKernelBackend);
+    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs;
+    if (!covers(attrs, x, filter)) return originals.conv2D(args);
+    return convolve(x, filter, attrs, args.backend as unknown as WasmKernelBackend);
   };
   return { conv2D, fusedConv2D: fusedConv2DFrom(conv2D, originals.fusedConv2D) };
 }
 
 /**
  * FusedConv2D (inference: bias and activation folded in) as `conv2D` followed by the epilogue, in
- * place; PReLU, broadcast biases, unknown activations and what `notCovered` names (NCHW, dilation)
+ * place; PReLU, broadcast biases, unknown activations and what `covers` leaves out (NCHW, dilation)
  * go to `fallback`.
  */
 export function fusedConv2DFrom(conv2D: KernelFunc, fallback: KernelFunc): KernelFunc {
@@ -72,8 +72,7 @@ export function fusedConv2DFrom(conv2D: KernelFunc, fallback: KernelFunc): Kerne
     const attrs = args.attrs as unknown as FusedAttrs;
     const activation = ACTIVATIONS[attrs.activation ?? "linear"];
     const simpleBias = !bias || tf.util.sizeFromShape(bias.shape) === filter!.shape[3];
-    const covered = !notCovered(attrs) && x!.dtype === "float32" && filter!.dtype === "float32";
-    if (!activation || preluActivationWeights || !simpleBias || !covered) return fallback(args);
+    if (!activation || preluActivationWeights || !simpleBias || !covers(attrs, x!, filter!)) return fallback(args);
     const wasm = args.backend as unknown as WasmKernelBackend;
     const out = conv2D({ ...args, inputs: { x: x!, filter: filter! } }) as TensorInfo;
     const biasValues = bias ? wasm.typedArrayFromHeap(bias) : undefined;

@@ -6,7 +6,7 @@
  * wasm's. Tested against the cpu backend.
  */
 import { tf } from "../tf.ts";
-import type { WasmKernelBackend } from "./wasm_heap.ts";
+import { allFloat32, type WasmKernelBackend } from "./wasm_heap.ts";
 import { ACTIVATIONS, biasAndActivation } from "./activations.ts";
 import type { SystemBlas } from "./system_blas.ts";
 
@@ -84,11 +84,10 @@ export function blasMatMulKernels(blas: SystemBlas, originals: { batchMatMul: Ke
     }
     return { out, values: cv, n };
   };
-  const float32 = (...tensors: (TensorInfo | undefined)[]) => tensors.every((t) => !t || t.dtype === "float32");
 
   const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-    if (!float32(a, b)) return originals.batchMatMul({ inputs, backend, attrs });
+    if (!allFloat32(a, b)) return originals.batchMatMul({ inputs, backend, attrs });
     return product(a, b, attrs as unknown as MatMulAttrs, backend as unknown as WasmKernelBackend).out;
   };
 
@@ -98,7 +97,7 @@ export function blasMatMulKernels(blas: SystemBlas, originals: { batchMatMul: Ke
     const activation = ACTIVATIONS[attrs.activation ?? "linear"];
     // Bias other than one value per output column, and prelu, stay with wasm's own kernel.
     const simpleBias = !bias || tf.util.sizeFromShape(bias.shape) === b!.shape.at(attrs.transposeB ? -2 : -1);
-    if (!activation || preluActivationWeights || !simpleBias || !float32(a, b, bias)) {
+    if (!activation || preluActivationWeights || !simpleBias || !allFloat32(a, b, bias)) {
       return originals.fusedMatMul(args);
     }
     const backend = args.backend as unknown as WasmKernelBackend;

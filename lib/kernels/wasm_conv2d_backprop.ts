@@ -14,7 +14,7 @@
  * against the cpu backend's kernels and tfjs's op specs.
  */
 import { tf } from "../tf.ts";
-import { type ConvAttrs, convInfo, foldAdd, notCovered, patchLength, patchRows, unfold } from "./im2col.ts";
+import { type ConvAttrs, type ConvInfo, convInfo, covers, foldAdd, patchLength, patchRows, unfold } from "./im2col.ts";
 import { heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
 
 type TensorInfo = tf.TensorInfo;
@@ -54,19 +54,21 @@ const backpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   return { dataId: (grad as TensorInfo).dataId, shape: filterShape, dtype: "float32" };
 };
 
-/** True when `dy` is the gradient of the output of a convolution the kernels here cover. */
-export function coveredBackpropInput(args: Parameters<KernelFunc>[0]): boolean {
+/**
+ * The geometry of a Conv2DBackpropInput the kernels here cover, or null: one of a convolution
+ * `covers` takes whose dy has the output's shape.
+ */
+export function backpropInputInfo(args: Parameters<KernelFunc>[0]): ConvInfo | null {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
-  if (notCovered(attrs) || dy.dtype !== "float32" || filter.dtype !== "float32") return false;
+  if (!covers(attrs, dy, filter)) return null;
   const info = convInfo(attrs.inputShape, filter.shape, attrs);
-  return tf.util.arraysEqual(dy.shape, info.outShape);
+  return tf.util.arraysEqual(dy.shape, info.outShape) ? info : null;
 }
 
-const backpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
+function backpropInput({ inputs, backend, attrs }: Parameters<KernelFunc>[0], info: ConvInfo) {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { inputShape } = attrs as unknown as { inputShape: number[] };
-  const info = convInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs, dy.shape);
   const wasm = backend as unknown as WasmKernelBackend;
   const n = patchRows(info), rowLength = patchLength(info);
 
@@ -81,13 +83,15 @@ const backpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   foldAdd(info, heapMemory(backend), wasm.typedArrayFromHeap(patchGrads), wasm.typedArrayFromHeap(dx));
   wasm.disposeData(patchGrads.dataId);
   return dx;
-};
+}
 
 /** The two gradients; `originalBackpropInput` (wasm's own) takes the input gradients not covered here. */
 export function im2colConv2DBackprop(originalBackpropInput: KernelFunc) {
   return {
     backpropFilter,
-    backpropInput: (args: Parameters<KernelFunc>[0]) =>
-      coveredBackpropInput(args) ? backpropInput(args) : originalBackpropInput(args),
+    backpropInput: (args: Parameters<KernelFunc>[0]) => {
+      const info = backpropInputInfo(args);
+      return info ? backpropInput(args, info) : originalBackpropInput(args);
+    },
   };
 }

@@ -31,6 +31,13 @@ export interface WasmKernelBackend {
   disposeData(dataId: unknown): void;
 }
 
+/**
+ * Whether every given tensor is float32: the project's kernels read tensors as Float32Array views
+ * of the heap, so any other dtype goes to tfjs's own kernel. Absent (optional) inputs pass.
+ */
+export const allFloat32 = (...tensors: (tf.TensorInfo | undefined)[]): boolean =>
+  tensors.every((t) => !t || t.dtype === "float32");
+
 /** The memory of a tfjs wasm backend. */
 export const heapMemory = (backend: unknown): WebAssembly.Memory => (backend as WasmBackend).wasm.asm.memory;
 
