@@ -12,6 +12,8 @@ export interface KernelSet extends TestEnv {
 }
 
 export interface SpecOutcome {
+  /** a spec's outcome, or the errors of a suite or of the whole run (a throwing afterAll, a load error) */
+  of: "spec" | "suite" | "run";
   name: string;
   status: "passed" | "failed" | "excluded" | "pending";
   failures: string[];
@@ -28,23 +30,24 @@ let runs = 0;
 export async function runSpecs(
   spec: string,
   kernels: KernelSet,
-  { index, only }: { index?: string; only?: (name: string) => boolean } = {},
+  { index }: { index?: string } = {},
 ): Promise<SpecOutcome[]> {
   const jasmine = jasmineRequire.core(jasmineRequire);
   const env = jasmine.getEnv();
   const globals = jasmineRequire.interface(jasmine, env);
   Object.assign(globalThis, globals);
-  env.configure({ random: false, specFilter: (s: { getFullName(): string }) => only?.(s.getFullName()) ?? true });
+  env.configure({ random: false });
   const outcomes: SpecOutcome[] = [];
-  // Specs report as they end; a suite's or the whole run's own errors (a throwing afterAll, an
-  // error while loading) report as failures under the suite's name, so that none goes unseen.
-  const record = (suffix: string) => (r: JasmineResult) => {
+  // Specs report as they end; a suite's or the whole run's own errors report as failures under
+  // the suite's name, so that none goes unseen.
+  const record = (of: SpecOutcome["of"]) => (r: JasmineResult) => {
     const failures = r.failedExpectations.map((e) => e.message);
-    if (suffix === "" || failures.length > 0) {
-      outcomes.push({ name: `${r.fullName ?? "(the run)"}${suffix}`, status: suffix ? "failed" : r.status, failures });
+    if (of === "spec") outcomes.push({ of, name: r.fullName!, status: r.status, failures });
+    else if (failures.length > 0) {
+      outcomes.push({ of, name: `${r.fullName ?? "(the run)"} (${of})`, status: "failed", failures });
     }
   };
-  env.addReporter({ specDone: record(""), suiteDone: record(" (suite)"), jasmineDone: record(" (run)") });
+  env.addReporter({ specDone: record("spec"), suiteDone: record("suite"), jasmineDone: record("run") });
   await import(await rewrittenModule("public/chained_ops/register_all_chained_ops.js"));
   setSpecEnv(kernels);
   try {

@@ -40,7 +40,7 @@ export async function fileRecord(file: string, kernels: KernelSet): Promise<File
   }
   const failed = outcomes.filter((o) => o.status === "failed");
   return {
-    specs: outcomes.filter((o) => !o.name.endsWith(")")).length,
+    specs: outcomes.filter((o) => o.of === "spec").length,
     failing: Object.fromEntries(failed.map((o) => [o.name, (o.failures[0] ?? "").split("\n")[0]])),
   };
 }
