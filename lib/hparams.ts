@@ -140,14 +140,19 @@ export function describe(param: Param): string {
   }
 }
 
+/** What a value must be, where the type alone does not say: bounds or choices ("" for flags and free strings). */
+export function constraint(param: Param): string {
+  return param.type === "bool" || (param.type === "string" && !param.choices) ? "" : describe(param);
+}
+
 /** One line per flag: name, default and meaning (with bounds or choices), in spec order. */
 export function formatFlags(spec: Spec): string {
   const rows = Object.entries(spec).map(([key, param]) => {
     const placeholder = { int: " N", float: " X", string: " S", bool: "" }[param.type];
     const flag = `--${param.type === "bool" ? "[no-]" : ""}${flagName(key)}${placeholder}`;
     const shown = param.type === "bool" ? (param.default ? "on" : "off") : JSON.stringify(param.default);
-    const bounds = param.type === "bool" || (param.type === "string" && !param.choices) ? "" : ` (${describe(param)})`;
-    return [flag, shown, param.help + bounds];
+    const bounds = constraint(param);
+    return [flag, shown, param.help + (bounds && ` (${bounds})`)];
   });
   const flagWidth = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   const defaultWidth = Math.max(...rows.map(([, shown]) => shown.length)) + 2;

@@ -193,6 +193,7 @@ export async function openRun<S extends Spec>(
       lab: lab.id,
       title: lab.title,
       config: config as Record<string, unknown>,
+      spec: fullSpec(lab),
       backend,
       headline: lab.headline,
       totalSteps,

@@ -7,6 +7,7 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { type CheckpointState, saveCheckpoint } from "../checkpoint.ts";
+import type { Spec } from "../hparams.ts";
 import { TFJS_VERSION } from "../tf.ts";
 import { writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
 import { readEvents, readRunInfo } from "./run_reader.ts";
@@ -17,6 +18,8 @@ export interface NewRunOptions {
   lab: string;
   title: string;
   config: Record<string, unknown>;
+  /** the spec the config was parsed by, recorded beside it */
+  spec: Spec;
   backend: BackendInfo;
   headline: string;
   totalSteps: number;
@@ -66,6 +69,7 @@ export class RunWriter {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       config: options.config,
+      spec: options.spec,
       backend: options.backend,
       headline: options.headline,
       totalSteps: options.totalSteps,

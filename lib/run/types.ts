@@ -1,12 +1,14 @@
 /**
  * The run directory is the contract between training and display (see DESIGN.md):
  *
- *   runs/<run-id>/run.json      RunInfo: lab, config, backend, versions, status
+ *   runs/<run-id>/run.json      RunInfo: lab, config and the spec it was parsed by, backend, versions, status
  *                 events.jsonl  one RunEvent a line, seq strictly increasing, append-only
  *                 media/        PNG grids and other artifacts named by events
  *                 checkpoints/  step-NNNNNNNNN.ckpt, atomic, checksummed
  *                 summary.json  final metrics, written when the run ends
  */
+import type { Spec } from "../hparams.ts";
+
 export type RunStatus = "running" | "finished" | "failed" | "interrupted";
 
 export interface BackendInfo {
@@ -23,6 +25,12 @@ export interface RunInfo {
   createdAt: string;
   updatedAt: string;
   config: Record<string, unknown>;
+  /**
+   * The lab's spec (flag meanings, defaults, bounds or choices) as it was when the run started,
+   * so that the run explains its config without the training code, even after a default
+   * changes. Absent in runs written before it was recorded.
+   */
+  spec?: Spec;
   backend: BackendInfo;
   versions: Record<string, string>;
   host: { os: string; arch: string; hostname: string; pid: number };

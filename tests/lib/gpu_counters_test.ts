@@ -48,6 +48,7 @@ Deno.test({
         lab: "test",
         title: "test",
         config: {},
+        spec: {},
         backend: { name: "webgpu", reason: "test" },
         headline: "train/loss",
         totalSteps: 4,

@@ -8,7 +8,6 @@ import ImageTimeline from "../islands/image_timeline.tsx";
 import RunHeader from "../islands/run_header.tsx";
 import ScalarCharts from "../islands/scalar_charts.tsx";
 import SystemPanel from "../islands/system_panel.tsx";
-import { labSpec } from "../store/lab_specs.ts";
 import { runSnapshot } from "../store/run_snapshot.ts";
 import type { Deps } from "./deps.ts";
 import { notFoundPage } from "./not_found.tsx";
@@ -20,7 +19,6 @@ export function runPageRoutes({ store }: Deps): Hono {
     const [info, log] = await Promise.all([store.info(id), store.log(id)]);
     if (!info || !log) return c.html(notFoundPage(`No run '${id}' in the runs directory.`), 404);
     const snap = runSnapshot(id, info, log);
-    const spec = await labSpec(info.lab);
     const live = { runId: id, generation: snap.generation, cursor: snap.cursor };
     return c.html(renderPage(
       <Layout title={`${info.lab} ${id}`}>
@@ -50,7 +48,7 @@ export function runPageRoutes({ store }: Deps): Hono {
               props={{ ...live, backend: info.backend, host: info.host, versions: info.versions, latest: snap.latest }}
             />
             <h2>Config</h2>
-            <ConfigTable config={info.config} spec={spec} />
+            <ConfigTable config={info.config} spec={info.spec} />
             <p class="small dim">
               created {info.createdAt}
               {(info.resumes?.length ?? 0) > 0 && ` · resumed ${info.resumes.length}×`} ·{" "}

@@ -4,6 +4,7 @@
  * for them, which is what the browser hydrates from.
  */
 import assert from "node:assert/strict";
+import type { RunInfo } from "../../../lib/run/types.ts";
 import { createApp } from "../../../web/app.ts";
 import { FakeRun, withRunsDir } from "../fixtures.ts";
 
@@ -50,7 +51,12 @@ Deno.test("runs page - an empty runs directory says how to start a run", async (
 
 Deno.test("run page - renders status, charts, system, config with meanings, images and the shared cursor", async () => {
   await withRunsDir(async (runsDir) => {
-    const run = await FakeRun.create(runsDir, ID);
+    const run = await FakeRun.create(runsDir, ID, {
+      spec: {
+        epochs: { type: "int", default: 3, min: 1, help: "passes over the training data" },
+        batchSize: { type: "int", default: 128, min: 1, help: "images per optimisation step" },
+      },
+    });
     await run.losses(30);
     await run.append(
       { kind: "scalar", step: 30, key: "system/ms_per_step", value: 12.5 },
@@ -72,10 +78,28 @@ Deno.test("run page - renders status, charts, system, config with meanings, imag
     assert.equal(images.cursor, charts.scalars.cursor);
     assert.equal(images.cursor, run.seq);
     assert.deepEqual((islandProps(html, "SystemPanel") as { latest: object }).latest, { "system/ms_per_step": 12.5 });
-    // The config table knows the lab's spec: flag names, meanings, changed defaults.
+    // The config table reads the spec recorded in run.json: flag names, meanings with bounds,
+    // changed defaults; a key the spec does not name (seed here) shows its value alone.
     assert.match(html, /--batch-size/);
-    assert.match(html, /images per optimisation step/);
+    assert.match(html, /images per optimisation step \(an integer (?:>|&gt;)= 1\)/);
     assert.match(html, /default 128/);
+    assert.doesNotMatch(html, /default 3/);
+    assert.match(html, /--seed/);
+  });
+});
+
+Deno.test("run page - a run recorded without a spec shows its config as values, and a malformed spec is ignored", async () => {
+  await withRunsDir(async (runsDir) => {
+    await FakeRun.create(runsDir, ID);
+    await FakeRun.create(runsDir, "odd-run", { spec: { epochs: "ten" } as unknown as RunInfo["spec"] });
+    for (const id of [ID, "odd-run"]) {
+      const response = await createApp({ runsDir }).request(`/runs/${id}`);
+      assert.equal(response.status, 200);
+      const html = await response.text();
+      assert.match(html, /--batch-size/);
+      assert.match(html, />600</);
+      assert.doesNotMatch(html, /default/);
+    }
   });
 });
 
