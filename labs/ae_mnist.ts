@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import { readIdxFile } from "../lib/data/idx.ts";
 import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit, PIXELS } from "../lib/data/mnist.ts";
-import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
+import { epochFlags, planSteps, runEpochs } from "../trainers/epoch_loop.ts";
 import { UsageError } from "../lib/errors.ts";
 import { exitOnError } from "../runner/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
@@ -28,13 +28,13 @@ import {
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import { rocAuc } from "../lib/roc_auc.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
-import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
 import { adam } from "../lib/adam.ts";
 
 const DEBIAN_FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 
 const spec = {
-  epochs: { type: "int", default: 2, min: 1, max: 1000, help: "passes over the 60,000 training images" },
+  ...epochFlags({ epochs: 2 }),
   batchSize: { type: "int", default: 64, min: 1, max: 60000, help: "images per optimisation step" },
   lr: { type: "float", default: 1e-3, min: 0, max: 1, help: "Adam learning rate" },
   width: { type: "int", default: 32, min: 1, max: 512, help: "channels of the first convolution (the second: 2x)" },
@@ -52,18 +52,6 @@ const spec = {
     min: 10,
     max: 10000,
     help: "images of each test set (MNIST, Fashion-MNIST) scored after every epoch",
-  },
-  logEvery: {
-    type: "int",
-    default: 10,
-    min: 1,
-    help: "steps between train/loss events (each the mean over those steps)",
-  },
-  checkpointEvery: {
-    type: "int",
-    default: 0,
-    min: 0,
-    help: "also checkpoint every N steps (0: only at the end of each epoch)",
   },
   ...MNIST_DATA_FLAG,
   fashionDir: {
@@ -177,16 +165,10 @@ export async function main(args: string[]): Promise<void> {
   const models = [ae.encoder, ae.decoder];
   const variables = autoencoderVariables(ae);
   const optimizer = adam(config.lr);
-  let noise = new Rng(deriveSeed(config.seed, "noise")); // the denoising variant's input noise
-  let step = 0;
-  if (resumeFrom) {
-    const { checkpoint } = resumeFrom;
-    restoreWeights(models, checkpoint.tensors.model);
-    await restoreAdam(optimizer, checkpoint.tensors.optimizer);
-    noise = Rng.fromState(checkpoint.meta.noise as [number, number, number, number]);
-    step = checkpoint.step;
-    console.error(`resuming ${resumeFrom.dir} from step ${step} (${checkpoint.path})`);
-  }
+  const noise = new Rng(deriveSeed(config.seed, "noise")); // the denoising variant's input noise
+  const training: Training = { tensors: { model: { models }, optimizer: { adam: optimizer } }, rngs: { noise } };
+  if (resumeFrom) await restoreTraining(training, resumeFrom.checkpoint);
+  const startStep = resumeFrom?.checkpoint.step ?? 0;
   // Evaluation noise is the same every epoch, so the figures show the model changing, not the noise.
   const evalNoise = { std: config.noise, seed: deriveSeed(config.seed, "eval-noise") };
 
@@ -199,7 +181,7 @@ export async function main(args: string[]): Promise<void> {
       ...config,
       run,
       trainCount: mnist.train.count,
-      startStep: step,
+      startStep,
       trainStep(indices) {
         const x = imageBatch(mnist.train, indices); // [B, 28, 28, 1]
         const input = corrupt(x, config.noise, noise.nextUint32()); // [B, 28, 28, 1]
@@ -243,10 +225,7 @@ export async function main(args: string[]): Promise<void> {
           last.fashionMse.toFixed(5)
         }`;
       },
-      checkpointState: async () => ({
-        tensors: { model: await captureWeights(models), optimizer: await captureAdam(optimizer) },
-        meta: { noise: noise.state() },
-      }),
+      checkpointState: () => captureTraining(training),
     });
 
     // ---- summary

@@ -8,7 +8,7 @@
  */
 import { encodeCheckpoint } from "../lib/checkpoint.ts";
 import { loadMnist, MNIST_DATA_FLAG, mnistBatch, type MnistSplit } from "../lib/data/mnist.ts";
-import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
+import { epochFlags, planSteps, runEpochs } from "../trainers/epoch_loop.ts";
 import { exitOnError } from "../runner/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
 import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
@@ -16,11 +16,11 @@ import { buildMnistClassifier, classifierLogits, type MnistClassifier } from "..
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import { writeFileAtomic } from "../lib/run/atomic_write.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
-import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { captureTraining, captureWeights, restoreTraining, type Training } from "../lib/train_state.ts";
 import { adam } from "../lib/adam.ts";
 
 const spec = {
-  epochs: { type: "int", default: 6, min: 1, max: 1000, help: "passes over the 60,000 training images" },
+  ...epochFlags({ epochs: 6 }),
   batchSize: { type: "int", default: 128, min: 1, max: 60000, help: "images per optimisation step" },
   lr: { type: "float", default: 1e-3, min: 0, max: 1, help: "Adam learning rate" },
   evalImages: {
@@ -29,13 +29,6 @@ const spec = {
     min: 10,
     max: 10000,
     help: "MNIST test images scored after every epoch (fewer: faster smoke runs, a noisier accuracy)",
-  },
-  logEvery: { type: "int", default: 10, min: 1, help: "steps between train/loss events" },
-  checkpointEvery: {
-    type: "int",
-    default: 0,
-    min: 0,
-    help: "also checkpoint every N steps (0: only after each epoch)",
   },
   exportTo: { type: "string", default: "", help: "also write the final weights to this file (the yardstick's asset)" },
   ...MNIST_DATA_FLAG,
@@ -88,16 +81,10 @@ export async function main(args: string[]): Promise<void> {
   const models = [classifier.features, classifier.head];
   const variables = models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
   const optimizer = adam(config.lr);
-  let dropout = new Rng(deriveSeed(config.seed, "dropout"));
-  let step = 0;
-  if (resumeFrom) {
-    const { checkpoint } = resumeFrom;
-    restoreWeights(models, checkpoint.tensors.model);
-    await restoreAdam(optimizer, checkpoint.tensors.optimizer);
-    dropout = Rng.fromState(checkpoint.meta.dropout as [number, number, number, number]);
-    step = checkpoint.step;
-    console.error(`resuming ${resumeFrom.dir} from step ${step}`);
-  }
+  const dropout = new Rng(deriveSeed(config.seed, "dropout"));
+  const training: Training = { tensors: { model: { models }, optimizer: { adam: optimizer } }, rngs: { dropout } };
+  if (resumeFrom) await restoreTraining(training, resumeFrom.checkpoint);
+  const startStep = resumeFrom?.checkpoint.step ?? 0;
 
   const run = await openRun(lab, start, { totalSteps });
   const startedAt = performance.now();
@@ -108,7 +95,7 @@ export async function main(args: string[]): Promise<void> {
       ...config,
       run,
       trainCount: mnist.train.count,
-      startStep: step,
+      startStep,
       trainStep(indices) {
         const x = tf.tidy(() => asImages(mnistBatch(mnist.train, indices))); // [B, 28, 28, 1]
         const labels = tf.tensor1d(Array.from(indices, (i) => mnist.train.labels[i]), "int32"); // [B]
@@ -133,10 +120,7 @@ export async function main(args: string[]): Promise<void> {
         }
         return `test accuracy ${(100 * last.accuracy).toFixed(2)}%`;
       },
-      checkpointState: async () => ({
-        tensors: { model: await captureWeights(models), optimizer: await captureAdam(optimizer) },
-        meta: { dropout: dropout.state() },
-      }),
+      checkpointState: () => captureTraining(training),
     });
 
     // ---- export the yardstick's weights, and the summary

@@ -22,13 +22,12 @@ import { diffusionTrainStep } from "../lib/diffusion/loss.ts";
 import { sample } from "../lib/diffusion/sampling.ts";
 import { linearSchedule, type NoiseSchedule } from "../lib/diffusion/schedule.ts";
 import { Ema } from "../lib/ema.ts";
-import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
+import { epochFlags, planSteps, runEpochs } from "../trainers/epoch_loop.ts";
 import { UsageError } from "../lib/errors.ts";
 import { exitOnError } from "../runner/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
 import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
 import { buildUnet, parameterCount, predictNoise, type Unet, type UnetWeights } from "../lib/models/unet.ts";
-import { captureVariables, restoreVariables } from "../lib/named_variables.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import {
   qualityLine,
@@ -40,13 +39,13 @@ import {
   yardstickFor,
 } from "../lib/sample_quality.ts";
 import { tf } from "../lib/tf.ts";
-import { captureAdam, restoreAdam } from "../lib/train_state.ts";
+import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
 import { adam } from "../lib/adam.ts";
 
 const T = 1000;
 
 const spec = {
-  epochs: { type: "int", default: 8, min: 1, max: 1000, help: "passes over the 60,000 training images" },
+  ...epochFlags({ epochs: 8, checkpointEvery: 200 }),
   batchSize: { type: "int", default: 64, min: 2, max: 60000, help: "images per step" },
   lr: {
     type: "float",
@@ -79,13 +78,6 @@ const spec = {
     help: "generated samples the yardstick classifier measures after every epoch (0: no sample metrics)",
   },
   sampleBatch: { type: "int", default: 250, min: 1, max: 10000, help: "images denoised together when sampling" },
-  logEvery: { type: "int", default: 10, min: 1, help: "steps between train/* events (each the mean over those steps)" },
-  checkpointEvery: {
-    type: "int",
-    default: 200,
-    min: 0,
-    help: "also checkpoint every N steps (0: only at the end of each epoch)",
-  },
   ...MNIST_DATA_FLAG,
   ...YARDSTICK_FLAGS,
 } as const;
@@ -195,17 +187,13 @@ export async function main(args: string[]): Promise<void> {
   const unet = buildUnet({ width: config.width, rng: new Rng(deriveSeed(config.seed, "init")) });
   const ema = new Ema(unet.weights, { decay: config.emaDecay, warmup: true });
   const optimizer = adam(config.lr, 0.9, 0.999, 1e-8);
-  let noise = new Rng(deriveSeed(config.seed, "noise")); // t and eps of every training step
-  let step = 0;
-  if (resumeFrom) {
-    const { checkpoint } = resumeFrom;
-    restoreVariables(unet.weights, checkpoint.tensors.model);
-    restoreVariables(ema.weights, checkpoint.tensors.ema);
-    await restoreAdam(optimizer, checkpoint.tensors.optimizer);
-    noise = Rng.fromState(checkpoint.meta.noise as [number, number, number, number]);
-    step = checkpoint.step;
-    console.error(`resuming ${resumeFrom.dir} from step ${step} (${checkpoint.path})`);
-  }
+  const noise = new Rng(deriveSeed(config.seed, "noise")); // t and eps of every training step
+  const training: Training = {
+    tensors: { model: { variables: unet.weights }, ema: { variables: ema.weights }, optimizer: { adam: optimizer } },
+    rngs: { noise },
+  };
+  if (resumeFrom) await restoreTraining(training, resumeFrom.checkpoint);
+  const startStep = resumeFrom?.checkpoint.step ?? 0;
   console.error(`U-Net width ${config.width}: ${parameterCount(unet)} parameters; sampling by ${sampler}`);
 
   const run = await openRun(lab, start, { totalSteps });
@@ -218,7 +206,7 @@ export async function main(args: string[]): Promise<void> {
       ...config,
       run,
       trainCount: mnist.train.count,
-      startStep: step,
+      startStep,
       trainStep(indices, step) {
         const x0 = realBatch(mnist, indices); // [B, 28, 28, 1]
         const t = tf.tensor1d(Int32Array.from(indices, () => noise.int(T)), "int32"); // [B]
@@ -262,14 +250,7 @@ export async function main(args: string[]): Promise<void> {
         });
         return `${line} | ${seconds.toFixed(0)} s to sample and measure`;
       },
-      checkpointState: async () => ({
-        tensors: {
-          model: await captureVariables(unet.weights),
-          ema: await captureVariables(ema.weights),
-          optimizer: await captureAdam(optimizer),
-        },
-        meta: { noise: noise.state() },
-      }),
+      checkpointState: () => captureTraining(training),
     });
 
     // ---- summary

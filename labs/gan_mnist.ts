@@ -19,7 +19,7 @@
  *   deno task lab gan-mnist [--epochs 15] [--width 32] [--refine 28x28] [--label-smoothing 0.1] [--max-steps N] ...
  */
 import { loadMnist, type Mnist, MNIST_DATA_FLAG, mnistBatch } from "../lib/data/mnist.ts";
-import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
+import { epochFlags, planSteps, runEpochs } from "../trainers/epoch_loop.ts";
 import { exitOnError } from "../runner/exit_on_error.ts";
 import { imageGridPng } from "../lib/image_grid.ts";
 import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
@@ -46,11 +46,11 @@ import {
   yardstickFor,
 } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
-import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
 import { adam } from "../lib/adam.ts";
 
 const spec = {
-  epochs: { type: "int", default: 15, min: 1, max: 1000, help: "passes over the 60,000 training images" },
+  ...epochFlags({ epochs: 15 }),
   batchSize: { type: "int", default: 64, min: 2, max: 60000, help: "real images (and as many fakes) per step" },
   lr: { type: "float", default: 2e-4, min: 0, max: 1, help: "Adam learning rate of G (and of D unless --lr-d)" },
   beta1: { type: "float", default: 0.5, min: 0, max: 1, help: "Adam's beta1 for both networks (DCGAN: 0.5)" },
@@ -84,13 +84,6 @@ const spec = {
     min: 0,
     max: 60000,
     help: "generated samples the yardstick classifier measures after every epoch (0: no sample metrics)",
-  },
-  logEvery: { type: "int", default: 10, min: 1, help: "steps between train/* events (each the mean over those steps)" },
-  checkpointEvery: {
-    type: "int",
-    default: 0,
-    min: 0,
-    help: "also checkpoint every N steps (0: only at the end of each epoch)",
   },
   ...MNIST_DATA_FLAG,
   ...YARDSTICK_FLAGS,
@@ -205,18 +198,18 @@ export async function main(args: string[]): Promise<void> {
   });
   const optimizerG = adam(config.lr, config.beta1, 0.999, 1e-8);
   const optimizerD = adam(config.lrD || config.lr, config.beta1, 0.999, 1e-8);
-  let noise = new Rng(deriveSeed(config.seed, "noise")); // z of every training step
-  let step = 0;
-  if (resumeFrom) {
-    const { checkpoint } = resumeFrom;
-    restoreWeights([gan.generator], checkpoint.tensors.generator);
-    restoreWeights([gan.discriminator], checkpoint.tensors.discriminator);
-    await restoreAdam(optimizerG, checkpoint.tensors.optimizerG);
-    await restoreAdam(optimizerD, checkpoint.tensors.optimizerD);
-    noise = Rng.fromState(checkpoint.meta.noise as [number, number, number, number]);
-    step = checkpoint.step;
-    console.error(`resuming ${resumeFrom.dir} from step ${step} (${checkpoint.path})`);
-  }
+  const noise = new Rng(deriveSeed(config.seed, "noise")); // z of every training step
+  const training: Training = {
+    tensors: {
+      generator: { models: [gan.generator] },
+      discriminator: { models: [gan.discriminator] },
+      optimizerG: { adam: optimizerG },
+      optimizerD: { adam: optimizerD },
+    },
+    rngs: { noise },
+  };
+  if (resumeFrom) await restoreTraining(training, resumeFrom.checkpoint);
+  const startStep = resumeFrom?.checkpoint.step ?? 0;
   // G's moving average, from the restored weights when resuming (and then from the checkpoint's
   // average, where it holds one). G's weights go by position: tfjs-layers' names carry counters.
   const generatorWeights = Object.fromEntries(trainableVariables(gan.generator).map((w, i) => [`g${i}`, w]));
@@ -241,7 +234,7 @@ export async function main(args: string[]): Promise<void> {
       ...config,
       run,
       trainCount: mnist.train.count,
-      startStep: step,
+      startStep,
       trainStep(indices, step) {
         const real = realBatch(mnist, indices); // [B, 28, 28, 1]
         const z = tf.randomNormal([indices.length, config.latent], 0, 1, "float32", noise.nextUint32()); // [B, latent]
@@ -263,16 +256,11 @@ export async function main(args: string[]): Promise<void> {
         run.scalars(step, { ...qualityScalars(last), epoch });
         return qualityLine(last);
       },
-      checkpointState: async () => ({
-        tensors: {
-          generator: await captureWeights([gan.generator]),
-          discriminator: await captureWeights([gan.discriminator]),
-          optimizerG: await captureAdam(optimizerG),
-          optimizerD: await captureAdam(optimizerD),
-          ...(ema ? { generatorEma: await captureVariables(ema.weights) } : {}),
-        },
-        meta: { noise: noise.state() },
-      }),
+      async checkpointState() {
+        const state = await captureTraining(training);
+        if (ema) state.tensors.generatorEma = await captureVariables(ema.weights);
+        return state;
+      },
     });
 
     // ---- summary

@@ -36,7 +36,7 @@ import {
 } from "../lib/models/transfer_cnn.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
-import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { captureTraining, captureWeights, restoreTraining, restoreWeights, type Training } from "../lib/train_state.ts";
 import { adam } from "../lib/adam.ts";
 
 const spec = {
@@ -296,7 +296,8 @@ export async function main(args: string[]): Promise<void> {
   const pretrained = buildTransferCnn({ ...config, classes: CLASSES, rng: new Rng(deriveSeed(config.seed, "init")) });
   const models = [pretrained.features, pretrained.head];
   const optimizer = adam(config.lr);
-  let dropout = new Rng(deriveSeed(config.seed, "dropout"));
+  const dropout = new Rng(deriveSeed(config.seed, "dropout"));
+  const pretraining: Training = { tensors: { model: { models }, optimizer: { adam: optimizer } }, rngs: { dropout } };
   let step = 0, pretrainAccuracy = NaN;
   const results: Record<string, number> = {};
   if (resumeFrom) {
@@ -308,14 +309,14 @@ export async function main(args: string[]): Promise<void> {
           `the flags given now make it ${JSON.stringify(plan)}; resume with its --max-steps.`,
       );
     }
-    restoreWeights(models, checkpoint.tensors.model);
-    if (meta.phase === "pretrain") {
-      await restoreAdam(optimizer, checkpoint.tensors.optimizer);
-      dropout = Rng.fromState(checkpoint.meta.dropout as [number, number, number, number]);
-    } else Object.assign(results, checkpoint.meta.results);
+    if (meta.phase === "pretrain") await restoreTraining(pretraining, checkpoint);
+    else {
+      restoreWeights(models, checkpoint.tensors.model);
+      Object.assign(results, checkpoint.meta.results);
+      console.error(`${Object.keys(results).length} cells done`);
+    }
     pretrainAccuracy = meta.pretrainAccuracy ?? NaN;
     step = checkpoint.step;
-    console.error(`resuming ${resumeFrom.dir} from step ${step} (${Object.keys(results).length} cells done)`);
   }
 
   const run = await openRun(lab, start, { totalSteps });
@@ -346,10 +347,10 @@ export async function main(args: string[]): Promise<void> {
         run.scalars(at, { "pretrain/accuracy": pretrainAccuracy, epoch });
         return `test accuracy on digits 0-4 ${(100 * pretrainAccuracy).toFixed(2)}%`;
       },
-      checkpointState: async () => ({
-        tensors: { model: await captureWeights(models), optimizer: await captureAdam(optimizer) },
-        meta: { phase: "pretrain", plan, pretrainAccuracy, dropout: dropout.state() },
-      }),
+      async checkpointState() {
+        const { tensors, meta } = await captureTraining(pretraining);
+        return { tensors, meta: { phase: "pretrain", plan, pretrainAccuracy, ...meta } };
+      },
     });
     optimizer.dispose();
     step = Math.max(step, pretrain.totalSteps);

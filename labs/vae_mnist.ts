@@ -28,7 +28,7 @@ import {
   type Vae,
   vaeVariables,
 } from "../lib/models/vae.ts";
-import { planSteps, runEpochs } from "../trainers/epoch_loop.ts";
+import { epochFlags, planSteps, runEpochs } from "../trainers/epoch_loop.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import {
   qualityLine,
@@ -40,7 +40,7 @@ import {
   yardstickFor,
 } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
-import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
 import { adam } from "../lib/adam.ts";
 
 export const lab: Lab<typeof spec> = {
@@ -56,7 +56,7 @@ export const lab: Lab<typeof spec> = {
 };
 
 const spec = {
-  epochs: { type: "int", default: 10, min: 1, max: 1000, help: "passes over the 60,000 training images" },
+  ...epochFlags({ epochs: 10 }),
   batchSize: { type: "int", default: 128, min: 1, max: 60000, help: "images per optimisation step" },
   lr: { type: "float", default: 1e-3, min: 0, max: 1, help: "Adam learning rate" },
   arch: {
@@ -86,18 +86,6 @@ const spec = {
     min: 0,
     max: 60000,
     help: "prior samples the yardstick classifier measures after every epoch (0: no sample metrics)",
-  },
-  logEvery: {
-    type: "int",
-    default: 10,
-    min: 1,
-    help: "steps between train/loss events (each the mean over those steps)",
-  },
-  checkpointEvery: {
-    type: "int",
-    default: 0,
-    min: 0,
-    help: "also checkpoint every N steps (0: only at the end of each epoch)",
   },
   ...MNIST_DATA_FLAG,
   ...YARDSTICK_FLAGS,
@@ -191,16 +179,13 @@ export async function main(args: string[]): Promise<void> {
     : buildVae({ inputSize: PIXELS, hidden: config.hidden, latent: config.latent, rng: initRng });
   const variables = vaeVariables(vae);
   const optimizer = adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
-  let noise = new Rng(deriveSeed(config.seed, "noise")); // reparameterisation samples
-  let step = 0;
-  if (resumeFrom) {
-    const { checkpoint } = resumeFrom;
-    restoreWeights([vae.encoder, vae.decoder], checkpoint.tensors.model);
-    await restoreAdam(optimizer, checkpoint.tensors.optimizer);
-    noise = Rng.fromState(checkpoint.meta.noise as [number, number, number, number]);
-    step = checkpoint.step;
-    console.error(`resuming ${resumeFrom.dir} from step ${step} (${checkpoint.path})`);
-  }
+  const noise = new Rng(deriveSeed(config.seed, "noise")); // reparameterisation samples
+  const training: Training = {
+    tensors: { model: { models: [vae.encoder, vae.decoder] }, optimizer: { adam: optimizer } },
+    rngs: { noise },
+  };
+  if (resumeFrom) await restoreTraining(training, resumeFrom.checkpoint);
+  const startStep = resumeFrom?.checkpoint.step ?? 0;
   // The same prior draws every epoch, so the sample grids show the model changing, not the noise.
   const priorRng = new Rng(deriveSeed(config.seed, "prior"));
   const priorZ = tf.tensor2d(
@@ -225,7 +210,7 @@ export async function main(args: string[]): Promise<void> {
       ...config,
       run,
       trainCount: mnist.train.count,
-      startStep: step,
+      startStep,
       trainStep(indices) {
         const x = mnistBatch(mnist.train, indices); // [B, 784]
         const noiseSeed = noise.nextUint32();
@@ -259,10 +244,7 @@ export async function main(args: string[]): Promise<void> {
         run.scalars(step, qualityScalars(quality));
         return `${progress} | ${qualityLine(quality)}`;
       },
-      checkpointState: async () => ({
-        tensors: { model: await captureWeights([vae.encoder, vae.decoder]), optimizer: await captureAdam(optimizer) },
-        meta: { noise: noise.state() },
-      }),
+      checkpointState: () => captureTraining(training),
     });
 
     // ---- summary

@@ -6,6 +6,10 @@
  */
 export type RngState = [number, number, number, number];
 
+/** Whether `value` (read from a checkpoint, say) is a generator state: 4 unsigned 32-bit integers. */
+export const isRngState = (value: unknown): value is RngState =>
+  Array.isArray(value) && value.length === 4 && value.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32);
+
 export class Rng {
   private s: Uint32Array;
 
@@ -24,12 +28,15 @@ export class Rng {
   }
 
   static fromState(state: RngState): Rng {
-    if (!Array.isArray(state) || state.length !== 4 || state.some((v) => !Number.isInteger(v))) {
-      throw new Error(`Rng state must be 4 integers, got ${JSON.stringify(state)}`);
-    }
     const rng = new Rng(0);
-    rng.s.set(state);
+    rng.restore(state);
     return rng;
+  }
+
+  /** Continues the stream from a saved `state()`, in place (closures holding this generator follow it). */
+  restore(state: RngState): void {
+    if (!isRngState(state)) throw new Error(`Rng state must be 4 integers, got ${JSON.stringify(state)}`);
+    this.s.set(state);
   }
 
   state(): RngState {

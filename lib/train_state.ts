@@ -1,11 +1,69 @@
 /**
- * Moves training state between tfjs and checkpoints: model weights in their fixed order, and the
- * Adam optimizer's step count, moments and running powers of beta. Shapes are checked on
- * restore, so a checkpoint from a different architecture is refused by name.
+ * Moves training state between tfjs and checkpoints: model weights in their fixed order, the
+ * Adam optimizer's step count, moments and running powers of beta, and the random streams; and
+ * `captureTraining` / `restoreTraining`, which do all of a lab's at once, from one description, so
+ * that what is saved and what is restored cannot drift apart. Shapes are checked on restore, so a
+ * checkpoint from a different architecture is refused by name.
  */
-import type { NamedArray } from "./checkpoint.ts";
+import type { CheckpointState, NamedArray } from "./checkpoint.ts";
 import { UsageError } from "./errors.ts";
+import { captureVariables, restoreVariables } from "./named_variables.ts";
+import { isRngState, type Rng } from "./rng.ts";
 import { layers, tf } from "./tf.ts";
+
+/** One group of a checkpoint's tensors: layers models, a record of named variables, or an Adam optimizer's state. */
+export type TensorGroup =
+  | { models: layers.LayersModel[] }
+  | { variables: Record<string, tf.Variable> }
+  | { adam: tf.AdamOptimizer };
+
+/** What a lab's training checkpoints, under the names its checkpoints use: tensor groups, and random streams (in meta). */
+export interface Training {
+  tensors: Record<string, TensorGroup>;
+  rngs: Record<string, Rng>;
+}
+
+export async function captureTraining({ tensors, rngs }: Training): Promise<Pick<CheckpointState, "tensors" | "meta">> {
+  const captured: Record<string, NamedArray[]> = {};
+  for (const [name, group] of Object.entries(tensors)) {
+    captured[name] = "models" in group
+      ? await captureWeights(group.models)
+      : "variables" in group
+      ? await captureVariables(group.variables)
+      : await captureAdam(group.adam);
+  }
+  return {
+    tensors: captured,
+    meta: Object.fromEntries(Object.entries(rngs).map(([name, rng]) => [name, rng.state()])),
+  };
+}
+
+/** Restores, in place, everything `captureTraining` saved; a group or stream the checkpoint lacks is refused by name. */
+export async function restoreTraining(
+  { tensors, rngs }: Training,
+  checkpoint: Pick<CheckpointState, "tensors" | "meta">,
+): Promise<void> {
+  for (const [name, group] of Object.entries(tensors)) {
+    const arrays = checkpoint.tensors[name];
+    if (!arrays) {
+      throw new UsageError(
+        `Checkpoint holds no '${name}' tensors (it holds ${Object.keys(checkpoint.tensors).join(", ") || "none"}).`,
+      );
+    }
+    if ("models" in group) restoreWeights(group.models, arrays);
+    else if ("variables" in group) restoreVariables(group.variables, arrays);
+    else await restoreAdam(group.adam, arrays);
+  }
+  for (const [name, rng] of Object.entries(rngs)) {
+    const state = checkpoint.meta[name];
+    if (!isRngState(state)) {
+      throw new UsageError(
+        `Checkpoint holds no state of the random stream '${name}' (found ${JSON.stringify(state)}).`,
+      );
+    }
+    rng.restore(state);
+  }
+}
 
 export async function captureWeights(models: layers.LayersModel[]): Promise<NamedArray[]> {
   const weights = models.flatMap((model) =>

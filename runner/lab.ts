@@ -11,6 +11,7 @@ import { detachLab, printDetached, runsDirOf } from "./detach.ts";
 import { UsageError } from "../lib/errors.ts";
 import { type Config, flagName, formatFlags, parseFlags, type Spec } from "../lib/hparams.ts";
 import { labHooks } from "./lab_hooks.ts";
+import { assertWritableFolder, refusedWrite } from "./writable_folder.ts";
 import { readRunInfo } from "../lib/run/run_reader.ts";
 import { RunWriter } from "../lib/run/run_writer.ts";
 import type { BackendInfo, RunInfo } from "../lib/run/types.ts";
@@ -98,6 +99,7 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
   for (const check of labHooks.beforeStart) await check(lab.id); // a student copy names its unwritten exercises
   const spec = fullSpec(lab);
   const { config, given } = parseFlags(spec, argv);
+  if (!config.resume) await assertWritableFolder(config.runsDir as string, "--runs-dir");
   if (config.detach) {
     const runsDir = runsDirOf(config.resume as string, config.runsDir as string);
     printDetached(await detachLab(lab.id, argv, { runsDir, dashboard: config.dashboard as boolean }), runsDir);
@@ -107,6 +109,7 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
   if (config.resume) {
     const dir = config.resume as string;
     const recorded = await readRecordedRun(dir, lab.id, { extending: BUDGET.some((key) => given.has(key)) });
+    await assertWritableFolder(dir, "--resume");
     const changed = [...given].filter((key) => !RESUMABLE.has(key) && recorded.config[key] !== config[key]);
     if (changed.length) {
       throw new UsageError(
@@ -119,6 +122,7 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
     }
     (config as Record<string, unknown>).resume = dir;
     resumeFrom = { dir, checkpoint: await loadLatestCheckpoint(join(dir, "checkpoints")) };
+    console.error(`resuming ${dir} from step ${resumeFrom.checkpoint.step} (${resumeFrom.checkpoint.path})`);
   }
   const backend = await useBackend(config.backend as (typeof BACKENDS)[number]);
   console.error(`backend: ${backend.name}${backend.adapter ? ` (${backend.adapter})` : ""} - ${backend.reason}`);
@@ -197,6 +201,8 @@ export async function openRun<S extends Spec>(
       backend,
       headline: lab.headline,
       totalSteps,
+    }).catch((error) => { // a folder that passed the check at start but still refuses (a read-only mount, say)
+      throw refusedWrite(config.runsDir as string, "--runs-dir", error);
     });
   console.error(`run: ${run.dir}`);
   if (config.dashboard && labHooks.serveDashboard) {

@@ -12,6 +12,29 @@ import { Progress } from "../runner/progress.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import type { RunWriter } from "../lib/run/run_writer.ts";
 import { tf } from "../lib/tf.ts";
+import type { Spec } from "../lib/hparams.ts";
+
+/**
+ * The flags the loop reads, declared once for every epoch lab; a lab gives its own defaults:
+ * `...epochFlags({ epochs: 10 })`.
+ */
+export function epochFlags({ epochs, checkpointEvery = 0 }: { epochs: number; checkpointEvery?: number }) {
+  return {
+    epochs: { type: "int", default: epochs, min: 1, max: 1000, help: "passes over the 60,000 training images" },
+    logEvery: {
+      type: "int",
+      default: 10,
+      min: 1,
+      help: "steps between train/* events (each the mean over those steps)",
+    },
+    checkpointEvery: {
+      type: "int",
+      default: checkpointEvery,
+      min: 0,
+      help: "also checkpoint every N steps (0: only at the end of each epoch)",
+    },
+  } as const satisfies Spec;
+}
 
 export interface EpochPlan {
   epochs: number;

@@ -197,6 +197,15 @@ Deno.test("vae-mnist - bad input exits with status 2, a clear message, and write
       /train-images-idx3-ubyte is not a valid IDX file: dimensions 60000x28x28 need 47040000 bytes/,
     );
     assert.equal(await Deno.stat(runsDir).catch(() => null), null, "no run directory was created");
+    // A --runs-dir that cannot be written is named, before anything is written.
+    await Deno.writeTextFile(join(root, "a-file"), "");
+    const unwritable = await runCli(["lab", "vae-mnist", ...QUIET, "--runs-dir", join(root, "a-file", "runs")]);
+    assert.equal(unwritable.code, 2, unwritable.stderr);
+    assert.match(
+      unwritable.stderr,
+      /--runs-dir .*a-file\/runs: cannot write there \(.*a-file is a file, not a folder\)/,
+    );
+    assert.doesNotMatch(unwritable.stderr, /\n\s+at /, "no stack trace for a usage error");
   });
 });
 
