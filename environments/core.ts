@@ -1,9 +1,9 @@
 /**
  * The environment contract, Gymnasium's `Env` API (gymnasium/core.py) in TypeScript:
  * `reset({ seed, options })` -> `{ obs, info }`, `step(action)` -> `{ obs, reward, terminated,
- * truncated, info }`, `actionSpace`, `observationSpace`, plus `renderState()` (plain JSON that the
- * dashboard draws episode replays from). Box observations are fresh float32 arrays, Discrete ones
- * integers, as Gymnasium returns them.
+ * truncated, info }`, `actionSpace`, `observationSpace`, `metadata` (Gymnasium's `render_fps`),
+ * plus `renderState()` (plain JSON that the dashboard draws episode replays from). Box
+ * observations are fresh float32 arrays, Discrete ones integers, as Gymnasium returns them.
  */
 import type { Rng } from "../lib/rng.ts";
 import type { Box, Discrete, Space } from "./spaces.ts";
@@ -63,6 +63,12 @@ export type RenderState =
   | FrozenLakeRenderState
   | CliffWalkingRenderState;
 
+/** Gymnasium's `env.metadata`, of which the replay needs only the frame rate. */
+export interface EnvMetadata {
+  /** Gymnasium's `render_fps`: the frames per second a replay of the env plays at. */
+  readonly renderFps: number;
+}
+
 /** The space of a value type: Discrete for integers, Box for float arrays. */
 export type SpaceOf<T> = [T] extends [number] ? Discrete : [T] extends [ArrayLike<number>] ? Box : Space<T>;
 
@@ -70,6 +76,7 @@ export interface Env<O = unknown, A = unknown, R extends RenderState = RenderSta
   readonly id: string;
   readonly actionSpace: SpaceOf<A>;
   readonly observationSpace: SpaceOf<O>;
+  readonly metadata: EnvMetadata;
   /** The env's own generator (Gymnasium's `np_random`), reseeded by `reset({ seed })`. */
   readonly rng: Rng;
   reset(args?: ResetArgs): ResetResult<O>;
