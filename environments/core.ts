@@ -7,12 +7,6 @@
  */
 import type { Rng } from "../lib/rng.ts";
 import type { Box, Discrete, Space } from "./spaces.ts";
-import type { AcrobotRenderState } from "./acrobot.ts";
-import type { CartPoleRenderState } from "./cart_pole.ts";
-import type { CliffWalkingRenderState } from "./cliff_walking.ts";
-import type { FrozenLakeRenderState } from "./frozen_lake.ts";
-import type { MountainCarRenderState } from "./mountain_car.ts";
-import type { PendulumRenderState } from "./pendulum.ts";
 
 export type Info = Record<string, unknown>;
 
@@ -54,14 +48,13 @@ export interface StepResult<O> {
   info: Info;
 }
 
-/** What the dashboard needs to draw one frame; `kind` says which env drew it. */
-export type RenderState =
-  | CartPoleRenderState
-  | MountainCarRenderState
-  | AcrobotRenderState
-  | PendulumRenderState
-  | FrozenLakeRenderState
-  | CliffWalkingRenderState;
+/**
+ * What the dashboard needs to draw one frame. Each env exports its own, with a `kind` naming it;
+ * the dashboard picks the drawer by the episode's env id, so nothing here lists the envs.
+ */
+export interface RenderState {
+  kind: string;
+}
 
 /** Gymnasium's `env.metadata`, of which the replay needs only the frame rate. */
 export interface EnvMetadata {

@@ -39,7 +39,9 @@ export function ReplayPlayer({ record, width = 480, height = 300 }: {
 
   useEffect(() => {
     const ctx = canvas.current?.getContext("2d");
-    if (ctx && record.frames[frame] !== undefined) drawFrame(ctx, record.frames[frame], width, height);
+    if (ctx && record.frames[frame] !== undefined) {
+      drawFrame(ctx, { env: record.env, state: record.frames[frame], width, height });
+    }
   }, [frame, record]);
 
   useEffect(() => {
