@@ -80,6 +80,8 @@ const AVAIL_TORQUE = [-1.0, 0.0, +1];
 
 export class Acrobot implements Env<Float32Array, number> {
   readonly id: string;
+  /** Gymnasium's `metadata`: replays play at `render_fps` frames (steps) a second, 3x real time (dt 0.2 s). */
+  readonly metadata = { renderFps: 15 };
   /** The env's generator, Gymnasium's `np_random`: seed 0 until `reset({ seed })` reseeds it. */
   rng = new Rng(0);
   readonly actionSpace = new Discrete(3);

@@ -72,6 +72,8 @@ export interface CartPoleRenderState {
 
 export class CartPole implements Env<Float32Array, number> {
   readonly id: string;
+  /** Gymnasium's `metadata`: replays play at `render_fps`, here one frame per `tau`, in real time. */
+  readonly metadata = { renderFps: 50 };
   /** The env's generator, Gymnasium's `np_random`: seed 0 until `reset({ seed })` reseeds it. */
   rng = new Rng(0);
   readonly gravity = 9.8;

@@ -6,7 +6,8 @@
  * sampler is seeded from it too, so rollouts differ even where the dynamics are deterministic);
  * an unseeded reset continues the seeded stream; actions outside the action space (and wrongly
  * typed ones) throw an error naming the env and the space, and leave the state alone; stepping
- * before reset or after an episode ended throws; `renderState()` is plain JSON.
+ * before reset or after an episode ended throws; `renderState()` is plain JSON; `metadata` gives
+ * a frame rate (Gymnasium's passive checker warns without one; here every replay needs it).
  */
 import assert from "node:assert/strict";
 import { deriveSeed } from "../lib/rng.ts";
@@ -55,6 +56,10 @@ export function checkEnv(
     assert.ok(isPlainObject(info), `info is ${typeof info}, not an object`);
   });
   check("renderState is plain JSON", () => checkRenderState(env));
+  check("metadata gives a render fps", () => {
+    const fps = env.metadata?.renderFps;
+    assert.ok(Number.isFinite(fps) && fps > 0, `metadata.renderFps is ${fps}, not a positive number`);
+  });
   const generatorAfter = (s: number) => (env.reset({ seed: s }), env.rng.state());
   check("same seed gives the same rollout", () => {
     assert.deepEqual(generatorAfter(seed), generatorAfter(seed), "the env's generator differs for one seed");

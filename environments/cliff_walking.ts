@@ -64,6 +64,8 @@ export interface CliffWalkingRenderState {
 
 export class CliffWalking implements Env<number, number> {
   readonly id: string;
+  /** Gymnasium's `metadata`: replays play at `render_fps`, slow enough to follow each move. */
+  readonly metadata = { renderFps: 4 };
   /** The env's generator, Gymnasium's `np_random`: seed 0 until `reset({ seed })` reseeds it. */
   rng = new Rng(0);
   readonly shape = [NROW, NCOL] as const;

@@ -1,18 +1,12 @@
 /**
  * The environment contract, Gymnasium's `Env` API (gymnasium/core.py) in TypeScript:
  * `reset({ seed, options })` -> `{ obs, info }`, `step(action)` -> `{ obs, reward, terminated,
- * truncated, info }`, `actionSpace`, `observationSpace`, plus `renderState()` (plain JSON that the
- * dashboard draws episode replays from). Box observations are fresh float32 arrays, Discrete ones
- * integers, as Gymnasium returns them.
+ * truncated, info }`, `actionSpace`, `observationSpace`, `metadata` (Gymnasium's `render_fps`),
+ * plus `renderState()` (plain JSON that the dashboard draws episode replays from). Box
+ * observations are fresh float32 arrays, Discrete ones integers, as Gymnasium returns them.
  */
 import type { Rng } from "../lib/rng.ts";
 import type { Box, Discrete, Space } from "./spaces.ts";
-import type { AcrobotRenderState } from "./acrobot.ts";
-import type { CartPoleRenderState } from "./cart_pole.ts";
-import type { CliffWalkingRenderState } from "./cliff_walking.ts";
-import type { FrozenLakeRenderState } from "./frozen_lake.ts";
-import type { MountainCarRenderState } from "./mountain_car.ts";
-import type { PendulumRenderState } from "./pendulum.ts";
 
 export type Info = Record<string, unknown>;
 
@@ -54,14 +48,19 @@ export interface StepResult<O> {
   info: Info;
 }
 
-/** What the dashboard needs to draw one frame; `kind` says which env drew it. */
-export type RenderState =
-  | CartPoleRenderState
-  | MountainCarRenderState
-  | AcrobotRenderState
-  | PendulumRenderState
-  | FrozenLakeRenderState
-  | CliffWalkingRenderState;
+/**
+ * What the dashboard needs to draw one frame. Each env exports its own, with a `kind` naming it;
+ * the dashboard picks the drawer by the episode's env id, so nothing here lists the envs.
+ */
+export interface RenderState {
+  kind: string;
+}
+
+/** Gymnasium's `env.metadata`, of which the replay needs only the frame rate. */
+export interface EnvMetadata {
+  /** Gymnasium's `render_fps`: the frames per second a replay of the env plays at. */
+  readonly renderFps: number;
+}
 
 /** The space of a value type: Discrete for integers, Box for float arrays. */
 export type SpaceOf<T> = [T] extends [number] ? Discrete : [T] extends [ArrayLike<number>] ? Box : Space<T>;
@@ -70,6 +69,7 @@ export interface Env<O = unknown, A = unknown, R extends RenderState = RenderSta
   readonly id: string;
   readonly actionSpace: SpaceOf<A>;
   readonly observationSpace: SpaceOf<O>;
+  readonly metadata: EnvMetadata;
   /** The env's own generator (Gymnasium's `np_random`), reseeded by `reset({ seed })`. */
   readonly rng: Rng;
   reset(args?: ResetArgs): ResetResult<O>;

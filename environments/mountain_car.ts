@@ -66,6 +66,8 @@ export interface MountainCarRenderState {
 
 export class MountainCar implements Env<Float32Array, number> {
   readonly id: string;
+  /** Gymnasium's `metadata`: replays play at `render_fps` frames (steps) a second. */
+  readonly metadata = { renderFps: 30 };
   /** The env's generator, Gymnasium's `np_random`: seed 0 until `reset({ seed })` reseeds it. */
   rng = new Rng(0);
   readonly minPosition = -1.2;

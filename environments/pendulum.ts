@@ -71,6 +71,8 @@ const DEFAULT_Y = 1.0;
 
 export class Pendulum implements Env<Float32Array, ArrayLike<number>> {
   readonly id: string;
+  /** Gymnasium's `metadata`: replays play at `render_fps` frames (steps) a second, 1.5x real time (dt 0.05 s). */
+  readonly metadata = { renderFps: 30 };
   /** The env's generator, Gymnasium's `np_random`: seed 0 until `reset({ seed })` reseeds it. */
   rng = new Rng(0);
   readonly maxSpeed = 8;

@@ -5,7 +5,7 @@
  * `step()` before `reset()`, or after an episode ended, a clear error (Gymnasium only warns about
  * the latter and calls it undefined behaviour).
  */
-import type { Env, EnvSpec, RenderState, ResetArgs, ResetResult, SpaceOf, StepResult } from "./core.ts";
+import type { Env, EnvMetadata, EnvSpec, RenderState, ResetArgs, ResetResult, SpaceOf, StepResult } from "./core.ts";
 import type { Rng } from "../lib/rng.ts";
 
 export interface RegisteredSpec extends EnvSpec {
@@ -36,6 +36,10 @@ export class RegisteredEnv<O, A, R extends RenderState = RenderState> implements
 
   get observationSpace(): SpaceOf<O> {
     return this.unwrapped.observationSpace;
+  }
+
+  get metadata(): EnvMetadata {
+    return this.unwrapped.metadata;
   }
 
   get rng(): Rng {

@@ -43,7 +43,7 @@ export function evaluatePolicy<O, A>(
   return { mean, std, returns, lengths };
 }
 
-/** One episode's render state after reset and after every step, with its rewards. */
+/** One episode's render state after reset and after every step, with its rewards and the env's frame rate. */
 export async function recordEpisode<O, A>(
   env: Env<O, A>,
   policy: AsyncPolicy<O, A>,
@@ -59,5 +59,5 @@ export async function recordEpisode<O, A>(
     obs = step.obs;
     done = step.terminated || step.truncated;
   }
-  return { env: env.id, frames, rewards };
+  return { env: env.id, fps: env.metadata.renderFps, frames, rewards };
 }

@@ -71,6 +71,11 @@ export type RunEvent =
 /** The file an episode event points to: the env's render state after reset and after each step. */
 export interface EpisodeRecord {
   env: string;
+  /**
+   * The env's `metadata.renderFps` (Gymnasium's `render_fps`), the rate the replay plays at;
+   * absent from records written before it was recorded.
+   */
+  fps?: number;
   frames: unknown[];
   rewards: number[];
 }

@@ -8,6 +8,7 @@ Deno.test("check_env - every registered env passes every check", () => {
       "step before reset throws",
       "reset returns an observation in the space",
       "renderState is plain JSON",
+      "metadata gives a render fps",
       "same seed gives the same rollout",
       "different seeds give different rollouts",
       "reset without a seed continues the seeded stream",
@@ -24,6 +25,7 @@ function broken(change: (env: MadeEnv<"CartPole-v1">) => Partial<Env<Float32Arra
     id: env.id,
     actionSpace: env.actionSpace,
     observationSpace: env.observationSpace,
+    metadata: env.metadata,
     get rng() {
       return env.rng;
     },
@@ -37,6 +39,13 @@ function broken(change: (env: MadeEnv<"CartPole-v1">) => Partial<Env<Float32Arra
 Deno.test("check_env - catches an env that ignores the seed", () => {
   const unseeded = broken((env) => ({ reset: ({ options } = {}) => env.reset({ options }) }));
   assert.throws(() => checkEnv(unseeded), /checkEnv\(CartPole-v1\): same seed gives the same rollout/);
+});
+
+Deno.test("check_env - catches an env without a frame rate for its replays", () => {
+  const silent = broken(() => ({ metadata: {} as never }));
+  assert.throws(() => checkEnv(silent), /metadata gives a render fps: metadata\.renderFps is undefined/);
+  const frozen = broken(() => ({ metadata: { renderFps: 0 } }));
+  assert.throws(() => checkEnv(frozen), /metadata\.renderFps is 0, not a positive number/);
 });
 
 Deno.test("check_env - catches an env that takes actions outside its space", () => {

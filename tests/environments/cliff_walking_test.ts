@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { CliffWalking, make } from "../../environments/mod.ts";
+import { CliffWalking } from "../../environments/cliff_walking.ts";
+import { make } from "../../environments/mod.ts";
 
 const [UP, RIGHT, DOWN, LEFT] = [0, 1, 2, 3];
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { FrozenLake, make } from "../../environments/mod.ts";
+import { FrozenLake } from "../../environments/frozen_lake.ts";
+import { make } from "../../environments/mod.ts";
 
 const [LEFT, DOWN, RIGHT, UP] = [0, 1, 2, 3];
 

@@ -24,6 +24,21 @@ Deno.test("registry - ids, time limits and reward thresholds are Gymnasium's", (
   });
 });
 
+Deno.test("registry - each env's render fps is Gymnasium's metadata render_fps", () => {
+  const table = Object.fromEntries(envIds.map((id) => [id, make(id).metadata.renderFps]));
+  assert.deepEqual(table, {
+    "CartPole-v0": 50,
+    "CartPole-v1": 50,
+    "MountainCar-v0": 30,
+    "Pendulum-v1": 30,
+    "Acrobot-v1": 15,
+    "FrozenLake-v1": 4,
+    "FrozenLake8x8-v1": 4,
+    "CliffWalking-v1": 4,
+    "CliffWalkingSlippery-v1": 4,
+  });
+});
+
 Deno.test("registry - make names an unknown id or option and says what would do", () => {
   assert.throws(
     () => make("CartPole-v2" as "CartPole-v1"),

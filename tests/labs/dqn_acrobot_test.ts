@@ -31,6 +31,7 @@ Deno.test("dqn-acrobot - learns: after 4,000 env steps the greedy policy swings 
     const record = JSON.parse(await Deno.readTextFile(join(dir, episode.path)));
     assert.equal(record.env, "Acrobot-v1");
     assert.equal(record.frames[0].kind, "acrobot");
+    assert.equal(record.fps, 15, "the replay plays at Gymnasium's render_fps for Acrobot");
   });
 });
 

@@ -1,23 +1,22 @@
 /// <reference lib="dom" />
 /**
  * Replays a recorded episode on a canvas from its render states: play, pause, a scrubber over
- * the frames, and the return so far. Frames play at the environment's own rate where known
- * (CartPole's tau is 0.02 s), so a replay looks like the real thing.
+ * the frames, and the return so far. Frames play at the rate the record carries, its env's
+ * Gymnasium `render_fps` (CartPole's 50 is one frame per 0.02 s step, as the real thing).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { EpisodeRecord } from "../../lib/run/types.ts";
 import { drawFrame } from "../client/replay/draw_frame.ts";
 import { formatValue } from "../shared/format.ts";
 
-// Seconds per step of each env (Gymnasium's tau / dt / metadata render_fps); grid worlds play slower to be followed.
-const SECONDS_PER_FRAME: Record<string, number> = {
-  cart_pole: 0.02,
-  mountain_car: 1 / 30,
-  acrobot: 1 / 15,
-  pendulum: 0.05,
-  frozen_lake: 0.25,
-  cliff_walking: 0.15,
-};
+/** The rate for records written before episodes carried their env's, as unknown envs always played. */
+const DEFAULT_FPS = 30;
+
+/** Seconds between frames of a record's replay. */
+export function secondsPerFrame(record: Pick<EpisodeRecord, "fps">): number {
+  const fps = record.fps;
+  return 1 / (typeof fps === "number" && Number.isFinite(fps) && fps > 0 ? fps : DEFAULT_FPS);
+}
 
 export function ReplayPlayer({ record, width = 480, height = 300 }: {
   record: EpisodeRecord;
@@ -29,8 +28,7 @@ export function ReplayPlayer({ record, width = 480, height = 300 }: {
   const [playing, setPlaying] = useState(true);
   const animation = useRef(0); // the pending animation frame while playing
   const last = record.frames.length - 1;
-  const kind = (record.frames[0] as { kind?: string } | undefined)?.kind ?? "";
-  const secondsPerFrame = SECONDS_PER_FRAME[kind] ?? 1 / 30;
+  const frameSeconds = secondsPerFrame(record);
 
   useEffect(() => {
     setFrame(0);
@@ -39,14 +37,16 @@ export function ReplayPlayer({ record, width = 480, height = 300 }: {
 
   useEffect(() => {
     const ctx = canvas.current?.getContext("2d");
-    if (ctx && record.frames[frame] !== undefined) drawFrame(ctx, record.frames[frame], width, height);
+    if (ctx && record.frames[frame] !== undefined) {
+      drawFrame(ctx, { env: record.env, state: record.frames[frame], width, height });
+    }
   }, [frame, record]);
 
   useEffect(() => {
     if (!playing) return;
     let started = performance.now(), from = frame;
     const tick = (now: number) => {
-      const next = Math.min(last, from + Math.floor((now - started) / 1000 / secondsPerFrame));
+      const next = Math.min(last, from + Math.floor((now - started) / 1000 / frameSeconds));
       setFrame(next);
       if (next >= last) return setPlaying(false);
       animation.current = requestAnimationFrame(tick);

@@ -21,7 +21,7 @@ function cartPoleEpisode(seed: number): EpisodeRecord {
     rewards.push(reward);
     if (terminated || truncated) break;
   }
-  return { env: "CartPole-v1", frames, rewards };
+  return { env: "CartPole-v1", fps: env.metadata.renderFps, frames, rewards };
 }
 
 async function rlRun(runsDir: string, id: string, scale: number): Promise<FakeRun> {
