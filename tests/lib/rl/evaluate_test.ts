@@ -17,6 +17,7 @@ Deno.test("recordEpisode - the record written for every registered env carries i
       lab: "test",
       title: "test",
       config: {},
+      spec: {},
       backend: { name: "cpu", reason: "test" },
       headline: "eval/mean_return",
       totalSteps: envIds.length,
