@@ -142,11 +142,6 @@ function trainMinibatch(
   });
 }
 
-// tfjs keeps the learning rate in a protected field that every applyGradients reads.
-function setLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = lr;
-}
-
 /** The counters a run keeps of when its evaluation first reached the threshold. */
 type PpoAt = { envSteps: number; update: number };
 
@@ -251,7 +246,7 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       const progressLeft = 1 - (update - 1) / plannedUpdates; // CleanRL's frac, over the planned budget
       const lr = config.annealLr ? progressLeft * config.lr : config.lr;
       const clipCoef = config.annealClip ? progressLeft * config.clipCoef : config.clipCoef;
-      setLearningRate(optimizer, lr);
+      optimizer.setLearningRate(lr);
       const updateStartedAt = performance.now();
 
       // ---- rollout: numSteps steps of every copy with the current policy
