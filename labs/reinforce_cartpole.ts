@@ -17,17 +17,16 @@
  */
 import { make, spec as envSpec } from "../environments/mod.ts";
 import { exitOnError } from "../runner/exit_on_error.ts";
-import { type Lab, openRun, startLab, withRun } from "../runner/lab.ts";
+import { type Lab, startLab, withRun } from "../runner/lab.ts";
 import { linear } from "../lib/models/linear.ts";
-import { Progress } from "../runner/progress.ts";
-import { recordEpisode } from "../lib/rl/evaluate.ts";
-import { type BatchedPolicy, evaluateBatched } from "../lib/rl/evaluate_batched.ts";
+import type { BatchedPolicy } from "../lib/rl/evaluate_batched.ts";
 import { categoricalEntropy, categoricalLogProb, sampleCategorical } from "../lib/rl/policy.ts";
 import { discountedReturns } from "../lib/rl/returns.ts";
 import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
 import { adam } from "../lib/adam.ts";
+import { type EvalReturn, type Reached, RlRun } from "../trainers/rl_run.ts";
 
 const ENV_ID = "CartPole-v1";
 const OBS_SIZE = 4; // cart position and velocity, pole angle and angular velocity
@@ -156,11 +155,19 @@ function update(
   });
 }
 
+/** What a checkpoint keeps besides its tensors and its step (the episodes so far). */
+type ReinforceMeta = {
+  sampling: RngState;
+  envSteps: number;
+  wallSeconds: number;
+  solved: Reached<{ episodes: number; envSteps: number }> | null;
+  lastEval: EvalReturn;
+};
+
 export async function main(args: string[]): Promise<void> {
   const start = await startLab(lab, args);
   if (!start) return;
   const { config, resumeFrom } = start;
-  const threshold = envSpec(ENV_ID).rewardThreshold!;
 
   // ---- the env, the policy and its baseline, their optimisers (restored when resuming)
   const env = make(ENV_ID);
@@ -174,34 +181,42 @@ export async function main(args: string[]): Promise<void> {
     value: adam(config.valueLr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
   };
   let sampling = new Rng(deriveSeed(config.seed, "actions"));
-  let episode = 0, envSteps = 0, wallBefore = 0;
-  let solved: { episodes: number; envSteps: number; wallSeconds: number } | null = null;
-  let lastEval = { mean: NaN, std: NaN };
+  let episode = 0, envSteps = 0;
+  let resumed: ReinforceMeta | undefined;
   if (resumeFrom) {
     const { checkpoint } = resumeFrom;
     restoreWeights([nets.policy, nets.value], checkpoint.tensors.model);
     await restoreAdam(optimizers.policy, checkpoint.tensors.policyOptimizer);
     await restoreAdam(optimizers.value, checkpoint.tensors.valueOptimizer);
-    const meta = checkpoint.meta as Record<string, unknown>;
-    sampling = Rng.fromState(meta.sampling as RngState);
-    ({ envSteps, wallSeconds: wallBefore } = meta as { envSteps: number; wallSeconds: number });
-    solved = meta.solved as typeof solved;
-    lastEval = meta.lastEval as typeof lastEval;
+    resumed = checkpoint.meta as ReinforceMeta;
+    sampling = Rng.fromState(resumed.sampling);
+    envSteps = resumed.envSteps;
     episode = checkpoint.step;
     console.error(`resuming ${resumeFrom.dir} from episode ${episode}, env step ${envSteps}`);
   }
   // Episode e starts from seed episodeSeed + e, so a resumed run needs no env state.
   const episodeSeed = deriveSeed(config.seed, "episodes");
-  const evalSeed = deriveSeed(config.seed, "eval");
 
-  const run = await openRun(lab, start, { totalSteps: config.episodes });
-  run.gracefulStop = "at the end of this batch of episodes"; // where a checkpoint resumes exactly
-  const progress = new Progress({ totalSteps: config.episodes, startStep: episode });
-  const startedAt = performance.now();
-  const wallSeconds = () => wallBefore + (performance.now() - startedAt) / 1000;
+  const rl = await RlRun.open(lab, start, {
+    envId: ENV_ID,
+    threshold: envSpec(ENV_ID).rewardThreshold!,
+    evalEpisodes: config.evalEpisodes,
+    totalSteps: config.episodes,
+    startStep: episode,
+    gracefulStop: "at the end of this batch of episodes", // where a checkpoint resumes exactly
+    resumed: resumed && { wallSeconds: resumed.wallSeconds, reachedAt: resumed.solved, lastEval: resumed.lastEval },
+  });
+  const { run } = rl;
   const capped = () => config.maxSteps > 0 && envSteps >= config.maxSteps;
-  const summary = await withRun(run, async () => {
-    const saveCheckpoint = async () =>
+  await withRun(run, async () => {
+    const saveCheckpoint = async () => {
+      const meta: ReinforceMeta = {
+        sampling: sampling.state(),
+        envSteps,
+        wallSeconds: rl.wallSeconds(),
+        solved: rl.reachedAt,
+        lastEval: rl.lastEval,
+      };
       await run.checkpoint({
         step: episode,
         epoch: episode,
@@ -210,8 +225,9 @@ export async function main(args: string[]): Promise<void> {
           policyOptimizer: await captureAdam(optimizers.policy),
           valueOptimizer: await captureAdam(optimizers.value),
         },
-        meta: { sampling: sampling.state(), envSteps, wallSeconds: wallSeconds(), solved, lastEval },
+        meta,
       });
+    };
 
     while (episode < config.episodes && !capped()) {
       await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
@@ -260,68 +276,23 @@ export async function main(args: string[]): Promise<void> {
         "losses/approx_kl": approxKl,
         "system/num_tensors": tf.memory().numTensors,
       });
-      progress.update(episode, { label: `episode ${episode}/${config.episodes}`, loss: valueLoss });
+      rl.progress.update(episode, { label: `episode ${episode}/${config.episodes}`, loss: valueLoss });
 
       // ---- evaluation: greedy actions over evalEpisodes fixed seeds, and one episode for replay
       const last = episode === config.episodes || capped();
       if (episode % config.evalEvery < config.batchEpisodes || last) {
-        const evaluation = await evaluateBatched(() => make(ENV_ID), greedy(nets.policy), {
-          episodes: config.evalEpisodes,
-          seed: evalSeed,
-        });
-        lastEval = { mean: evaluation.mean, std: evaluation.std };
-        if (!solved && evaluation.mean >= threshold) {
-          solved = { episodes: episode, envSteps, wallSeconds: wallSeconds() };
-        }
-        run.scalars(episode, { "eval/mean_return": evaluation.mean, "eval/std_return": evaluation.std });
-        const policy = greedy(nets.policy);
-        await run.episode(
-          episode,
-          "eval/episode",
-          await recordEpisode(make(ENV_ID), async (o) => (await policy(o, 1))[0], evalSeed),
-          threshold,
-        );
-        progress.log(
-          episode,
-          `episode ${episode}/${config.episodes} | eval return ${evaluation.mean.toFixed(1)} +- ${
-            evaluation.std.toFixed(1)
-          }` + (solved ? ` | solved at episode ${solved.episodes}` : ""),
-        );
+        const label = `episode ${episode}/${config.episodes}`;
+        await rl.evaluate(episode, greedy(nets.policy), { at: { episodes: episode, envSteps }, label });
       }
-      const checkpointDue = episode % config.checkpointEvery < config.batchEpisodes;
-      if (checkpointDue || last) await saveCheckpoint();
-      if (!last) await run.stopIfRequested(episode, saveCheckpoint, { justSaved: checkpointDue });
+      const due = episode % config.checkpointEvery < config.batchEpisodes;
+      await rl.checkpointOrStop(episode, { due, last, save: saveCheckpoint });
     }
-    progress.stop();
-
-    const result = {
-      lab: lab.id,
-      env: ENV_ID,
-      episodes: episode,
-      envSteps,
-      "eval/mean_return": lastEval.mean,
-      "eval/std_return": lastEval.std,
-      evalEpisodes: config.evalEpisodes,
-      rewardThreshold: threshold,
-      solved: solved !== null,
-      thresholdReachedAt: solved,
-      backend: start.backend.name,
-      wallSeconds: wallSeconds(),
-    };
-    await run.finish(episode, result);
-    return result;
+    await rl.finish(episode, { counts: { episodes: episode, envSteps } });
   });
   nets.policy.dispose();
   nets.value.dispose();
   optimizers.policy.dispose();
   optimizers.value.dispose();
-  const reached = summary.thresholdReachedAt;
-  console.error(
-    `finished: eval return ${summary["eval/mean_return"].toFixed(1)} +- ${summary["eval/std_return"].toFixed(1)} ` +
-      `after ${summary.episodes} episodes (${summary.envSteps} env steps)` +
-      (reached ? `; reached ${threshold} at episode ${reached.episodes}, ${reached.wallSeconds.toFixed(1)} s` : "") +
-      ` -> ${run.dir}`,
-  );
 }
 
 if (import.meta.main) await exitOnError(() => main(Deno.args));

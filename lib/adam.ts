@@ -29,6 +29,11 @@ interface AdamInternals {
 type VariableGradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  /** Sets the learning rate of the steps that follow (a schedule); tfjs keeps it in a protected field. */
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate;
+  }
+
   override applyGradients(variableGradients: VariableGradients): void {
     if (!tf.getKernel(FUSED_ADAM, tf.getBackend())) return super.applyGradients(variableGradients);
     const state = this as unknown as AdamInternals;

@@ -7,33 +7,26 @@
  * is bootstrapped from the value of its last observation, as Stable-Baselines3 does.
  *
  * The labs (labs/ppo_cartpole.ts, labs/ppo_pendulum.ts) give the env, the agent (lib/rl/ppo_agent.ts:
- * categorical or Gaussian) and their hyperparameters; this file is the loop they share: rollout,
- * update, logging, evaluation (a deterministic policy over fixed seeds, and one episode for the
- * replay), checkpoints that resume exactly, and a graceful stop at the end of an update.
+ * categorical or Gaussian) and their defaults of the spec (lib/rl/ppo_spec.ts); this file is the
+ * loop they share: rollout, update, logging. Its run bookkeeping (evaluation, checkpoints that
+ * resume exactly, graceful stop at the end of an update, summary) is trainers/rl_run.ts's.
  */
-import { type Env, type EnvId, type EnvTypes, make, makeVec, type VectorStepResult } from "../environments/mod.ts";
+import { makeVec, type VectorStepResult } from "../environments/mod.ts";
 import { adam } from "../lib/adam.ts";
 import { UsageError } from "../lib/errors.ts";
-import { type Lab, type LabStart, openRun, withRun } from "../runner/lab.ts";
-import { Progress } from "../runner/progress.ts";
+import { type Lab, type LabStart, type RunFlags, withRun } from "../runner/lab.ts";
 import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
-import type { Config, Spec } from "../lib/hparams.ts";
+import type { Config } from "../lib/hparams.ts";
 import type { PpoSpec } from "../lib/rl/ppo_spec.ts";
 import { ActionLog } from "../lib/rl/action_log.ts";
 import { clipGradNorm } from "../lib/rl/clip_grad_norm.ts";
-import { recordEpisode } from "../lib/rl/evaluate.ts";
-import { type BatchedPolicy, evaluateBatched } from "../lib/rl/evaluate_batched.ts";
+import type { BatchedPolicy } from "../lib/rl/evaluate_batched.ts";
 import type { PpoAgent } from "../lib/rl/ppo_agent.ts";
 import { ppoLoss } from "../lib/rl/ppo_loss.ts";
 import { explainedVariance, Rollout } from "../lib/rl/rollout.ts";
-
-/** The flags the loop reads: the PPO spec's and the run's seed and step cap. */
-type PpoConfig = Config<PpoSpec> & { seed: number; maxSteps: number };
-
-/** The registered envs whose observations are vectors (Box spaces): the ones these agents read. */
-export type VectorObsEnvId = { [K in EnvId]: EnvTypes[K]["obs"] extends Float32Array ? K : never }[EnvId];
+import { type EvalReturn, type Reached, RlRun, type VectorObsEnvId } from "./rl_run.ts";
 
 export interface PpoTask {
   envId: VectorObsEnvId;
@@ -96,14 +89,14 @@ const deterministic = (agent: PpoAgent): BatchedPolicy => async (obs, rows) => {
 };
 
 /** What one update trains on: the rollout, flattened, as tensors. */
-interface Batch {
+type Batch = {
   obs: Tensor; // [B, obsSize]
   actions: Tensor; // [B] int32 or [B, actionSize]
   logProbs: Tensor; // [B]
   advantages: Tensor; // [B]
   returns: Tensor; // [B]
   values: Tensor; // [B]
-}
+};
 
 /**
  * One clipped-PPO step on the minibatch `indices`; returns, not yet read back, [policy loss,
@@ -118,7 +111,7 @@ function trainMinibatch(
 ): Tensor {
   return tf.tidy(() => {
     const idx = tf.tensor1d(indices, "int32");
-    const mb = Object.fromEntries(Object.entries(batch).map(([k, t]) => [k, tf.gather(t, idx)])) as unknown as Batch;
+    const mb = Object.fromEntries(Object.entries(batch).map(([k, t]) => [k, tf.gather(t, idx)])) as Batch;
     let metrics!: Tensor;
     const { value, grads } = tf.variableGrads(() => {
       const policy = agent.evaluate(mb.obs, mb.actions);
@@ -149,14 +142,22 @@ function trainMinibatch(
   });
 }
 
-// tfjs keeps the learning rate in a protected field that every applyGradients reads.
-function setLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = lr;
-}
+/** The counters a run keeps of when its evaluation first reached the threshold. */
+type PpoAt = { envSteps: number; update: number };
+
+/** What a checkpoint keeps besides its tensors, its step (update x batch size) and its epoch (update). */
+type PpoMeta = {
+  sampling: RngState;
+  shuffling: RngState;
+  episodes: number;
+  wallSeconds: number;
+  solved: Reached<PpoAt> | null;
+  lastEval: EvalReturn;
+};
 
 /** Trains `task`'s agent with PPO as `start`'s flags say, writing the run; resumes when asked. */
-export async function trainPpo<S extends Spec>(lab: Lab<S>, start: LabStart<S>, task: PpoTask): Promise<void> {
-  const config = start.config as unknown as PpoConfig;
+export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S>, task: PpoTask): Promise<void> {
+  const config: Config<PpoSpec & RunFlags> = start.config;
   const { resumeFrom } = start;
   const { envId, threshold } = task;
 
@@ -181,35 +182,34 @@ export async function trainPpo<S extends Spec>(lab: Lab<S>, start: LabStart<S>, 
   let shuffling = new Rng(deriveSeed(config.seed, "minibatches"));
   let actionLog = new ActionLog(config.numEnvs * agent.actionSize);
   let obs = vec.reset({ seed: config.seed }).obs as Float32Array; // copy i seeded seed + i, as CleanRL
-  let update = 0, episodes = 0, wallBefore = 0;
-  let solved: { envSteps: number; wallSeconds: number; update: number } | null = null;
-  let lastEval = { mean: NaN, std: NaN };
+  let update = 0, episodes = 0;
+  let resumed: PpoMeta | undefined;
   if (resumeFrom) {
     const { checkpoint } = resumeFrom;
     restoreWeights(agent.networks, checkpoint.tensors.model);
     agent.restoreExtra(checkpoint.tensors);
     await restoreAdam(optimizer, checkpoint.tensors.optimizer);
-    const meta = checkpoint.meta as Record<string, unknown>;
-    sampling = Rng.fromState(meta.sampling as RngState);
-    shuffling = Rng.fromState(meta.shuffling as RngState);
-    ({ episodes, wallSeconds: wallBefore } = meta as { episodes: number; wallSeconds: number });
-    solved = meta.solved as typeof solved;
-    lastEval = meta.lastEval as typeof lastEval;
+    resumed = checkpoint.meta as PpoMeta;
+    sampling = Rng.fromState(resumed.sampling);
+    shuffling = Rng.fromState(resumed.shuffling);
+    episodes = resumed.episodes;
     actionLog = ActionLog.fromArray(checkpoint.tensors.actions[0]);
     obs = actionLog.replay(vec, config.seed) as Float32Array; // the envs mid-episode, as they were
     update = checkpoint.epoch;
     console.error(`resuming ${resumeFrom.dir} from update ${update}, env step ${checkpoint.step}`);
   }
-  const evalSeed = deriveSeed(config.seed, "eval");
-  // (one env type for every id: the agent's actions are numbers or Float32Arrays, as the env's space says)
-  const evaluationEnv = () => make(envId) as unknown as Env<Float32Array, number | Float32Array>;
 
-  const run = await openRun(lab, start, { totalSteps: numUpdates * batchSize });
-  run.gracefulStop = "at the end of this update"; // where a checkpoint resumes exactly
-  const progress = new Progress({ totalSteps: numUpdates * batchSize, startStep: update * batchSize });
-  const startedAt = performance.now();
-  const wallSeconds = () => wallBefore + (performance.now() - startedAt) / 1000;
-  const summary = await withRun(run, async () => {
+  const rl = await RlRun.open(lab, start, {
+    envId,
+    threshold,
+    evalEpisodes: config.evalEpisodes,
+    totalSteps: numUpdates * batchSize,
+    startStep: update * batchSize,
+    gracefulStop: "at the end of this update", // where a checkpoint resumes exactly
+    resumed: resumed && { wallSeconds: resumed.wallSeconds, reachedAt: resumed.solved, lastEval: resumed.lastEval },
+  });
+  const { run } = rl;
+  await withRun(run, async () => {
     const rollout = new Rollout({
       numEnvs: config.numEnvs,
       numSteps: config.numSteps,
@@ -217,7 +217,15 @@ export async function trainPpo<S extends Spec>(lab: Lab<S>, start: LabStart<S>, 
       actionSize: agent.actionSize,
     });
 
-    const saveCheckpoint = async () =>
+    const saveCheckpoint = async () => {
+      const meta: PpoMeta = {
+        sampling: sampling.state(),
+        shuffling: shuffling.state(),
+        episodes,
+        wallSeconds: rl.wallSeconds(),
+        solved: rl.reachedAt,
+        lastEval: rl.lastEval,
+      };
       await run.checkpoint({
         step: update * batchSize,
         epoch: update,
@@ -227,15 +235,9 @@ export async function trainPpo<S extends Spec>(lab: Lab<S>, start: LabStart<S>, 
           optimizer: await captureAdam(optimizer),
           actions: [actionLog.toArray()],
         },
-        meta: {
-          sampling: sampling.state(),
-          shuffling: shuffling.state(),
-          episodes,
-          wallSeconds: wallSeconds(),
-          solved,
-          lastEval,
-        },
+        meta,
       });
+    };
 
     while (update < numUpdates) {
       await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
@@ -244,7 +246,7 @@ export async function trainPpo<S extends Spec>(lab: Lab<S>, start: LabStart<S>, 
       const progressLeft = 1 - (update - 1) / plannedUpdates; // CleanRL's frac, over the planned budget
       const lr = config.annealLr ? progressLeft * config.lr : config.lr;
       const clipCoef = config.annealClip ? progressLeft * config.clipCoef : config.clipCoef;
-      setLearningRate(optimizer, lr);
+      optimizer.setLearningRate(lr);
       const updateStartedAt = performance.now();
 
       // ---- rollout: numSteps steps of every copy with the current policy
@@ -302,67 +304,19 @@ export async function trainPpo<S extends Spec>(lab: Lab<S>, start: LabStart<S>, 
         "losses/explained_variance": explainedVariance(rollout.values, returns),
         "system/num_tensors": tf.memory().numTensors,
       });
-      progress.update(step, { label: `update ${update}/${numUpdates}`, loss: policyLoss + valueLoss });
+      rl.progress.update(step, { label: `update ${update}/${numUpdates}`, loss: policyLoss + valueLoss });
 
       // ---- evaluation: deterministic actions over evalEpisodes fixed seeds, and one episode for replay
-      if (update % config.evalEvery === 0 || update === numUpdates) {
-        const evaluation = await evaluateBatched(evaluationEnv, deterministic(agent), {
-          episodes: config.evalEpisodes,
-          seed: evalSeed,
-        });
-        lastEval = { mean: evaluation.mean, std: evaluation.std };
-        if (!solved && evaluation.mean >= threshold) solved = { envSteps: step, wallSeconds: wallSeconds(), update };
-        run.scalars(step, { "eval/mean_return": evaluation.mean, "eval/std_return": evaluation.std });
-        const policy = deterministic(agent);
-        const record = await recordEpisode(
-          evaluationEnv(),
-          async (o: Float32Array) => agent.single(await policy(o, 1) as Float32Array),
-          evalSeed,
-        );
-        await run.episode(step, "eval/episode", record, threshold);
-        progress.log(
-          step,
-          `update ${update}/${numUpdates} | eval return ${evaluation.mean.toFixed(1)} +- ${evaluation.std.toFixed(1)}` +
-            (solved ? ` | solved at ${solved.envSteps} steps` : ""),
-        );
+      const last = update === numUpdates;
+      if (update % config.evalEvery === 0 || last) {
+        const label = `update ${update}/${numUpdates}`;
+        await rl.evaluate(step, deterministic(agent), { at: { envSteps: step, update }, label });
       }
-      if (update % config.checkpointEvery === 0 || update === numUpdates) await saveCheckpoint();
-      if (update < numUpdates) {
-        await run.stopIfRequested(update * batchSize, saveCheckpoint, {
-          justSaved: update % config.checkpointEvery === 0,
-        });
-      }
+      await rl.checkpointOrStop(step, { due: update % config.checkpointEvery === 0, last, save: saveCheckpoint });
     }
-    progress.stop();
-
-    const result = {
-      lab: lab.id,
-      env: envId,
-      envSteps: update * batchSize,
-      updates: update,
-      episodes,
-      "eval/mean_return": lastEval.mean,
-      "eval/std_return": lastEval.std,
-      evalEpisodes: config.evalEpisodes,
-      rewardThreshold: threshold,
-      solved: solved !== null,
-      thresholdReachedAt: solved,
-      reference: task.reference,
-      backend: start.backend.name,
-      wallSeconds: wallSeconds(),
-    };
-    await run.finish(update * batchSize, result);
-    return result;
+    const counts = { envSteps: update * batchSize, updates: update, episodes };
+    await rl.finish(update * batchSize, { counts, reference: task.reference });
   });
   agent.dispose();
   optimizer.dispose();
-  console.error(
-    `finished: eval return ${summary["eval/mean_return"].toFixed(1)} +- ${summary["eval/std_return"].toFixed(1)} ` +
-      `after ${summary.envSteps} env steps` +
-      (summary.thresholdReachedAt
-        ? `; reached ${threshold} at ${summary.thresholdReachedAt.envSteps} steps, ` +
-          `${summary.thresholdReachedAt.wallSeconds.toFixed(1)} s`
-        : "") +
-      ` -> ${run.dir}`,
-  );
 }

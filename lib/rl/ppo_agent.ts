@@ -34,8 +34,6 @@ export interface PpoAgent {
   deterministic(x: Tensor): Tensor;
   /** the rollout's actions [B * actionSize] as the tensor `evaluate` takes */
   actionTensor(actions: Float32Array, rows: number): Tensor;
-  /** one env's action from `deterministic`'s values for one row */
-  single(values: Float32Array | Int32Array): number | Float32Array;
   /** tensors checkpointed beside the networks, and restoring them */
   captureExtra(): Promise<Record<string, NamedArray[]>>;
   restoreExtra(tensors: Record<string, NamedArray[]>): void;
@@ -82,7 +80,6 @@ export function categoricalPpoAgent(
     },
     deterministic: (x) => tf.argMax(actor.apply(x) as Tensor, 1), // [N]
     actionTensor: (taken) => tf.tensor1d(Int32Array.from(taken), "int32"),
-    single: (values) => values[0],
     captureExtra: () => Promise.resolve({}),
     restoreExtra: () => {},
     chartScalars: () => Promise.resolve({}),
@@ -124,7 +121,6 @@ export function gaussianPpoAgent(
     },
     deterministic: (x) => actorMean.apply(x) as Tensor, // [N, actionSize]
     actionTensor: (taken, rows) => tf.tensor2d(taken, [rows, actionSize]),
-    single: (values) => Float32Array.from(values),
     captureExtra: async () => ({
       logStd: [{ name: "logStd", shape: [actionSize], data: await logStd.data() as Float32Array }],
     }),

@@ -1,0 +1,286 @@
+/**
+ * Deep Q-learning (Mnih et al., "Human-level control through deep reinforcement learning", 2015)
+ * as CleanRL's dqn.py reads: an epsilon-greedy agent fills a replay buffer; every `trainFrequency`
+ * env steps it takes `gradientSteps` Adam steps on the Huber loss of the TD error, against a
+ * target network that follows the online one every `targetUpdateInterval` env steps (with
+ * --double, the double-DQN target of van Hasselt et al., 2016).
+ *
+ * The labs (labs/dqn_cartpole.ts, labs/dqn_acrobot.ts) give the env, their defaults of the spec
+ * (lib/rl/dqn_spec.ts) and the published results; this file is the loop they share. Its run
+ * bookkeeping (evaluation, checkpoints, graceful stop at an episode's end, summary) is
+ * trainers/rl_run.ts's.
+ */
+import { make } from "../environments/mod.ts";
+import { adam } from "../lib/adam.ts";
+import type { NamedArray } from "../lib/checkpoint.ts";
+import { clipGradNorm } from "../lib/rl/clip_grad_norm.ts";
+import { buildQNetwork, qLoss, tdTargets, updateTarget } from "../lib/rl/dqn.ts";
+import type { DqnSpec } from "../lib/rl/dqn_spec.ts";
+import { type Minibatch, ReplayBuffer } from "../lib/rl/replay_buffer.ts";
+import { linearSchedule } from "../lib/rl/schedule.ts";
+import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
+import { layers, type Tensor, tf } from "../lib/tf.ts";
+import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { type Lab, type LabStart, withRun } from "../runner/lab.ts";
+import { type Reached, RlRun } from "./rl_run.ts";
+
+/** For a DQN lab's --help. */
+export const DQN_MAX_STEPS_NOTE = "--max-steps caps env steps (not gradient steps); a capped run still ends with an " +
+  "evaluation and a checkpoint.";
+
+export interface DqnTask {
+  envId: "CartPole-v1" | "Acrobot-v1";
+  /** the mean evaluation return that counts as solved */
+  threshold: number;
+  /** published figures to print beside ours in summary.json */
+  reference: Record<string, string>;
+}
+
+const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }; // PyTorch's defaults, as SB3 and CleanRL use them
+
+interface Agent {
+  online: layers.Sequential;
+  target: layers.Sequential;
+  variables: tf.Variable[];
+  optimizer: tf.AdamOptimizer;
+}
+
+/** Online and target networks, equal at the start, and the online network's Adam. */
+function buildAgent(c: { seed: number; hiddenSize: number; lr: number }, obsSize: number, actions: number): Agent {
+  const initRng = new Rng(deriveSeed(c.seed, "init"));
+  const hidden = [c.hiddenSize, c.hiddenSize];
+  const online = buildQNetwork({ obsSize, actions, hidden, rng: initRng });
+  const target = buildQNetwork({ obsSize, actions, hidden, rng: initRng });
+  updateTarget(online, target);
+  return {
+    online,
+    target,
+    variables: online.trainableWeights.map((w) => w.read() as tf.Variable),
+    optimizer: adam(c.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
+  };
+}
+
+/**
+ * Greedy actions for `rows` observations laid row after row: argmax_a Q(s, a) -> [rows]. Read back
+ * asynchronously: WebGPU has no `dataSync()`.
+ */
+async function greedy(net: layers.LayersModel, obs: Float32Array, rows: number): Promise<Int32Array> {
+  const best = tf.tidy(() => tf.argMax(net.predict(tf.tensor2d(obs, [rows, obs.length / rows])) as Tensor, 1));
+  const actions = await best.data() as Int32Array;
+  best.dispose();
+  return actions;
+}
+
+/** One gradient step: Huber loss on the TD error, gradients clipped, Adam. Returns the loss, not read back. */
+function trainStep(agent: Agent, batch: Minibatch, c: { gamma: number; double: boolean; maxGradNorm: number }) {
+  return tf.tidy(() => {
+    const y = tdTargets(agent.online, agent.target, batch, c); // [B], no gradient flows into it
+    const { value, grads } = tf.variableGrads(() => qLoss(agent.online, batch, y), agent.variables);
+    const clipped = clipGradNorm(grads, c.maxGradNorm).grads;
+    agent.optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+    return value;
+  });
+}
+
+/** Mean Q(s, a) over a minibatch's taken actions (CleanRL's losses/q_values). */
+async function meanTakenQ(net: layers.LayersModel, batch: Minibatch): Promise<number> {
+  const mean = tf.tidy(() => {
+    const n = batch.actions.length;
+    const q = net.predict(tf.tensor2d(batch.obs, [n, batch.obs.length / n])) as Tensor; // [B, actions]
+    return tf.mean(tf.sum(tf.mul(q, tf.oneHot(tf.tensor1d(batch.actions, "int32"), q.shape[1]!)), 1));
+  });
+  const value = (await mean.data())[0];
+  mean.dispose();
+  return value;
+}
+
+/** A checkpoint's tensors: both networks, Adam and the whole replay buffer. */
+async function captureDqn(agent: Agent, buffer: ReplayBuffer): Promise<Record<string, NamedArray[]>> {
+  return {
+    online: await captureWeights([agent.online]),
+    target: await captureWeights([agent.target]),
+    optimizer: await captureAdam(agent.optimizer),
+    replay: buffer.toArrays(),
+  };
+}
+
+/** Restores what captureDqn saved into `agent`; returns the replay buffer. */
+async function restoreDqn(agent: Agent, tensors: Record<string, NamedArray[]>): Promise<ReplayBuffer> {
+  restoreWeights([agent.online], tensors.online);
+  restoreWeights([agent.target], tensors.target);
+  await restoreAdam(agent.optimizer, tensors.optimizer);
+  return ReplayBuffer.fromArrays(tensors.replay);
+}
+
+/** What a checkpoint keeps besides its tensors and step. */
+type DqnMeta = {
+  actionRng: RngState;
+  replayRng: RngState;
+  episodes: number;
+  gradientSteps: number;
+  thresholdReachedAt: Reached<{ envSteps: number }> | null;
+  wallSeconds: number;
+};
+
+/**
+ * The training events: epsilon, speed, and the mean TD loss and Q-value of the gradient steps since
+ * the last log, their losses read back once per log window, not once per gradient step.
+ */
+class TrainingLog {
+  private pending: tf.Scalar[] = [];
+  private lastBatch?: Minibatch;
+  private loggedAt = -1;
+  private readonly startedAt = performance.now();
+
+  constructor(
+    private readonly rl: RlRun<{ envSteps: number }>,
+    private readonly o: {
+      label: string;
+      startStep: number;
+      epsilonAt: (step: number) => number;
+      online: layers.Sequential;
+    },
+  ) {}
+
+  add(loss: tf.Scalar, batch: Minibatch): void {
+    this.pending.push(loss);
+    this.lastBatch = batch;
+  }
+
+  async flush(step: number): Promise<void> {
+    if (this.loggedAt === step) return;
+    this.loggedAt = step;
+    const values: Record<string, number> = {
+      "charts/epsilon": this.o.epsilonAt(step),
+      "charts/sps": (step - this.o.startStep) / ((performance.now() - this.startedAt) / 1000),
+    };
+    if (this.pending.length) {
+      const stacked = tf.stack(this.pending);
+      const losses = await stacked.data() as Float32Array;
+      tf.dispose([stacked, ...this.pending]);
+      this.pending = [];
+      values["losses/td_loss"] = losses.reduce((a, b) => a + b, 0) / losses.length;
+      values["losses/q_values"] = await meanTakenQ(this.o.online, this.lastBatch!);
+    }
+    values["system/num_tensors"] = tf.memory().numTensors;
+    this.rl.run.scalars(step, values);
+    this.rl.progress.update(step, { label: this.o.label, loss: values["losses/td_loss"] ?? NaN });
+  }
+}
+
+/** Trains a Q-network on `task`'s env as `start`'s flags say, writing the run; resumes when asked. */
+export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task: DqnTask): Promise<void> {
+  const { config: c, resumeFrom } = start;
+  const { envId, threshold } = task;
+  const totalSteps = c.maxSteps ? Math.min(c.maxSteps, c.totalTimesteps) : c.totalTimesteps;
+
+  // ---- environment; each episode is seeded from (seed, episode index), so a checkpoint taken
+  // between episodes resumes with the same next episode without saving the env's generator
+  const env = make(envId);
+  const obsSize = env.observationSpace.size;
+  const numActions = env.actionSpace.n;
+  const epsilonAt = linearSchedule(c.startEpsilon, c.endEpsilon, c.explorationFraction * c.totalTimesteps);
+
+  // ---- agent, replay buffer and random streams (restored from the checkpoint when resuming)
+  const agent = buildAgent(c, obsSize, numActions);
+  let buffer = new ReplayBuffer(c.bufferSize, obsSize);
+  let actionRng = new Rng(deriveSeed(c.seed, "actions")); // epsilon-greedy draws
+  let replayRng = new Rng(deriveSeed(c.seed, "replay")); // minibatch indices
+  let step = 0, episodes = 0, gradientSteps = 0;
+  let resumed: DqnMeta | undefined;
+  if (resumeFrom) {
+    const { checkpoint } = resumeFrom;
+    buffer = await restoreDqn(agent, checkpoint.tensors);
+    resumed = checkpoint.meta as DqnMeta;
+    actionRng = Rng.fromState(resumed.actionRng);
+    replayRng = Rng.fromState(resumed.replayRng);
+    ({ episodes, gradientSteps } = resumed);
+    step = checkpoint.step;
+    console.error(`resuming ${resumeFrom.dir} from step ${step} (${checkpoint.path}), ${buffer.size} transitions`);
+  }
+  const resetEpisode = () => env.reset({ seed: deriveSeed(c.seed, `env-${episodes}`) }).obs;
+
+  const rl = await RlRun.open(lab, start, {
+    envId,
+    threshold,
+    evalEpisodes: c.evalEpisodes,
+    totalSteps,
+    startStep: step,
+    gracefulStop: "at the end of this episode", // where a checkpoint resumes exactly
+    resumed: resumed && { wallSeconds: resumed.wallSeconds, reachedAt: resumed.thresholdReachedAt },
+  });
+  const { run } = rl;
+  const log = new TrainingLog(rl, { label: envId, startStep: step, epsilonAt, online: agent.online });
+  await withRun(run, async () => {
+    let evaluatedAt = -1, checkpointedAt = step;
+    const evaluate = async () => {
+      evaluatedAt = step;
+      const policy = (obs: Float32Array, rows: number) => greedy(agent.online, obs, rows);
+      await rl.evaluate(step, policy, { at: { envSteps: step }, label: `step ${step}/${totalSteps}` });
+    };
+    const saveCheckpoint = async () => {
+      await log.flush(step);
+      checkpointedAt = step;
+      const meta: DqnMeta = {
+        actionRng: actionRng.state(),
+        replayRng: replayRng.state(),
+        episodes,
+        gradientSteps,
+        thresholdReachedAt: rl.reachedAt,
+        wallSeconds: rl.wallSeconds(),
+      };
+      // RL has no epochs; the episodes completed stand in for them
+      await run.checkpoint({ step, epoch: episodes, tensors: await captureDqn(agent, buffer), meta });
+    };
+
+    // ---- training: act epsilon-greedily, store the transition, learn from replayed minibatches
+    let obs = resetEpisode();
+    let episodeReturn = 0, episodeLength = 0;
+    while (step < totalSteps) {
+      await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
+      const action = actionRng.uniform() < epsilonAt(step)
+        ? actionRng.int(numActions)
+        : (await greedy(agent.online, obs, 1))[0];
+      const next = env.step(action);
+      // Bootstrap through time-limit truncations: only a terminal state has no next value.
+      buffer.add({ obs, action, reward: next.reward, nextObs: next.obs, terminated: next.terminated });
+      episodeReturn += next.reward;
+      episodeLength++;
+      step++;
+      const episodeEnded = next.terminated || next.truncated;
+      if (episodeEnded) {
+        run.scalars(step, { "charts/episodic_return": episodeReturn, "charts/episodic_length": episodeLength });
+        episodes++;
+        episodeReturn = episodeLength = 0;
+        obs = resetEpisode();
+      } else {
+        obs = next.obs;
+      }
+
+      if (step > c.learningStarts && step % c.trainFrequency === 0) {
+        for (let g = 0; g < c.gradientSteps; g++) {
+          const batch = buffer.sample(c.batchSize, replayRng);
+          log.add(trainStep(agent, batch, c), batch);
+          gradientSteps++;
+        }
+      }
+      if (step % c.targetUpdateInterval === 0) updateTarget(agent.online, agent.target, c.tau);
+
+      // ---- logging, evaluation, checkpoints (at episode ends, so no episode is cut in two)
+      if (step % c.logEvery === 0) await log.flush(step);
+      if (step % c.evalEvery === 0) await evaluate();
+      if (episodeEnded && step < totalSteps) {
+        const due = Math.floor(step / c.checkpointEvery) > Math.floor(checkpointedAt / c.checkpointEvery);
+        await rl.checkpointOrStop(step, { due, save: saveCheckpoint });
+      }
+    }
+    // A capped run (--max-steps) ends like a full one: evaluation, checkpoint, summary.
+    await log.flush(step);
+    if (evaluatedAt !== step) await evaluate();
+    await saveCheckpoint();
+    await rl.finish(step, { counts: { envSteps: step, episodes, gradientSteps }, reference: task.reference });
+  });
+  agent.online.dispose();
+  agent.target.dispose();
+  agent.optimizer.dispose();
+}
