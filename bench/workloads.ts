@@ -14,7 +14,7 @@ import { buildQNetwork, qLoss, tdTargets } from "../lib/rl/dqn.ts";
 import type { Minibatch } from "../lib/rl/replay_buffer.ts";
 import { Rng } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
-import { adam } from "../lib/adam.ts";
+import { adam, KERAS_ADAM, PYTORCH_ADAM } from "../lib/adam.ts";
 
 export interface Workload {
   name: string;
@@ -43,7 +43,7 @@ const vae: Workload = {
   setup(mnist) {
     const model = buildVae({ inputSize: PIXELS, hidden: 400, latent: 20, rng: new Rng(1) });
     const variables = vaeVariables(model);
-    const optimizer = adam(1e-3, 0.9, 0.999, 1e-8);
+    const optimizer = adam(1e-3, PYTORCH_ADAM);
     const x = tf.tensor2d(digits(mnist, 128), [128, PIXELS]);
     let seed = 0;
     return {
@@ -73,7 +73,7 @@ const cnn: Workload = {
       ],
     });
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const optimizer = adam(1e-3);
+    const optimizer = adam(1e-3, KERAS_ADAM);
     const x = tf.tensor4d(digits(mnist, 64), [64, 28, 28, 1]);
     const y = tf.oneHot(tf.tensor1d(Array.from(mnist.train.labels.subarray(0, 64)), "int32"), 10);
     const loss = () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as Tensor) as tf.Scalar;
@@ -97,7 +97,7 @@ const dqnUpdate: Workload = {
       terminated: Float32Array.from({ length: 64 }, () => (rng.uniform() < 0.05 ? 1 : 0)),
     };
     const variables = online.trainableWeights.map((w) => w.read() as tf.Variable);
-    const optimizer = adam(2.3e-3);
+    const optimizer = adam(2.3e-3, PYTORCH_ADAM);
     return {
       async step() {
         const y = tdTargets(online, target, batch, { gamma: 0.99, double: true });
@@ -124,7 +124,7 @@ const dcgan: Workload = {
       beta1: number;
     };
     const gan = buildDcgan({ latent, width, kernel, refine, rng: new Rng(1) });
-    const [optimizerD, optimizerG] = [0, 1].map(() => adam(lr, beta1, 0.999, 1e-8));
+    const [optimizerD, optimizerG] = [0, 1].map(() => adam(lr, { ...PYTORCH_ADAM, beta1 }));
     const real = tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(digits(mnist, 64), [64, 28, 28, 1]), 2), 1));
     let seed = 0;
     return {

@@ -29,7 +29,7 @@ import { deriveSeed, Rng } from "../lib/rng.ts";
 import { rocAuc } from "../lib/roc_auc.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
-import { adam } from "../lib/adam.ts";
+import { adam, KERAS_ADAM } from "../lib/adam.ts";
 
 const DEBIAN_FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 
@@ -164,7 +164,7 @@ export async function main(args: string[]): Promise<void> {
   });
   const models = [ae.encoder, ae.decoder];
   const variables = autoencoderVariables(ae);
-  const optimizer = adam(config.lr);
+  const optimizer = adam(config.lr, KERAS_ADAM);
   const noise = new Rng(deriveSeed(config.seed, "noise")); // the denoising variant's input noise
   const training: Training = { tensors: { model: { models }, optimizer: { adam: optimizer } }, rngs: { noise } };
   if (resumeFrom) await restoreTraining(training, resumeFrom.checkpoint);

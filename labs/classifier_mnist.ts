@@ -17,7 +17,7 @@ import { deriveSeed, Rng } from "../lib/rng.ts";
 import { writeFileAtomic } from "../lib/run/atomic_write.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureTraining, captureWeights, restoreTraining, type Training } from "../lib/train_state.ts";
-import { adam } from "../lib/adam.ts";
+import { adam, KERAS_ADAM } from "../lib/adam.ts";
 
 const spec = {
   ...epochFlags({ epochs: 6 }),
@@ -80,7 +80,7 @@ export async function main(args: string[]): Promise<void> {
   const classifier = buildMnistClassifier(new Rng(deriveSeed(config.seed, "init")));
   const models = [classifier.features, classifier.head];
   const variables = models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
-  const optimizer = adam(config.lr);
+  const optimizer = adam(config.lr, KERAS_ADAM);
   const dropout = new Rng(deriveSeed(config.seed, "dropout"));
   const training: Training = { tensors: { model: { models }, optimizer: { adam: optimizer } }, rngs: { dropout } };
   if (resumeFrom) await restoreTraining(training, resumeFrom.checkpoint);

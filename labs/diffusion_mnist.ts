@@ -40,7 +40,7 @@ import {
 } from "../lib/sample_quality.ts";
 import { tf } from "../lib/tf.ts";
 import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
-import { adam } from "../lib/adam.ts";
+import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
 
 const T = 1000;
 
@@ -103,7 +103,7 @@ const realBatch = (mnist: Mnist, indices: ArrayLike<number>) =>
 /** The default U-Net of this lab (spec defaults) and one training step on `x0`: the benchmark's DDPM workload. */
 export function defaultTrainStep(rng: Rng) {
   const unet = buildUnet({ width: spec.width.default, rng });
-  const optimizer = adam(spec.lr.default);
+  const optimizer = adam(spec.lr.default, PYTORCH_ADAM);
   const schedule = linearSchedule({ steps: T });
   return {
     unet,
@@ -186,7 +186,7 @@ export async function main(args: string[]): Promise<void> {
   // ---- the U-Net, its EMA and Adam (restored from the checkpoint when resuming)
   const unet = buildUnet({ width: config.width, rng: new Rng(deriveSeed(config.seed, "init")) });
   const ema = new Ema(unet.weights, { decay: config.emaDecay, warmup: true });
-  const optimizer = adam(config.lr, 0.9, 0.999, 1e-8);
+  const optimizer = adam(config.lr, PYTORCH_ADAM);
   const noise = new Rng(deriveSeed(config.seed, "noise")); // t and eps of every training step
   const training: Training = {
     tensors: { model: { variables: unet.weights }, ema: { variables: ema.weights }, optimizer: { adam: optimizer } },

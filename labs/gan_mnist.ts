@@ -47,7 +47,7 @@ import {
 } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
-import { adam } from "../lib/adam.ts";
+import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
 
 const spec = {
   ...epochFlags({ epochs: 15 }),
@@ -196,8 +196,8 @@ export async function main(args: string[]): Promise<void> {
     refine: config.refine,
     rng: new Rng(deriveSeed(config.seed, "init")),
   });
-  const optimizerG = adam(config.lr, config.beta1, 0.999, 1e-8);
-  const optimizerD = adam(config.lrD || config.lr, config.beta1, 0.999, 1e-8);
+  const optimizerG = adam(config.lr, { ...PYTORCH_ADAM, beta1: config.beta1 });
+  const optimizerD = adam(config.lrD || config.lr, { ...PYTORCH_ADAM, beta1: config.beta1 });
   const noise = new Rng(deriveSeed(config.seed, "noise")); // z of every training step
   const training: Training = {
     tensors: {

@@ -22,10 +22,10 @@ import { linear } from "../lib/models/linear.ts";
 import type { BatchedPolicy } from "../lib/rl/evaluate_batched.ts";
 import { categoricalEntropy, categoricalLogProb, sampleCategorical } from "../lib/rl/policy.ts";
 import { discountedReturns } from "../lib/rl/returns.ts";
-import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
+import { deriveSeed, Rng } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
-import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
-import { adam } from "../lib/adam.ts";
+import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
+import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
 import { type EvalReturn, type Reached, RlRun } from "../trainers/rl_run.ts";
 
 const ENV_ID = "CartPole-v1";
@@ -58,8 +58,6 @@ const spec = {
   evalEpisodes: { type: "int", default: 100, min: 1, max: 10_000, help: "episodes per evaluation" },
   checkpointEvery: { type: "int", default: 50, min: 1, help: "episodes between checkpoints (and one at the end)" },
 } as const;
-
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }; // PyTorch's defaults
 
 /** obs [B, 4] -> [B, out], two tanh hidden layers. */
 function mlp(name: string, hidden: number, out: number, rng: Rng): layers.Sequential {
@@ -157,7 +155,6 @@ function update(
 
 /** What a checkpoint keeps besides its tensors and its step (the episodes so far). */
 type ReinforceMeta = {
-  sampling: RngState;
   envSteps: number;
   wallSeconds: number;
   solved: Reached<{ episodes: number; envSteps: number }> | null;
@@ -177,22 +174,26 @@ export async function main(args: string[]): Promise<void> {
     value: mlp("value", config.hidden, 1, initRng),
   };
   const optimizers = {
-    policy: adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
-    value: adam(config.valueLr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
+    policy: adam(config.lr, PYTORCH_ADAM),
+    value: adam(config.valueLr, PYTORCH_ADAM),
   };
-  let sampling = new Rng(deriveSeed(config.seed, "actions"));
+  const sampling = new Rng(deriveSeed(config.seed, "actions"));
+  const training: Training = {
+    tensors: {
+      model: { models: [nets.policy, nets.value] },
+      policyOptimizer: { adam: optimizers.policy },
+      valueOptimizer: { adam: optimizers.value },
+    },
+    rngs: { sampling },
+  };
   let episode = 0, envSteps = 0;
   let resumed: ReinforceMeta | undefined;
   if (resumeFrom) {
     const { checkpoint } = resumeFrom;
-    restoreWeights([nets.policy, nets.value], checkpoint.tensors.model);
-    await restoreAdam(optimizers.policy, checkpoint.tensors.policyOptimizer);
-    await restoreAdam(optimizers.value, checkpoint.tensors.valueOptimizer);
+    await restoreTraining(training, checkpoint);
     resumed = checkpoint.meta as ReinforceMeta;
-    sampling = Rng.fromState(resumed.sampling);
     envSteps = resumed.envSteps;
     episode = checkpoint.step;
-    console.error(`resuming ${resumeFrom.dir} from episode ${episode}, env step ${envSteps}`);
   }
   // Episode e starts from seed episodeSeed + e, so a resumed run needs no env state.
   const episodeSeed = deriveSeed(config.seed, "episodes");
@@ -210,8 +211,8 @@ export async function main(args: string[]): Promise<void> {
   const capped = () => config.maxSteps > 0 && envSteps >= config.maxSteps;
   await withRun(run, async () => {
     const saveCheckpoint = async () => {
+      const { tensors, meta: streams } = await captureTraining(training);
       const meta: ReinforceMeta = {
-        sampling: sampling.state(),
         envSteps,
         wallSeconds: rl.wallSeconds(),
         solved: rl.reachedAt,
@@ -220,12 +221,8 @@ export async function main(args: string[]): Promise<void> {
       await run.checkpoint({
         step: episode,
         epoch: episode,
-        tensors: {
-          model: await captureWeights([nets.policy, nets.value]),
-          policyOptimizer: await captureAdam(optimizers.policy),
-          valueOptimizer: await captureAdam(optimizers.value),
-        },
-        meta,
+        tensors,
+        meta: { ...streams, ...meta },
       });
     };
 

@@ -37,7 +37,7 @@ import {
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureTraining, captureWeights, restoreTraining, restoreWeights, type Training } from "../lib/train_state.ts";
-import { adam } from "../lib/adam.ts";
+import { adam, KERAS_ADAM } from "../lib/adam.ts";
 
 const spec = {
   labelsPerClass: {
@@ -201,7 +201,7 @@ export async function trainCell(pretrained: TransferCnn, options: CellOptions): 
   // and the head trains on them: the same model as running the frozen convolutions every step,
   // at a fraction of the cost.
   const variables = mode === "frozen" ? variablesOf(model.head) : variablesOf(model.features, model.head);
-  const optimizer = adam(lr);
+  const optimizer = adam(lr, KERAS_ADAM);
   const { x: images, y } = examples(options.split, options.indices, 5); // [n, 28, 28, 1], [n]
   const x = mode === "frozen" ? featuresOf(model, images) : tf.clone(images); // [n, 144F] or [n, 28, 28, 1]
   images.dispose();
@@ -295,7 +295,7 @@ export async function main(args: string[]): Promise<void> {
   // ---- the pretrained model and its optimiser (restored from the checkpoint when resuming)
   const pretrained = buildTransferCnn({ ...config, classes: CLASSES, rng: new Rng(deriveSeed(config.seed, "init")) });
   const models = [pretrained.features, pretrained.head];
-  const optimizer = adam(config.lr);
+  const optimizer = adam(config.lr, KERAS_ADAM);
   const dropout = new Rng(deriveSeed(config.seed, "dropout"));
   const pretraining: Training = { tensors: { model: { models }, optimizer: { adam: optimizer } }, rngs: { dropout } };
   let step = 0, pretrainAccuracy = NaN;

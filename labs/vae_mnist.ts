@@ -41,7 +41,7 @@ import {
 } from "../lib/sample_quality.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
 import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
-import { adam } from "../lib/adam.ts";
+import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
 
 export const lab: Lab<typeof spec> = {
   id: "vae-mnist",
@@ -91,7 +91,6 @@ const spec = {
   ...YARDSTICK_FLAGS,
 } as const;
 
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }; // PyTorch's defaults
 const EVAL_BATCH = 1000;
 const GRID_SIDE = 8; // 8x8 tiles per image grid
 const MANIFOLD_SIDE = 20; // 20x20 decoded codes, as Kingma and Welling's Fig. 4
@@ -178,7 +177,7 @@ export async function main(args: string[]): Promise<void> {
     ? buildConvVae({ latent: config.latent, rng: initRng })
     : buildVae({ inputSize: PIXELS, hidden: config.hidden, latent: config.latent, rng: initRng });
   const variables = vaeVariables(vae);
-  const optimizer = adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+  const optimizer = adam(config.lr, PYTORCH_ADAM);
   const noise = new Rng(deriveSeed(config.seed, "noise")); // reparameterisation samples
   const training: Training = {
     tensors: { model: { models: [vae.encoder, vae.decoder] }, optimizer: { adam: optimizer } },

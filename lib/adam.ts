@@ -72,7 +72,21 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   }
 }
 
-/** tf.train.adam's signature and defaults (tfjs's epsilon default is the backend's). */
-export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number): FusedAdamOptimizer {
+export interface AdamSettings {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** torch.optim.Adam's defaults, which the labs that follow a PyTorch reference (and SB3, CleanRL) use. */
+export const PYTORCH_ADAM: AdamSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+/** Keras's defaults (epsilon 1e-7, which is also what tf.train.adam takes on the float32 backends). */
+export const KERAS_ADAM: AdamSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+
+/**
+ * tf.train.adam with every setting explicit, so a lab's optimiser does not depend on the backend's
+ * epsilon: `adam(lr, PYTORCH_ADAM)`, `adam(lr, { ...PYTORCH_ADAM, beta1: 0.5 })`.
+ */
+export function adam(learningRate: number, { beta1, beta2, epsilon }: AdamSettings): FusedAdamOptimizer {
   return new FusedAdamOptimizer(learningRate, beta1, beta2, epsilon);
 }

@@ -11,16 +11,15 @@
  * trainers/rl_run.ts's.
  */
 import { make } from "../environments/mod.ts";
-import { adam } from "../lib/adam.ts";
-import type { NamedArray } from "../lib/checkpoint.ts";
+import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
 import { clipGradNorm } from "../lib/rl/clip_grad_norm.ts";
 import { buildQNetwork, qLoss, tdTargets, updateTarget } from "../lib/rl/dqn.ts";
 import type { DqnSpec } from "../lib/rl/dqn_spec.ts";
 import { type Minibatch, ReplayBuffer } from "../lib/rl/replay_buffer.ts";
 import { linearSchedule } from "../lib/rl/schedule.ts";
-import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
+import { deriveSeed, Rng } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
-import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
 import { type Lab, type LabStart, withRun } from "../runner/lab.ts";
 import { type Reached, RlRun } from "./rl_run.ts";
 
@@ -35,8 +34,6 @@ export interface DqnTask {
   /** published figures to print beside ours in summary.json */
   reference: Record<string, string>;
 }
-
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }; // PyTorch's defaults, as SB3 and CleanRL use them
 
 interface Agent {
   online: layers.Sequential;
@@ -56,7 +53,7 @@ function buildAgent(c: { seed: number; hiddenSize: number; lr: number }, obsSize
     online,
     target,
     variables: online.trainableWeights.map((w) => w.read() as tf.Variable),
-    optimizer: adam(c.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon),
+    optimizer: adam(c.lr, PYTORCH_ADAM),
   };
 }
 
@@ -94,28 +91,18 @@ async function meanTakenQ(net: layers.LayersModel, batch: Minibatch): Promise<nu
   return value;
 }
 
-/** A checkpoint's tensors: both networks, Adam and the whole replay buffer. */
-async function captureDqn(agent: Agent, buffer: ReplayBuffer): Promise<Record<string, NamedArray[]>> {
-  return {
-    online: await captureWeights([agent.online]),
-    target: await captureWeights([agent.target]),
-    optimizer: await captureAdam(agent.optimizer),
-    replay: buffer.toArrays(),
-  };
-}
-
-/** Restores what captureDqn saved into `agent`; returns the replay buffer. */
-async function restoreDqn(agent: Agent, tensors: Record<string, NamedArray[]>): Promise<ReplayBuffer> {
-  restoreWeights([agent.online], tensors.online);
-  restoreWeights([agent.target], tensors.target);
-  await restoreAdam(agent.optimizer, tensors.optimizer);
-  return ReplayBuffer.fromArrays(tensors.replay);
-}
+/** What a checkpoint keeps of the agent (both networks, Adam) and its random streams; the replay buffer goes beside it. */
+const checkpointed = (agent: Agent, rngs: Record<"actionRng" | "replayRng", Rng>): Training => ({
+  tensors: {
+    online: { models: [agent.online] },
+    target: { models: [agent.target] },
+    optimizer: { adam: agent.optimizer },
+  },
+  rngs,
+});
 
 /** What a checkpoint keeps besides its tensors and step. */
 type DqnMeta = {
-  actionRng: RngState;
-  replayRng: RngState;
   episodes: number;
   gradientSteps: number;
   thresholdReachedAt: Reached<{ envSteps: number }> | null;
@@ -184,19 +171,19 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
   // ---- agent, replay buffer and random streams (restored from the checkpoint when resuming)
   const agent = buildAgent(c, obsSize, numActions);
   let buffer = new ReplayBuffer(c.bufferSize, obsSize);
-  let actionRng = new Rng(deriveSeed(c.seed, "actions")); // epsilon-greedy draws
-  let replayRng = new Rng(deriveSeed(c.seed, "replay")); // minibatch indices
+  const actionRng = new Rng(deriveSeed(c.seed, "actions")); // epsilon-greedy draws
+  const replayRng = new Rng(deriveSeed(c.seed, "replay")); // minibatch indices
+  const training = checkpointed(agent, { actionRng, replayRng });
   let step = 0, episodes = 0, gradientSteps = 0;
   let resumed: DqnMeta | undefined;
   if (resumeFrom) {
     const { checkpoint } = resumeFrom;
-    buffer = await restoreDqn(agent, checkpoint.tensors);
+    await restoreTraining(training, checkpoint);
+    buffer = ReplayBuffer.fromArrays(checkpoint.tensors.replay);
     resumed = checkpoint.meta as DqnMeta;
-    actionRng = Rng.fromState(resumed.actionRng);
-    replayRng = Rng.fromState(resumed.replayRng);
     ({ episodes, gradientSteps } = resumed);
     step = checkpoint.step;
-    console.error(`resuming ${resumeFrom.dir} from step ${step} (${checkpoint.path}), ${buffer.size} transitions`);
+    console.error(`${buffer.size} transitions in the replay buffer`);
   }
   const resetEpisode = () => env.reset({ seed: deriveSeed(c.seed, `env-${episodes}`) }).obs;
 
@@ -221,16 +208,20 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
     const saveCheckpoint = async () => {
       await log.flush(step);
       checkpointedAt = step;
+      const { tensors, meta: streams } = await captureTraining(training);
       const meta: DqnMeta = {
-        actionRng: actionRng.state(),
-        replayRng: replayRng.state(),
         episodes,
         gradientSteps,
         thresholdReachedAt: rl.reachedAt,
         wallSeconds: rl.wallSeconds(),
       };
       // RL has no epochs; the episodes completed stand in for them
-      await run.checkpoint({ step, epoch: episodes, tensors: await captureDqn(agent, buffer), meta });
+      await run.checkpoint({
+        step,
+        epoch: episodes,
+        tensors: { ...tensors, replay: buffer.toArrays() },
+        meta: { ...streams, ...meta },
+      });
     };
 
     // ---- training: act epsilon-greedily, store the transition, learn from replayed minibatches

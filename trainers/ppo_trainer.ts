@@ -12,12 +12,12 @@
  * resume exactly, graceful stop at the end of an update, summary) is trainers/rl_run.ts's.
  */
 import { makeVec, type VectorStepResult } from "../environments/mod.ts";
-import { adam } from "../lib/adam.ts";
+import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
 import { UsageError } from "../lib/errors.ts";
 import { type Lab, type LabStart, type RunFlags, withRun } from "../runner/lab.ts";
-import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
+import { deriveSeed, Rng } from "../lib/rng.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
-import { captureAdam, captureWeights, restoreAdam, restoreWeights } from "../lib/train_state.ts";
+import { captureTraining, restoreTraining, type Training } from "../lib/train_state.ts";
 import type { Config } from "../lib/hparams.ts";
 import type { PpoSpec } from "../lib/rl/ppo_spec.ts";
 import { ActionLog } from "../lib/rl/action_log.ts";
@@ -38,7 +38,7 @@ export interface PpoTask {
   reference: Record<string, string>;
 }
 
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-5 }; // CleanRL's and SB3's PPO
+const ADAM = { ...PYTORCH_ADAM, epsilon: 1e-5 }; // CleanRL's and SB3's PPO
 
 /**
  * One sampled action per row, with its log-probability and the state's value. Read back with
@@ -147,8 +147,6 @@ type PpoAt = { envSteps: number; update: number };
 
 /** What a checkpoint keeps besides its tensors, its step (update x batch size) and its epoch (update). */
 type PpoMeta = {
-  sampling: RngState;
-  shuffling: RngState;
   episodes: number;
   wallSeconds: number;
   solved: Reached<PpoAt> | null;
@@ -177,26 +175,25 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
   // ---- envs, agent and optimiser (restored from the checkpoint when resuming)
   const vec = makeVec(envId, { numEnvs: config.numEnvs });
   const agent = task.agent(new Rng(deriveSeed(config.seed, "init")));
-  const optimizer = adam(config.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
-  let sampling = new Rng(deriveSeed(config.seed, "actions"));
-  let shuffling = new Rng(deriveSeed(config.seed, "minibatches"));
+  const optimizer = adam(config.lr, ADAM);
+  const sampling = new Rng(deriveSeed(config.seed, "actions"));
+  const shuffling = new Rng(deriveSeed(config.seed, "minibatches"));
+  const training: Training = {
+    tensors: { ...agent.checkpointed, optimizer: { adam: optimizer } },
+    rngs: { sampling, shuffling },
+  };
   let actionLog = new ActionLog(config.numEnvs * agent.actionSize);
   let obs = vec.reset({ seed: config.seed }).obs as Float32Array; // copy i seeded seed + i, as CleanRL
   let update = 0, episodes = 0;
   let resumed: PpoMeta | undefined;
   if (resumeFrom) {
     const { checkpoint } = resumeFrom;
-    restoreWeights(agent.networks, checkpoint.tensors.model);
-    agent.restoreExtra(checkpoint.tensors);
-    await restoreAdam(optimizer, checkpoint.tensors.optimizer);
+    await restoreTraining(training, checkpoint);
     resumed = checkpoint.meta as PpoMeta;
-    sampling = Rng.fromState(resumed.sampling);
-    shuffling = Rng.fromState(resumed.shuffling);
     episodes = resumed.episodes;
     actionLog = ActionLog.fromArray(checkpoint.tensors.actions[0]);
     obs = actionLog.replay(vec, config.seed) as Float32Array; // the envs mid-episode, as they were
     update = checkpoint.epoch;
-    console.error(`resuming ${resumeFrom.dir} from update ${update}, env step ${checkpoint.step}`);
   }
 
   const rl = await RlRun.open(lab, start, {
@@ -218,9 +215,8 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
     });
 
     const saveCheckpoint = async () => {
+      const { tensors, meta: streams } = await captureTraining(training);
       const meta: PpoMeta = {
-        sampling: sampling.state(),
-        shuffling: shuffling.state(),
         episodes,
         wallSeconds: rl.wallSeconds(),
         solved: rl.reachedAt,
@@ -229,13 +225,8 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       await run.checkpoint({
         step: update * batchSize,
         epoch: update,
-        tensors: {
-          model: await captureWeights(agent.networks),
-          ...await agent.captureExtra(),
-          optimizer: await captureAdam(optimizer),
-          actions: [actionLog.toArray()],
-        },
-        meta,
+        tensors: { ...tensors, actions: [actionLog.toArray()] },
+        meta: { ...streams, ...meta },
       });
     };
 

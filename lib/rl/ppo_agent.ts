@@ -5,9 +5,9 @@
  * deviation is a learned vector that does not depend on the state (ppo_continuous_action.py).
  * trainers/ppo_trainer.ts trains either; only the policy's distribution differs.
  */
-import type { NamedArray } from "../checkpoint.ts";
 import type { Rng } from "../rng.ts";
 import { layers, type Tensor, tf } from "../tf.ts";
+import type { TensorGroup } from "../train_state.ts";
 import { orthogonalDense } from "./orthogonal.ts";
 import {
   categoricalEntropy,
@@ -22,8 +22,8 @@ export interface PpoAgent {
   /** numbers per action: 1 for a discrete action, the action's dimensions for a continuous one */
   actionSize: number;
   critic: layers.Sequential; // obs [B, obsSize] -> V(s) [B, 1]
-  /** the networks checkpointed as "model", in order */
-  networks: layers.Sequential[];
+  /** what a checkpoint keeps of the agent: the networks as "model", and the Gaussian's logStd */
+  checkpointed: Record<string, TensorGroup>;
   /** every trainable variable, in the order Adam's checkpointed state follows */
   variables: tf.Variable[];
   /** sampled actions [N, actionSize] as floats and their log-probabilities [N], for observations x [N, obsSize] */
@@ -34,9 +34,6 @@ export interface PpoAgent {
   deterministic(x: Tensor): Tensor;
   /** the rollout's actions [B * actionSize] as the tensor `evaluate` takes */
   actionTensor(actions: Float32Array, rows: number): Tensor;
-  /** tensors checkpointed beside the networks, and restoring them */
-  captureExtra(): Promise<Record<string, NamedArray[]>>;
-  restoreExtra(tensors: Record<string, NamedArray[]>): void;
   /** per-update chart scalars of the policy (the Gaussian's standard deviation) */
   chartScalars(): Promise<Record<string, number>>;
   dispose(): void;
@@ -67,7 +64,7 @@ export function categoricalPpoAgent(
     obsSize,
     actionSize: 1,
     critic,
-    networks: [actor, critic],
+    checkpointed: { model: { models: [actor, critic] } },
     variables: [...variablesOf(actor), ...variablesOf(critic)],
     sample(x, seed) {
       const logits = actor.apply(x) as Tensor; // [N, actions]
@@ -80,8 +77,6 @@ export function categoricalPpoAgent(
     },
     deterministic: (x) => tf.argMax(actor.apply(x) as Tensor, 1), // [N]
     actionTensor: (taken) => tf.tensor1d(Int32Array.from(taken), "int32"),
-    captureExtra: () => Promise.resolve({}),
-    restoreExtra: () => {},
     chartScalars: () => Promise.resolve({}),
     dispose() {
       actor.dispose();
@@ -107,7 +102,7 @@ export function gaussianPpoAgent(
     obsSize,
     actionSize,
     critic,
-    networks: [actorMean, critic],
+    checkpointed: { model: { models: [actorMean, critic] }, logStd: { variables: { logStd } } },
     variables: [...variablesOf(actorMean), logStd, ...variablesOf(critic)],
     sample(x, seed) {
       const mean = actorMean.apply(x) as Tensor; // [N, actionSize]
@@ -121,12 +116,6 @@ export function gaussianPpoAgent(
     },
     deterministic: (x) => actorMean.apply(x) as Tensor, // [N, actionSize]
     actionTensor: (taken, rows) => tf.tensor2d(taken, [rows, actionSize]),
-    captureExtra: async () => ({
-      logStd: [{ name: "logStd", shape: [actionSize], data: await logStd.data() as Float32Array }],
-    }),
-    restoreExtra(tensors) {
-      tf.tidy(() => logStd.assign(tf.tensor(tensors.logStd[0].data, [actionSize])));
-    },
     chartScalars: async () => ({ "charts/action_std": Math.exp((await logStd.data())[0]) }),
     dispose() {
       actorMean.dispose();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { adam, FusedAdamOptimizer } from "../../lib/adam.ts";
+import { adam, FusedAdamOptimizer, KERAS_ADAM, PYTORCH_ADAM } from "../../lib/adam.ts";
 import { configureWasmKernels } from "../../lib/kernels/wasm_kernels.ts";
 import { captureAdam, restoreAdam } from "../../lib/train_state.ts";
 import { tf } from "../../lib/tf.ts";
@@ -25,7 +25,7 @@ for (const backend of ["wasm", "cpu"]) { // cpu has no fused kernel: tfjs's own 
     await tf.setBackend(backend);
     for (const [lr, b1, b2, eps] of [[0.01, 0.9, 0.999, 1e-8], [3e-4, 0.5, 0.99, 1e-5]]) {
       const expected = await train(tf.train.adam(lr, b1, b2, eps), 12);
-      const actual = await train(adam(lr, b1, b2, eps), 12);
+      const actual = await train(adam(lr, { beta1: b1, beta2: b2, epsilon: eps }), 12);
       actual.forEach((values, i) => assert.deepEqual(values, expected[i], `weight ${i} with lr ${lr}, beta1 ${b1}`));
     }
   });
@@ -35,7 +35,7 @@ Deno.test("adam - the fused update runs as one kernel per variable on wasm, and 
   configureWasmKernels({ blas: null });
   await tf.setBackend("wasm");
   const w = tf.variable(tf.randomUniform([300], -1, 1, "float32", 1));
-  const optimizer = adam(0.01);
+  const optimizer = adam(0.01, PYTORCH_ADAM);
   const step = () => optimizer.minimize(() => tf.sum(tf.square(w)), false, [w]);
   step();
   const tensors = tf.memory().numTensors;
@@ -65,7 +65,7 @@ Deno.test("adam - a checkpoint of the fused optimizer resumes tfjs's, and the ot
     return values;
   };
   const plain = await resumed(tf.train.adam(0.01), tf.train.adam(0.01));
-  assert.deepEqual(await resumed(adam(0.01), tf.train.adam(0.01)), plain);
-  assert.deepEqual(await resumed(tf.train.adam(0.01), adam(0.01)), plain);
-  assert.ok(adam() instanceof FusedAdamOptimizer && adam() instanceof tf.AdamOptimizer);
+  assert.deepEqual(await resumed(adam(0.01, KERAS_ADAM), tf.train.adam(0.01)), plain);
+  assert.deepEqual(await resumed(tf.train.adam(0.01), adam(0.01, KERAS_ADAM)), plain);
+  assert.ok(adam(0.01, KERAS_ADAM) instanceof FusedAdamOptimizer && adam(0.01, KERAS_ADAM) instanceof tf.AdamOptimizer);
 });

@@ -4,7 +4,7 @@
  * if it had never stopped; what a checkpoint lacks is refused by name.
  */
 import assert from "node:assert/strict";
-import { adam } from "../../lib/adam.ts";
+import { adam, PYTORCH_ADAM } from "../../lib/adam.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "../../lib/checkpoint.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { Rng } from "../../lib/rng.ts";
@@ -18,7 +18,7 @@ function setUp(seed: number) {
     layers: [linear({ name: "fc", units: 3, fanIn: 4, rng: new Rng(seed) })],
   });
   const scale = tf.variable(tf.scalar(1), true, `scale-${seed}-${crypto.randomUUID()}`);
-  const optimizer = adam(0.01);
+  const optimizer = adam(0.01, PYTORCH_ADAM);
   const noise = new Rng(seed);
   const training: Training = {
     tensors: { model: { models: [model] }, extra: { variables: { scale } }, optimizer: { adam: optimizer } },
