@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { UsageError } from "../lib/errors.ts";
 import { exitOnError } from "../runner/exit_on_error.ts";
 import { formatFlags, parseFlags, type Spec } from "../lib/hparams.ts";
+import { exerciseGuides } from "./exercise_guides.ts";
 import { type Exercise, findExercises } from "./markers.ts";
 import { writeStudentCopy } from "./student_copy.ts";
 
@@ -19,9 +20,14 @@ export const exercisesFlags = {
   list: { type: "bool", default: false, help: "list the marked exercises and their points, and write nothing" },
 } as const satisfies Spec;
 
-function listing(exercises: Exercise[]): string {
+/** One line per exercise: id, points, where it is, and the guide sections that explain it. */
+async function listing(exercises: Exercise[]): Promise<string> {
   const total = exercises.reduce((sum, ex) => sum + ex.points, 0);
-  const rows = exercises.map((ex) => `  ${ex.id.padEnd(26)}${String(ex.points).padStart(4)}  ${ex.file}:${ex.line}`);
+  const guides = await exerciseGuides(ROOT, exercises);
+  const rows = exercises.map((ex) =>
+    `  ${ex.id.padEnd(26)}${String(ex.points).padStart(4)}  ${ex.file}:${ex.line}` +
+    (guides.get(ex.id)!.length ? `\n${" ".repeat(34)}read: ${guides.get(ex.id)!.join("; ")}` : "")
+  );
   const warning = total === 100 ? "" : `\nwarning: the points add up to ${total}, not 100`;
   return `${rows.join("\n")}\n  ${"total".padEnd(26)}${String(total).padStart(4)}${warning}`;
 }
@@ -33,13 +39,13 @@ export async function main(args: string[]): Promise<void> {
   }
   const { config } = parseFlags(exercisesFlags, args);
   if (config.list) {
-    console.log(listing(await findExercises(ROOT)));
+    console.log(await listing(await findExercises(ROOT)));
     return;
   }
   if (!config.out) throw new UsageError("Name the folder for the student copy: deno task exercises --out DIR.");
   const report = await writeStudentCopy(ROOT, config.out, { git: config.git, untracked: config.untracked });
   console.log(`student copy: ${report.out} (${report.files} files${report.git ? ", a fresh git repository" : ""})`);
-  console.log(`exercises stubbed:\n${listing(report.exercises)}`);
+  console.log(`exercises stubbed:\n${await listing(report.exercises)}`);
   if (report.withheld.length) {
     console.log(`left out:\n${report.withheld.map((w) => `  ${w.file}  (${w.why})`).join("\n")}`);
   }

@@ -10,6 +10,7 @@ import { type CheckpointState, loadLatestCheckpoint } from "../lib/checkpoint.ts
 import { detachLab, printDetached, runsDirOf } from "./detach.ts";
 import { UsageError } from "../lib/errors.ts";
 import { type Config, flagName, formatFlags, parseFlags, type Spec } from "../lib/hparams.ts";
+import { guideFile } from "./guide_file.ts";
 import { labHooks } from "./lab_hooks.ts";
 import { assertWritableFolder, refusedWrite } from "./writable_folder.ts";
 import { readRunInfo } from "../lib/run/run_reader.ts";
@@ -83,6 +84,9 @@ export function helpText<S extends Spec>(lab: Lab<S>): string {
     "",
     "Run options (every lab):",
     formatFlags(runFlags),
+    "",
+    `Guide: ${guideFile(lab.id)} (the equations, where the code computes them, what to watch for), also shown`,
+    "beside the charts of each of its runs in the dashboard.",
   ].join("\n");
 }
 

@@ -1,7 +1,8 @@
 /**
  * The dashboard as a Hono app: security first (Host check, then the token when there is one),
- * then pages, APIs, live streams, run files and the islands bundle. Everything it shows comes
- * from the runs directory. Tests drive it in-process with `app.request()`.
+ * then pages, APIs, live streams, run files and the islands bundle. Everything it shows of runs
+ * comes from the runs directory; the lab guides and the source view read the project's own
+ * source folders as text (never importing the training code). Tests drive it in-process with `app.request()`.
  */
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
@@ -18,6 +19,8 @@ import { liveRoutes } from "./routes/live.ts";
 import { notFoundPage } from "./routes/not_found.tsx";
 import { runPageRoutes } from "./routes/run_page.tsx";
 import { runsPageRoutes } from "./routes/runs_page.tsx";
+import { sourceRoutes } from "./routes/source.tsx";
+import { PROJECT_ROOT } from "./guides/render_guide.ts";
 
 export interface AppOptions {
   runsDir: string;
@@ -34,6 +37,8 @@ export interface AppOptions {
   stream?: Partial<StreamOptions>;
   /** abort to end every live stream (before shutting the server down) */
   closing?: AbortSignal;
+  /** where the lab guides and the source they link are read (default: this checkout) */
+  projectRoot?: string;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -43,6 +48,7 @@ export function createApp(options: AppOptions): Hono {
     stats: newStreamStats(),
     listPollMs: options.listPollMs ?? 1000,
     closing: options.closing ?? new AbortController().signal,
+    projectRoot: options.projectRoot ?? PROJECT_ROOT,
   };
   const app = new Hono();
   app.use(hostCheck(options.allowedHosts ?? allowedHostNames(options.host ?? "127.0.0.1")));
@@ -58,7 +64,8 @@ export function createApp(options: AppOptions): Hono {
     },
     crossOriginEmbedderPolicy: false,
   }));
-  for (const routes of [runsPageRoutes, runPageRoutes, comparePageRoutes, apiRoutes, liveRoutes, fileRoutes]) {
+  const pages = [runsPageRoutes, runPageRoutes, comparePageRoutes, apiRoutes, liveRoutes, fileRoutes, sourceRoutes];
+  for (const routes of pages) {
     app.route("/", routes(deps));
   }
   app.route("/", assetRoutes());

@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { LABS } from "../../labs/mod.ts";
+import { guideFile } from "../../runner/guide_file.ts";
 import { readEvents } from "../../lib/run/run_reader.ts";
 import { findSymbol, parseCodeRef, sourceFile } from "../../web/guides/code_refs.ts";
 import { guideMarkdown, renderTex, type Token } from "../../web/guides/markdown.ts";
@@ -59,7 +60,7 @@ function outline(markdown: string): Outline {
   return result;
 }
 
-export const guidePath = (labId: string) => join(REPO_ROOT, "labs", `${labId.replaceAll("-", "_")}.md`);
+const guidePath = (labId: string) => join(REPO_ROOT, guideFile(labId));
 
 /** Every key the lab's tiny runs (the lab and its variants) log, with sample metrics where the lab has them. */
 async function loggedKeys(labId: string): Promise<Set<string>> {

@@ -1,7 +1,13 @@
 /** The page frame: head, top bar, and the islands bundle (module scripts run after parsing). */
 import type { ComponentChildren } from "preact";
 
-export function Layout({ title, children, wide }: { title: string; children: ComponentChildren; wide?: boolean }) {
+export function Layout({ title, children, wide, math }: {
+  title: string;
+  children: ComponentChildren;
+  wide?: boolean;
+  /** the page shows typeset TeX (a lab guide): load KaTeX's stylesheet */
+  math?: boolean;
+}) {
   return (
     <html lang="en">
       <head>
@@ -10,6 +16,7 @@ export function Layout({ title, children, wide }: { title: string; children: Com
         <title>{title} · tflab</title>
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/dashboard.css" />
+        {math && <link rel="stylesheet" href="/static/katex/katex.min.css" />}
         <script type="module" src="/static/islands.js" />
       </head>
       <body>

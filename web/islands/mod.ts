@@ -4,6 +4,7 @@
  */
 import CompareCharts from "./compare_charts.tsx";
 import EpisodePanel from "./episode_panel.tsx";
+import GuideLive from "./guide_live.tsx";
 import ImageTimeline from "./image_timeline.tsx";
 import RunHeader from "./run_header.tsx";
 import RunsTable from "./runs_table.tsx";
@@ -13,6 +14,7 @@ import SystemPanel from "./system_panel.tsx";
 export const ISLANDS = {
   CompareCharts,
   EpisodePanel,
+  GuideLive,
   ImageTimeline,
   RunHeader,
   RunsTable,

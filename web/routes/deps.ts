@@ -1,4 +1,4 @@
-/** What every route needs: the run store, stream settings and counters. One per app. */
+/** What every route needs: the run store, stream settings and counters, where the guides are. One per app. */
 import type { StreamOptions, StreamStats } from "../sse/stream_stats.ts";
 import type { RunStore } from "../store/run_store.ts";
 
@@ -10,4 +10,6 @@ export interface Deps {
   listPollMs: number;
   /** aborted when the server shuts down: live streams end so that shutdown does not wait on them */
   closing: AbortSignal;
+  /** the folder whose labs/ holds the guides and whose source folders the source view shows */
+  projectRoot: string;
 }

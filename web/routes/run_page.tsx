@@ -1,9 +1,16 @@
-/** GET /runs/:id: one run, live: status line, scalar charts, system panel, config, images, episodes. */
+/**
+ * GET /runs/:id: one run, live: status line, scalar charts, and beside them the lab's guide (the
+ * lecture's equations linked to the code and to these charts), the system panel and the config;
+ * then images and episodes.
+ */
 import { Hono } from "hono";
 import { ConfigTable } from "../components/config_table.tsx";
 import { Island } from "../components/island.tsx";
 import { Layout } from "../components/layout.tsx";
 import EpisodePanel from "../islands/episode_panel.tsx";
+import GuideLive from "../islands/guide_live.tsx";
+import { formatValue } from "../shared/format.ts";
+import { loadGuide } from "../guides/render_guide.ts";
 import ImageTimeline from "../islands/image_timeline.tsx";
 import RunHeader from "../islands/run_header.tsx";
 import ScalarCharts from "../islands/scalar_charts.tsx";
@@ -13,15 +20,22 @@ import type { Deps } from "./deps.ts";
 import { notFoundPage } from "./not_found.tsx";
 import { renderPage } from "./render.ts";
 
-export function runPageRoutes({ store }: Deps): Hono {
+export function runPageRoutes({ store, projectRoot }: Deps): Hono {
   return new Hono().get("/runs/:id", async (c) => {
     const id = c.req.param("id");
     const [info, log] = await Promise.all([store.info(id), store.log(id)]);
     if (!info || !log) return c.html(notFoundPage(`No run '${id}' in the runs directory.`), 404);
     const snap = runSnapshot(id, info, log);
+    const guide = await loadGuide(info.lab, projectRoot);
+    const guideLatest = Object.fromEntries(
+      (guide?.keys ?? []).flatMap((key) => {
+        const value = log.scalars.get(key)?.value.at(-1);
+        return value === undefined ? [] : [[key, value]];
+      }),
+    );
     const live = { runId: id, generation: snap.generation, cursor: snap.cursor };
     return c.html(renderPage(
-      <Layout title={`${info.lab} ${id}`}>
+      <Layout title={`${info.lab} ${id}`} math={guide !== null}>
         <div class="run-title">
           <h1>{info.title}</h1>
           <span class="mono dim">{info.lab} · {id}</span>
@@ -31,7 +45,7 @@ export function runPageRoutes({ store }: Deps): Hono {
           props={{ ...live, ...snap, totalSteps: info.totalSteps, headline: info.headline }}
         />
         {info.error && <pre class="error">{info.error}</pre>}
-        <div class="run-grid">
+        <div class={guide ? "run-grid with-guide" : "run-grid"}>
           <section class="main-col">
             <h2>Scalars</h2>
             <Island
@@ -42,6 +56,18 @@ export function runPageRoutes({ store }: Deps): Hono {
             <Island component={EpisodePanel} props={{ ...live, episodes: snap.episodes }} />
           </section>
           <aside class="side-col">
+            {guide && (
+              <details class="guide-panel" open data-testid="guide">
+                <summary>
+                  <h2>Guide</h2>
+                </summary>
+                <div
+                  class="guide"
+                  dangerouslySetInnerHTML={{ __html: withValues(guide.html, guideLatest) }}
+                />
+                <Island component={GuideLive} props={{ ...live, keys: guide.keys, latest: guideLatest }} />
+              </details>
+            )}
             <h2>System</h2>
             <Island
               component={SystemPanel}
@@ -61,3 +87,10 @@ export function runPageRoutes({ store }: Deps): Hono {
     ));
   });
 }
+
+/** The guide with each linked key's latest value filled in, for the first paint (GuideLive keeps them current). */
+const withValues = (html: string, latest: Record<string, number>) =>
+  html.replace(
+    /data-key-value="([^"]*)"><\/span>/g,
+    (whole, key: string) => key in latest ? `data-key-value="${key}">${formatValue(latest[key])}</span>` : whole,
+  );
