@@ -8,8 +8,7 @@ import { ConfigTable } from "../components/config_table.tsx";
 import { Island } from "../components/island.tsx";
 import { Layout } from "../components/layout.tsx";
 import EpisodePanel from "../islands/episode_panel.tsx";
-import GuideLive from "../islands/guide_live.tsx";
-import { formatValue } from "../shared/format.ts";
+import { GuidePanel } from "../components/guide_panel.tsx";
 import { loadGuide } from "../guides/render_guide.ts";
 import ImageTimeline from "../islands/image_timeline.tsx";
 import RunHeader from "../islands/run_header.tsx";
@@ -56,18 +55,7 @@ export function runPageRoutes({ store, projectRoot }: Deps): Hono {
             <Island component={EpisodePanel} props={{ ...live, episodes: snap.episodes }} />
           </section>
           <aside class="side-col">
-            {guide && (
-              <details class="guide-panel" open data-testid="guide">
-                <summary>
-                  <h2>Guide</h2>
-                </summary>
-                <div
-                  class="guide"
-                  dangerouslySetInnerHTML={{ __html: withValues(guide.html, guideLatest) }}
-                />
-                <Island component={GuideLive} props={{ ...live, keys: guide.keys, latest: guideLatest }} />
-              </details>
-            )}
+            {guide && <GuidePanel guide={guide} latest={guideLatest} live={live} />}
             <h2>System</h2>
             <Island
               component={SystemPanel}
@@ -87,10 +75,3 @@ export function runPageRoutes({ store, projectRoot }: Deps): Hono {
     ));
   });
 }
-
-/** The guide with each linked key's latest value filled in, for the first paint (GuideLive keeps them current). */
-const withValues = (html: string, latest: Record<string, number>) =>
-  html.replace(
-    /data-key-value="([^"]*)"><\/span>/g,
-    (whole, key: string) => key in latest ? `data-key-value="${key}">${formatValue(latest[key])}</span>` : whole,
-  );
