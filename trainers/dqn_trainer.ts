@@ -12,8 +12,7 @@
  */
 import { make } from "../environments/mod.ts";
 import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
-import { clipGradNorm } from "../lib/rl/clip_grad_norm.ts";
-import { buildQNetwork, qLoss, tdTargets, updateTarget } from "../lib/rl/dqn.ts";
+import { buildQNetwork, dqnUpdate, type QNetworks, updateTarget } from "../lib/rl/dqn.ts";
 import type { DqnSpec } from "../lib/rl/dqn_spec.ts";
 import { type Minibatch, ReplayBuffer } from "../lib/rl/replay_buffer.ts";
 import { linearSchedule } from "../lib/rl/schedule.ts";
@@ -35,10 +34,7 @@ export interface DqnTask {
   reference: Record<string, string>;
 }
 
-interface Agent {
-  online: layers.Sequential;
-  target: layers.Sequential;
-  variables: tf.Variable[];
+interface Agent extends QNetworks {
   optimizer: tf.AdamOptimizer;
 }
 
@@ -66,17 +62,6 @@ async function greedy(net: layers.LayersModel, obs: Float32Array, rows: number):
   const actions = await best.data() as Int32Array;
   best.dispose();
   return actions;
-}
-
-/** One gradient step: Huber loss on the TD error, gradients clipped, Adam. Returns the loss, not read back. */
-function trainStep(agent: Agent, batch: Minibatch, c: { gamma: number; double: boolean; maxGradNorm: number }) {
-  return tf.tidy(() => {
-    const y = tdTargets(agent.online, agent.target, batch, c); // [B], no gradient flows into it
-    const { value, grads } = tf.variableGrads(() => qLoss(agent.online, batch, y), agent.variables);
-    const clipped = clipGradNorm(grads, c.maxGradNorm).grads;
-    agent.optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
-    return value;
-  });
 }
 
 /** Mean Q(s, a) over a minibatch's taken actions (CleanRL's losses/q_values). */
@@ -251,7 +236,7 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
       if (step > c.learningStarts && step % c.trainFrequency === 0) {
         for (let g = 0; g < c.gradientSteps; g++) {
           const batch = buffer.sample(c.batchSize, replayRng);
-          log.add(trainStep(agent, batch, c), batch);
+          log.add(dqnUpdate(agent, batch, c), batch);
           gradientSteps++;
         }
       }

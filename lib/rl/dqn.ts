@@ -7,6 +7,7 @@
  *   y = r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_(online|target)(s', a'))
  */
 import { linear } from "../models/linear.ts";
+import { clipGradNorm } from "./clip_grad_norm.ts";
 import type { Rng } from "../rng.ts";
 import { layers, type Tensor, tf } from "../tf.ts";
 import type { Minibatch } from "./replay_buffer.ts";
@@ -79,4 +80,42 @@ export function qLoss(online: layers.LayersModel, batch: Minibatch, targets: Ten
     const taken = tf.sum(tf.mul(q, tf.oneHot(tf.tensor1d(batch.actions, "int32"), q.shape[1]!)), 1); // [B]
     return tf.losses.huberLoss(targets, taken, undefined, 1.0, tf.Reduction.MEAN) as tf.Scalar;
   });
+}
+
+/** The networks one DQN update reads; `variables` are the online network's trainable weights. */
+export interface QNetworks {
+  online: layers.Sequential;
+  target: layers.Sequential;
+  variables: tf.Variable[];
+}
+
+export interface DqnUpdateOptions {
+  gamma: number;
+  double: boolean;
+  maxGradNorm: number;
+}
+
+/**
+ * One minibatch's Huber loss and its gradients with respect to the online weights, before and after
+ * clipping to the global norm `maxGradNorm` (SB3's DQN.train, CleanRL's dqn.py), not yet applied.
+ */
+export function dqnGradients(nets: QNetworks, batch: Minibatch, c: DqnUpdateOptions) {
+  return tf.tidy(() => {
+    const y = tdTargets(nets.online, nets.target, batch, c); // [B], no gradient flows into it
+    const { value: loss, grads } = tf.variableGrads(() => qLoss(nets.online, batch, y), nets.variables);
+    const { grads: clipped, norm } = clipGradNorm(grads, c.maxGradNorm);
+    return { loss, grads, clipped, norm };
+  });
+}
+
+/** One gradient step: dqnGradients, then the optimizer's step on the clipped gradients. Returns the loss, not read back. */
+export function dqnUpdate(
+  nets: QNetworks & { optimizer: tf.Optimizer },
+  batch: Minibatch,
+  c: DqnUpdateOptions,
+): tf.Scalar {
+  const { loss, grads, clipped, norm } = dqnGradients(nets, batch, c);
+  nets.optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+  tf.dispose([grads, clipped, norm]);
+  return loss;
 }
