@@ -184,17 +184,20 @@ export async function main(args: string[]): Promise<void> {
       startStep,
       trainStep(indices) {
         const x = imageBatch(mnist.train, indices); // [B, 28, 28, 1]
+        // #region train-loss
         const input = corrupt(x, config.noise, noise.nextUint32()); // [B, 28, 28, 1]
         const loss = optimizer.minimize(
           () => tf.div(bceWithLogitsSum(reconstructionLogits(ae, input), x), indices.length) as tf.Scalar,
           true,
           variables,
         )!;
+        // #endregion
         tf.dispose([x, input]);
         return { "train/loss": loss };
       },
       async endOfEpoch(epoch, step) {
         // ---- evaluation: reconstruction error, and the anomaly score's ROC-AUC (Fashion positive)
+        // #region anomaly-auc
         const digits = await reconstructionErrors(ae, mnist.test, evalCount);
         const clothes = await reconstructionErrors(ae, fashion, evalCount);
         const noisy = config.noise ? await reconstructionErrors(ae, mnist.test, evalCount, evalNoise) : undefined;
@@ -206,6 +209,7 @@ export async function main(args: string[]): Promise<void> {
           fashionMse: mean(clothes.mse),
           noisyMse: noisy ? mean(noisy.mse) : NaN,
         };
+        // #endregion
         run.scalars(step, {
           "eval/auc_fashion": last.auc,
           "eval/auc_fashion_bce": last.aucBce,

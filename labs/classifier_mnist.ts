@@ -101,11 +101,13 @@ export async function main(args: string[]): Promise<void> {
         const labels = tf.tensor1d(Array.from(indices, (i) => mnist.train.labels[i]), "int32"); // [B]
         const y = tf.oneHot(labels, 10); // [B, 10]
         const seed = dropout.nextUint32();
+        // #region train-loss
         const loss = optimizer.minimize(
           () => tf.losses.softmaxCrossEntropy(y, classifierLogits(classifier, x, seed)) as tf.Scalar,
           true,
           variables,
         )!;
+        // #endregion
         tf.dispose([x, labels, y]);
         return { "train/loss": loss };
       },

@@ -194,6 +194,7 @@ function featuresOf(model: TransferCnn, x: Tensor): Tensor {
  */
 export async function trainCell(pretrained: TransferCnn, options: CellOptions): Promise<TransferCnn> {
   const { mode, steps, lr, seed, logEvery = 10, onLog } = options;
+  // #region cell-modes
   const model = buildTransferCnn({ ...options, classes: CLASSES, rng: new Rng(deriveSeed(seed, "init")) });
   if (mode !== "scratch") copyWeights(pretrained.features, model.features);
   // Frozen: the optimizer is given only the head's variables, so no gradient reaches the features.
@@ -201,6 +202,7 @@ export async function trainCell(pretrained: TransferCnn, options: CellOptions): 
   // and the head trains on them: the same model as running the frozen convolutions every step,
   // at a fraction of the cost.
   const variables = mode === "frozen" ? variablesOf(model.head) : variablesOf(model.features, model.head);
+  // #endregion
   const optimizer = adam(lr, KERAS_ADAM);
   const { x: images, y } = examples(options.split, options.indices, 5); // [n, 28, 28, 1], [n]
   const x = mode === "frozen" ? featuresOf(model, images) : tf.clone(images); // [n, 144F] or [n, 28, 28, 1]
@@ -334,11 +336,13 @@ export async function main(args: string[]): Promise<void> {
         const indices = Array.from(batch, (i) => pretrainIndices[i]);
         const { x, y } = examples(mnist.train, indices, 0); // [B, 28, 28, 1], [B]
         const seed = dropout.nextUint32();
+        // #region pretrain-loss
         const loss = optimizer.minimize(
           () => tf.losses.softmaxCrossEntropy(tf.oneHot(y, CLASSES), transferLogits(pretrained, x, seed)) as tf.Scalar,
           true,
           variablesOf(...models),
         )!;
+        // #endregion
         tf.dispose([x, y]);
         return { "train/loss": loss };
       },
@@ -377,6 +381,7 @@ export async function main(args: string[]): Promise<void> {
             "system/num_tensors": tf.memory().numTensors,
           }),
       });
+      // #region transfer-gain
       results[key] = await accuracy(model, mnist.test, transferTest, 5);
       disposeTransferCnn(model);
       step = cellStart + cellSteps;
@@ -385,6 +390,7 @@ export async function main(args: string[]): Promise<void> {
         const gain = Math.max(results[`frozen_${n}`], results[`finetune_${n}`]) - results[`scratch_${n}`];
         run.scalars(step, { [`transfer/gain_${n}`]: gain });
       }
+      // #endregion
       console.error(`cell ${key}: test accuracy on digits 5-9 ${(100 * results[key]).toFixed(2)}%`);
       await run.checkpoint({
         step,

@@ -213,11 +213,13 @@ export async function main(args: string[]): Promise<void> {
       trainStep(indices) {
         const x = mnistBatch(mnist.train, indices); // [B, 784]
         const noiseSeed = noise.nextUint32();
+        // #region train-loss
         const loss = optimizer.minimize(
           () => tf.div(negativeElboSum(vae, x, noiseSeed).total, x.shape[0]) as tf.Scalar,
           true,
           variables,
         )!;
+        // #endregion
         x.dispose();
         return { "train/loss": loss };
       },
