@@ -63,6 +63,14 @@ export const TINY: Record<string, TinyRun> = {
     lossKeys: ["train/loss"],
     setUp: fashion,
   },
+  // The denoising variant logs eval/mse_denoised too; wasm only, as the plain run covers the backends.
+  "ae-mnist --noise 0.5": {
+    lab: "ae-mnist",
+    flags: [...EPOCH, "--width", "4", "--latent", "8", "--eval-images", "20", "--noise", "0.5"],
+    lossKeys: ["train/loss"],
+    setUp: fashion,
+    backends: ["wasm"],
+  },
   "gan-mnist": {
     flags: [...EPOCH, "--width", "4", "--latent", "8", "--sample-count", "0"],
     lossKeys: ["train/d_loss", "train/g_loss"],
@@ -82,6 +90,18 @@ export const TINY: Record<string, TinyRun> = {
     lossKeys: ["train/loss", "train/cell_loss"],
     tensorsFrom: 21,
     changes: "loss",
+  },
+  // The default label counts, so the guide's keys (transfer/gain_100 ...) are logged; wasm only.
+  "transfer-mnist --labels-per-class 10,100,1000": {
+    lab: "transfer-mnist",
+    flags: [
+      ...["--max-steps", "6", "--log-every", "3", "--batch-size", "8", "--filters", "2", "--hidden", "8"],
+      ...["--eval-images", "20", "--pretrain-epochs", "1", "--cell-steps", "3"],
+    ],
+    lossKeys: ["train/loss", "train/cell_loss"],
+    tensorsFrom: 12,
+    changes: "loss",
+    backends: ["wasm"],
   },
   "dqn-cartpole": {
     flags: [
