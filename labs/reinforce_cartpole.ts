@@ -236,6 +236,7 @@ export async function main(args: string[]): Promise<void> {
       for (let b = 0; b < config.batchEpisodes && episode < config.episodes; b++) {
         let { obs } = env.reset({ seed: episodeSeed + episode });
         const rewards: number[] = [];
+        // #region episode-returns
         for (let done = false; !done;) {
           const action = await sampleAction(nets.policy, obs, sampling.nextUint32());
           const step = env.step(action);
@@ -251,6 +252,7 @@ export async function main(args: string[]): Promise<void> {
         }
         const dones = rewards.map((_, t) => (t === rewards.length - 1 ? 1 : 0));
         batch.returns.push(...discountedReturns(rewards, dones, config.gamma));
+        // #endregion
         episode++;
         envSteps += rewards.length;
         run.scalars(episode, {

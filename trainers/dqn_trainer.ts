@@ -214,12 +214,14 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
     let episodeReturn = 0, episodeLength = 0;
     while (step < totalSteps) {
       await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
+      // #region act-and-store
       const action = actionRng.uniform() < epsilonAt(step)
         ? actionRng.int(numActions)
         : (await greedy(agent.online, obs, 1))[0];
       const next = env.step(action);
       // Bootstrap through time-limit truncations: only a terminal state has no next value.
       buffer.add({ obs, action, reward: next.reward, nextObs: next.obs, terminated: next.terminated });
+      // #endregion
       episodeReturn += next.reward;
       episodeLength++;
       step++;
@@ -233,6 +235,7 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
         obs = next.obs;
       }
 
+      // #region learn
       if (step > c.learningStarts && step % c.trainFrequency === 0) {
         for (let g = 0; g < c.gradientSteps; g++) {
           const batch = buffer.sample(c.batchSize, replayRng);
@@ -241,6 +244,7 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
         }
       }
       if (step % c.targetUpdateInterval === 0) updateTarget(agent.online, agent.target, c.tau);
+      // #endregion
 
       // ---- logging, evaluation, checkpoints (at episode ends, so no episode is cut in two)
       if (step % c.logEvery === 0) await log.flush(step);

@@ -234,10 +234,12 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
       update++;
       const globalStart = (update - 1) * batchSize;
+      // #region anneal
       const progressLeft = 1 - (update - 1) / plannedUpdates; // CleanRL's frac, over the planned budget
       const lr = config.annealLr ? progressLeft * config.lr : config.lr;
       const clipCoef = config.annealClip ? progressLeft * config.clipCoef : config.clipCoef;
       optimizer.setLearningRate(lr);
+      // #endregion
       const updateStartedAt = performance.now();
 
       // ---- rollout: numSteps steps of every copy with the current policy

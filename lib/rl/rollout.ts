@@ -81,6 +81,7 @@ export class Rollout {
     }
   }
 
+  // #region rollout-advantages
   /**
    * GAE advantages and value targets (advantage + value) of every entry, once all numSteps steps
    * are stored; `lastValues[i]` is V of copy i's observation after the last step.
@@ -99,6 +100,7 @@ export class Rollout {
     }
     return gae({ rewards: this.rewards, values: this.values, nextValues, dones: cut }, options);
   }
+  // #endregion
 }
 
 /** 1 - Var(returns - values) / Var(returns): how much of the returns the critic explains (NaN if none vary). */
