@@ -1,6 +1,7 @@
 /**
- * Deep Q-learning (Mnih et al., 2015) as CleanRL's dqn.py does it: an MLP Q-network, a target
- * network refreshed from it, the Huber (smooth L1) loss on the TD error, and optionally the
+ * Deep Q-learning (Mnih et al., 2015) as Stable-Baselines3's DQN does it: an MLP Q-network, a
+ * target network refreshed from it, the Huber (smooth L1) loss on the TD error (CleanRL's dqn.py
+ * takes the squared error instead), and optionally the
  * double-DQN target (van Hasselt et al., 2016), where the online network picks the next action
  * and the target network values it.
  *
@@ -97,7 +98,7 @@ export interface DqnUpdateOptions {
 
 /**
  * One minibatch's Huber loss and its gradients with respect to the online weights, before and after
- * clipping to the global norm `maxGradNorm` (SB3's DQN.train, CleanRL's dqn.py), not yet applied.
+ * clipping to the global norm `maxGradNorm` (SB3's DQN.train), not yet applied.
  */
 export function dqnGradients(nets: QNetworks, batch: Minibatch, c: DqnUpdateOptions) {
   return tf.tidy(() => {
