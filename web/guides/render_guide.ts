@@ -6,13 +6,14 @@
  * project's source (not from the run directory: a guide explains the code, which it links);
  * rendered once per change of the file.
  */
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findSymbol, type LineRange, parseCodeRef, sourceFile } from "./code_refs.ts";
 import { guideMarkdown, type Token } from "./markdown.ts";
 import { guideFile } from "../../runner/guide_file.ts";
 
 /** The project's root: the folder that holds labs/ and the rest of the source. */
-export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 export interface Guide {
   html: string;
