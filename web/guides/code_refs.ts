@@ -37,10 +37,10 @@ export async function sourceFile(root: string, relative: string): Promise<string
   const clean = normalize(relative);
   if (clean !== relative || clean.startsWith("/") || clean.split("/").includes("..")) return null;
   if (!SOURCE_FOLDERS.includes(clean.split("/")[0]) || !SOURCE_EXTENSIONS.test(clean)) return null;
-  const path = join(resolve(root), clean);
   try {
+    const path = join(await Deno.realPath(resolve(root)), clean); // the root itself may lie under a symlink
     const [real, stat] = await Promise.all([Deno.realPath(path), Deno.lstat(path)]);
-    return stat.isFile && real === path ? path : null; // a symlink anywhere on the way changes the real path
+    return stat.isFile && real === path ? path : null; // a symlink below the root changes the real path
   } catch {
     return null;
   }
