@@ -208,11 +208,13 @@ export async function main(args: string[]): Promise<void> {
       trainCount: mnist.train.count,
       startStep,
       trainStep(indices, step) {
+        // #region ddpm-train-step
         const x0 = realBatch(mnist, indices); // [B, 28, 28, 1]
         const t = tf.tensor1d(Int32Array.from(indices, () => noise.int(T)), "int32"); // [B]
         const eps = tf.randomNormal(x0.shape, 0, 1, "float32", noise.nextUint32()); // [B, 28, 28, 1]
         const loss = diffusionTrainStep(unet, optimizer, { schedule, x0, t, eps });
         ema.update(step);
+        // #endregion
         tf.dispose([x0, t, eps]);
         return { "train/loss": loss };
       },

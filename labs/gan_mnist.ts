@@ -238,9 +238,11 @@ export async function main(args: string[]): Promise<void> {
       trainStep(indices, step) {
         const real = realBatch(mnist, indices); // [B, 28, 28, 1]
         const z = tf.randomNormal([indices.length, config.latent], 0, 1, "float32", noise.nextUint32()); // [B, latent]
+        // #region gan-step
         const d = discriminatorStep(gan, optimizerD, { real, z, labelSmoothing: config.labelSmoothing });
         const gLoss = generatorStep(gan, optimizerG, { z });
         ema?.update(step);
+        // #endregion
         tf.dispose([real, z]);
         return { "train/d_loss": d.loss, "train/g_loss": gLoss, "train/d_real": d.dReal, "train/d_fake": d.dFake };
       },

@@ -175,6 +175,7 @@ export async function main(args: string[]): Promise<void> {
     let action: number | undefined; // chosen ahead only by SARSA, within an episode
     let episodeReturn = 0, episodeLength = 0;
     while (step < totalSteps) {
+      // #region td-step
       action ??= q.epsilonGreedy(state, epsilonAt(step), actionRng);
       const next = env.step(action);
       step++;
@@ -197,6 +198,7 @@ export async function main(args: string[]): Promise<void> {
       );
       window.squaredTd += tdError ** 2;
       window.updates++;
+      // #endregion
       const episodeEnded = next.terminated || next.truncated;
       if (episodeEnded) {
         window.returns += episodeReturn;

@@ -79,3 +79,32 @@ Deno.test("frozen_lake - a custom map is used as given and a malformed one is re
   assert.throws(() => make("FrozenLake-v1", { desc: ["SFX", "FFG"] }), /desc must be equal-length rows of S, F, H, G/);
   assert.throws(() => make("FrozenLake-v1", { mapName: "5x5" as "4x4" }), /unknown mapName "5x5"/);
 });
+
+Deno.test("frozen_lake - value iteration on P (gamma 0.99): v_*(start) = 0.542; its greedy policy succeeds with p = 0.740", () => {
+  // Success: reaching the goal within the 100-step limit; Gymnasium's registry note says the optimum is "about 0.74".
+  const { P } = new FrozenLake();
+  const backup = (v: Float64Array, s: number, a: number, gamma: number) =>
+    P[s][a].reduce((q, t) => q + t.prob * (t.reward + (t.terminated ? 0 : gamma * v[t.nextState])), 0);
+  const v = new Float64Array(16); // v_*(s) for gamma 0.99, by sweeps of the Bellman optimality backup
+  for (let sweep = 0; sweep < 2000; sweep++) {
+    for (let s = 0; s < 16; s++) v[s] = Math.max(...[0, 1, 2, 3].map((a) => backup(v, s, a, 0.99)));
+  }
+  const greedy = v.map((_, s) => {
+    const q = [0, 1, 2, 3].map((a) => backup(v, s, a, 0.99));
+    return q.indexOf(Math.max(...q));
+  });
+  let occupancy = Float64Array.from({ length: 16 }, (_, s) => (s === 0 ? 1 : 0));
+  let success = 0;
+  for (let step = 0; step < 100; step++) { // the probability mass still walking, step by step
+    const next = new Float64Array(16);
+    occupancy.forEach((mass, s) => {
+      for (const t of P[s][greedy[s]]) {
+        if (!t.terminated) next[t.nextState] += mass * t.prob;
+        else success += mass * t.prob * t.reward;
+      }
+    });
+    occupancy = next;
+  }
+  assert.equal(v[0].toFixed(3), "0.542");
+  assert.equal(success.toFixed(3), "0.740");
+});

@@ -82,10 +82,19 @@ function declaration(
     );
   const start = lines.findIndex((line, i) => i >= from && i < to && pattern.test(line));
   if (start < 0) return null;
-  // It closes where its brackets balance on a line that ends the statement with `}` or `;`.
+  // It closes where its brackets balance on a line that ends the statement with `}` or `;`, counted
+  // outside strings, template literals on one line and comments (a doc comment's `Q(s', a')` is neither).
   let depth = 0;
+  let inComment = false;
   for (let j = start; j < to; j++) {
-    const code = lines[j].replace(/"(\\.|[^"\\])*"|'(\\.|[^'\\])*'|\/\/.*$/g, "");
+    let line = lines[j];
+    if (inComment) {
+      const end = line.indexOf("*/");
+      inComment = end < 0;
+      line = inComment ? "" : line.slice(end + 2);
+    }
+    let code = line.replace(/"(\\.|[^"\\])*"|'(\\.|[^'\\])*'|`(\\.|[^`\\])*`|\/\*.*?\*\/|\/\/.*$/g, "");
+    if (code.includes("/*")) [code, inComment] = [code.slice(0, code.indexOf("/*")), true];
     for (const c of code) depth += "{([".includes(c) ? 1 : "})]".includes(c) ? -1 : 0;
     const continues = /^\s*([|&.?:]|=>)/.test(lines[j + 1] ?? ""); // a union's next member, a chained call
     if (depth <= 0 && /[};]\s*$/.test(code) && !continues) return { start: start + 1, end: j + 1 };
