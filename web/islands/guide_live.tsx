@@ -4,11 +4,9 @@
  * group if closed). The guide itself is server-rendered HTML beside this island; the island only
  * finds its links by their data attributes, so the typeset guide is not sent twice.
  */
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { consume } from "../client/live_feed.ts";
-import { runFeed } from "../client/run_feed.ts";
+import { useEffect } from "preact/hooks";
+import { useLatestScalars } from "../client/use_latest_scalars.ts";
 import { formatValue } from "../shared/format.ts";
-import type { RunEvent } from "../shared/payloads.ts";
 
 export interface GuideLiveProps {
   runId: string;
@@ -23,19 +21,7 @@ export interface GuideLiveProps {
 const FLASH_MS = 2000;
 
 export default function GuideLive(props: GuideLiveProps) {
-  const feed = useMemo(() => runFeed(props.runId, props.cursor, props.generation), []);
-  const consumed = useRef(0);
-  const [latest, setLatest] = useState(props.latest);
-  const version = feed.version.value;
-
-  useEffect(() => {
-    const next = { ...latest };
-    consumed.current = consume(feed, consumed.current, ({ data }) => {
-      const event = data as RunEvent;
-      if (event.kind === "scalar" && props.keys.includes(event.key)) next[event.key] = event.value;
-    });
-    setLatest(next);
-  }, [version]);
+  const latest = useLatestScalars(props, props.keys);
 
   useEffect(() => {
     for (const span of document.querySelectorAll<HTMLElement>("[data-key-value]")) {

@@ -1,9 +1,7 @@
 /** Where and how fast the run trains: backend and device, speed, tfjs memory; speeds update live. */
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { consume } from "../client/live_feed.ts";
-import { runFeed } from "../client/run_feed.ts";
+import { useLatestScalars } from "../client/use_latest_scalars.ts";
 import { formatBytes, formatValue } from "../shared/format.ts";
-import type { RunEvent, RunInfo } from "../shared/payloads.ts";
+import type { RunInfo } from "../shared/payloads.ts";
 
 export interface SystemPanelProps {
   runId: string;
@@ -21,19 +19,7 @@ const SPEED_KEYS = ["system/samples_per_second", "system/env_steps_per_second", 
 export const SYSTEM_KEYS = ["system/ms_per_step", "system/num_tensors", "system/num_bytes", ...SPEED_KEYS];
 
 export default function SystemPanel(props: SystemPanelProps) {
-  const feed = useMemo(() => runFeed(props.runId, props.cursor, props.generation), []);
-  const consumed = useRef(0);
-  const [latest, setLatest] = useState(props.latest);
-  const version = feed.version.value;
-
-  useEffect(() => {
-    const next = { ...latest };
-    consumed.current = consume(feed, consumed.current, ({ data }) => {
-      const event = data as RunEvent;
-      if (event.kind === "scalar" && SYSTEM_KEYS.includes(event.key)) next[event.key] = event.value;
-    });
-    setLatest(next);
-  }, [version]);
+  const latest = useLatestScalars(props, SYSTEM_KEYS);
 
   const speedKey = SPEED_KEYS.find((key) => key in latest);
   const speedUnit = speedKey === "system/samples_per_second" ? "samples/s" : "env steps/s";
