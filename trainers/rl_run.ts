@@ -11,6 +11,7 @@ import type { Config, Spec } from "../lib/hparams.ts";
 import { recordEpisode } from "../lib/rl/evaluate.ts";
 import { type BatchedPolicy, evaluateBatched } from "../lib/rl/evaluate_batched.ts";
 import { deriveSeed } from "../lib/rng.ts";
+import { readEvents } from "../lib/run/run_reader.ts";
 import type { RunWriter } from "../lib/run/run_writer.ts";
 import { type Lab, type LabStart, openRun, type RunFlags } from "../runner/lab.ts";
 import { Progress } from "../runner/progress.ts";
@@ -49,6 +50,8 @@ export interface RlSummary<At> {
   solved: boolean;
   /** the first evaluation whose mean reached the threshold, or null */
   thresholdReachedAt: Reached<At> | null;
+  /** the evaluation with the highest mean, beside the final one: whether a result held to the end */
+  bestEval: { mean: number; std: number; step: number } | null;
   reference?: Record<string, string>;
   backend: string;
   wallSeconds: number;
@@ -138,6 +141,7 @@ export class RlRun<At extends { envSteps: number }> {
   ): Promise<C & RlSummary<At>> {
     const { envId, threshold, evalEpisodes } = this.options;
     this.progress.stop();
+    const best = await bestEvaluation(this.run.dir);
     const summary = {
       lab: this.about.lab,
       env: envId,
@@ -148,6 +152,7 @@ export class RlRun<At extends { envSteps: number }> {
       rewardThreshold: threshold,
       solved: this.reachedAt !== null,
       thresholdReachedAt: this.reachedAt,
+      bestEval: best,
       ...(reference && { reference }),
       backend: this.about.backend,
       wallSeconds: this.wallSeconds(),
@@ -160,8 +165,23 @@ export class RlRun<At extends { envSteps: number }> {
         (reached
           ? `first reached at ${reached.envSteps} env steps, ${reached.wallSeconds.toFixed(1)} s`
           : "not reached") +
+        (best ? `; best ${best.mean.toFixed(1)} +- ${best.std.toFixed(1)} at step ${best.step}` : "") +
         ` -> ${this.run.dir}`,
     );
     return summary;
   }
+}
+
+/** The evaluation with the highest mean return over the whole run, resumed sessions included (from its events). */
+async function bestEvaluation(dir: string): Promise<{ mean: number; std: number; step: number } | null> {
+  let best: { mean: number; std: number; step: number } | null = null;
+  const stds = new Map<number, number>();
+  for (const event of await readEvents(dir)) {
+    if (event.kind !== "scalar") continue;
+    if (event.key === "eval/std_return") stds.set(event.step, event.value);
+    if (event.key === "eval/mean_return" && event.value > (best?.mean ?? -Infinity)) {
+      best = { mean: event.value, std: NaN, step: event.step };
+    }
+  }
+  return best && { ...best, std: stds.get(best.step) ?? NaN };
 }

@@ -46,6 +46,10 @@ Deno.test("reinforce-cartpole - learns well past random play in 200 episodes, wi
     assert.equal(summary.episodes, 200);
     assert.equal(summary.envSteps, lengths.reduce((a, b) => a + b, 0));
     assert.equal(summary["eval/mean_return"], evals.at(-1)!.value);
+    // The best evaluation beside the final one: the first with the highest mean, and its spread.
+    const best = evals.find((e) => e.value === Math.max(...evals.map((x) => x.value)))!;
+    const stdThen = scalars(events, "eval/std_return").find((e) => e.step === best.step)!.value;
+    assert.deepEqual(summary.bestEval, { mean: best.value, std: stdThen, step: best.step });
     assert.equal(summary.backend, "wasm");
     // Tensors: as many after the 200th update as after the first, through evaluations and checkpoints.
     const counts = scalars(events, "system/num_tensors").map((e) => e.value);
