@@ -14,7 +14,7 @@ import { Progress } from "../runner/progress.ts";
 import { evaluatePolicy, type Evaluation, recordEpisode } from "../lib/rl/evaluate.ts";
 import { QTable } from "../lib/rl/q_table.ts";
 import { linearSchedule } from "../lib/rl/schedule.ts";
-import { deriveSeed, Rng, type RngState } from "../lib/rng.ts";
+import { deriveSeed, restoreStreams, Rng, streamStates } from "../lib/rng.ts";
 
 export const lab: Lab<typeof spec> = {
   id: "qlearning-frozenlake",
@@ -65,13 +65,13 @@ const ENV_ID = "FrozenLake-v1";
 /** When an evaluation first reached the env's reward threshold. */
 type Reached = { envSteps: number; wallSeconds: number };
 
-interface TabularMeta {
+/** What a checkpoint keeps besides its step and the random stream: the table and the counters. */
+type TabularMeta = {
   qTable: number[]; // float64 in JSON, so a resumed run continues bit for bit
-  actionRng: RngState;
   episodes: number;
   thresholdReachedAt: Reached | null;
   wallSeconds: number;
-}
+};
 
 /** Sums over one logging window, reported as means. */
 class Window {
@@ -100,17 +100,16 @@ export async function main(args: string[]): Promise<void> {
 
   // ---- agent: the table and its random stream (restored from the checkpoint when resuming)
   const q = new QTable(env.observationSpace.n, env.actionSpace.n);
-  let actionRng = new Rng(deriveSeed(c.seed, "actions")); // epsilon-greedy draws and greedy ties
+  const actionRng = new Rng(deriveSeed(c.seed, "actions")); // epsilon-greedy draws and greedy ties
   let step = 0, episodes = 0, wallBefore = 0;
   let thresholdReachedAt: Reached | null = null;
   if (resumeFrom) {
     const { checkpoint } = resumeFrom;
-    const meta = checkpoint.meta as unknown as TabularMeta;
+    restoreStreams({ actionRng }, checkpoint.meta);
+    const meta = checkpoint.meta as TabularMeta;
     q.values.set(meta.qTable);
-    actionRng = Rng.fromState(meta.actionRng);
     ({ episodes, thresholdReachedAt, wallSeconds: wallBefore } = meta);
     step = checkpoint.step;
-    console.error(`resuming ${resumeFrom.dir} from step ${step} (${checkpoint.path})`);
   }
   const resetEpisode = () => env.reset({ seed: deriveSeed(c.seed, `env-${episodes}`) }).obs;
 
@@ -162,12 +161,11 @@ export async function main(args: string[]): Promise<void> {
       checkpointedAt = step;
       const meta: TabularMeta = {
         qTable: Array.from(q.values),
-        actionRng: actionRng.state(),
         episodes,
         thresholdReachedAt,
         wallSeconds: wallSeconds(),
       };
-      await run.checkpoint({ step, epoch: episodes, tensors: {}, meta: meta as unknown as Record<string, unknown> });
+      await run.checkpoint({ step, epoch: episodes, tensors: {}, meta: { ...meta, ...streamStates({ actionRng }) } });
     };
 
     // ---- training: one epsilon-greedy step and one table update per env step

@@ -4,6 +4,8 @@
  * `Math.random`, so that a seed reproduces a run and a checkpoint can save and restore the
  * stream exactly (`state()` / `Rng.fromState()`).
  */
+import { UsageError } from "./errors.ts";
+
 export type RngState = [number, number, number, number];
 
 /** Whether `value` (read from a checkpoint, say) is a generator state: 4 unsigned 32-bit integers. */
@@ -94,4 +96,21 @@ export function deriveSeed(seed: number, stream: string): number {
   let h = seed >>> 0;
   for (const ch of stream) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
   return new Rng(h).nextUint32();
+}
+
+/** The states of named streams, as a checkpoint's meta keeps them. */
+export const streamStates = (rngs: Record<string, Rng>): Record<string, RngState> =>
+  Object.fromEntries(Object.entries(rngs).map(([name, rng]) => [name, rng.state()]));
+
+/** Restores named streams in place from a checkpoint's meta; a stream it lacks is refused by name. */
+export function restoreStreams(rngs: Record<string, Rng>, meta: Record<string, unknown>): void {
+  for (const [name, rng] of Object.entries(rngs)) {
+    const state = meta[name];
+    if (!isRngState(state)) {
+      throw new UsageError(
+        `Checkpoint holds no state of the random stream '${name}' (found ${JSON.stringify(state)}).`,
+      );
+    }
+    rng.restore(state);
+  }
 }

@@ -8,7 +8,7 @@
 import type { CheckpointState, NamedArray } from "./checkpoint.ts";
 import { UsageError } from "./errors.ts";
 import { captureVariables, restoreVariables } from "./named_variables.ts";
-import { isRngState, type Rng } from "./rng.ts";
+import { restoreStreams, type Rng, streamStates } from "./rng.ts";
 import { layers, tf } from "./tf.ts";
 
 /** One group of a checkpoint's tensors: layers models, a record of named variables, or an Adam optimizer's state. */
@@ -34,7 +34,7 @@ export async function captureTraining({ tensors, rngs }: Training): Promise<Pick
   }
   return {
     tensors: captured,
-    meta: Object.fromEntries(Object.entries(rngs).map(([name, rng]) => [name, rng.state()])),
+    meta: streamStates(rngs),
   };
 }
 
@@ -54,15 +54,7 @@ export async function restoreTraining(
     else if ("variables" in group) restoreVariables(group.variables, arrays);
     else await restoreAdam(group.adam, arrays);
   }
-  for (const [name, rng] of Object.entries(rngs)) {
-    const state = checkpoint.meta[name];
-    if (!isRngState(state)) {
-      throw new UsageError(
-        `Checkpoint holds no state of the random stream '${name}' (found ${JSON.stringify(state)}).`,
-      );
-    }
-    rng.restore(state);
-  }
+  restoreStreams(rngs, checkpoint.meta);
 }
 
 export async function captureWeights(models: layers.LayersModel[]): Promise<NamedArray[]> {
