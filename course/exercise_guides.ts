@@ -4,7 +4,7 @@
  * themselves, so a guide that links the function a student writes points the student to it.
  */
 import { join } from "node:path";
-import { findSymbol, parseCodeRef, sourceFile } from "../web/guides/code_refs.ts";
+import { resolveCodeLink } from "../web/guides/code_refs.ts";
 import { guideMarkdown, type Token } from "../web/guides/markdown.ts";
 import type { Exercise } from "./markers.ts";
 
@@ -34,10 +34,8 @@ async function linkedRanges(root: string, guide: string) {
   for (const [i, token] of tokens.entries() as IterableIterator<[number, Token]>) {
     if (token.type === "heading_open" && token.tag === "h2") section = tokens[i + 1].content.trim();
     for (const child of token.children ?? []) {
-      const ref = child.type === "link_open" ? parseCodeRef(child.attrGet("href") ?? "") : null;
-      const file = ref?.symbol ? await sourceFile(root, ref.path) : null;
-      const range = file && findSymbol(await Deno.readTextFile(file), ref!.symbol!);
-      if (range) ranges.push({ section, path: ref!.path, ...range });
+      const target = child.type === "link_open" ? await resolveCodeLink(root, child.attrGet("href") ?? "") : null;
+      if (target?.lines) ranges.push({ section, path: target.path, ...target.lines });
     }
   }
   return ranges;

@@ -13,27 +13,23 @@ export async function assertWritableFolder(dir: string, flag: string): Promise<v
   let existing = resolve(dir);
   let stat = await statOrNull(existing);
   while (!stat) stat = await statOrNull(existing = dirname(existing));
-  const fail = (why: string) =>
-    new UsageError(`${flag} ${dir}: cannot write there (${why}); give a folder you can write to.`);
-  if (!stat.isDirectory) throw fail(`${existing} is a file, not a folder`);
+  if (!stat.isDirectory) throw unwritable(dir, flag, `${existing} is a file, not a folder`);
   try {
     accessSync(existing, constants.W_OK);
   } catch (error) {
-    throw fail(
-      `${existing}: ${(error as { code?: string }).code === "EROFS" ? "read-only file system" : "permission denied"}`,
-    );
+    const why = (error as { code?: string }).code === "EROFS" ? "read-only file system" : "permission denied";
+    throw unwritable(dir, flag, `${existing}: ${why}`);
   }
 }
+
+const unwritable = (dir: string, flag: string, why: string) =>
+  new UsageError(`${flag} ${dir}: cannot write there (${why}); give a folder you can write to.`);
 
 /** Wraps a failed write into a run folder as a usage error naming it, where the file system refused it. */
 export function refusedWrite(dir: string, flag: string, error: unknown): unknown {
   const refused = error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotADirectory ||
     (error as { code?: string }).code === "EROFS";
-  return refused
-    ? new UsageError(
-      `${flag} ${dir}: cannot write there (${(error as Error).message}); give a folder you can write to.`,
-    )
-    : error;
+  return refused ? unwritable(dir, flag, (error as Error).message) : error;
 }
 
 async function statOrNull(path: string): Promise<Deno.FileInfo | null> {

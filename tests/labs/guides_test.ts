@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { LABS } from "../../labs/mod.ts";
 import { guideFile } from "../../runner/guide_file.ts";
 import { readEvents } from "../../lib/run/run_reader.ts";
-import { findSymbol, parseCodeRef, sourceFile } from "../../web/guides/code_refs.ts";
+import { findSymbol, resolveCodeLink, sourceFile } from "../../web/guides/code_refs.ts";
 import { guideMarkdown, renderTex, type Token } from "../../web/guides/markdown.ts";
 import { REPO_ROOT, withTempDir } from "../helpers.ts";
 import { TINY } from "./tiny_runs.ts";
@@ -92,11 +92,8 @@ for (const labId of Object.keys(LABS)) {
     assert.ok(guide.tex.some((t) => t.display), "no display equation");
     const broken: string[] = [];
     for (const href of guide.codeLinks) {
-      const ref = parseCodeRef(href)!;
-      const file = await sourceFile(REPO_ROOT, ref.path);
-      if (!file) broken.push(`${href}: no such source file`);
-      else if (ref.symbol && !findSymbol(await Deno.readTextFile(file), ref.symbol)) {
-        broken.push(`${href}: no declaration or region '${ref.symbol}' in ${ref.path}`);
+      if (!await resolveCodeLink(REPO_ROOT, href)) {
+        broken.push(`${href}: no such source file, or no such declaration or region in it`);
       }
     }
     assert.deepEqual(broken, []);
@@ -121,6 +118,8 @@ Deno.test("guides - the checks catch an unlinked equation, a missing section and
   assert.deepEqual(outline("$$\na = b\n$$\n\n## Next\n").unlinkedEquations, ["a = b"]);
   assert.equal(await sourceFile(REPO_ROOT, "lib/nope.ts"), null);
   assert.equal(findSymbol(await Deno.readTextFile(join(REPO_ROOT, "lib/losses.ts")), "renamedAway"), null);
+  assert.equal(await resolveCodeLink(REPO_ROOT, "code:lib/losses.ts#renamedAway"), null);
+  assert.deepEqual((await resolveCodeLink(REPO_ROOT, "code:lib/losses.ts#gaussianKlSum"))?.path, "lib/losses.ts");
   assert.throws(() => renderTex("x^{", { displayMode: true }));
   assert.deepEqual(guide.keyLinks, ["train/loss"]);
 });

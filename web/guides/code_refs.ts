@@ -46,6 +46,19 @@ export async function sourceFile(root: string, relative: string): Promise<string
   }
 }
 
+/** Where a guide's `code:` link points: its file and, when it names a symbol, that symbol's lines; null when it does not resolve. */
+export async function resolveCodeLink(
+  root: string,
+  href: string,
+): Promise<CodeRef & { lines: LineRange | null } | null> {
+  const ref = parseCodeRef(href);
+  const file = ref && await sourceFile(root, ref.path);
+  if (!file) return null;
+  if (!ref!.symbol) return { ...ref!, lines: null };
+  const lines = findSymbol(await Deno.readTextFile(file), ref!.symbol);
+  return lines && { ...ref!, lines };
+}
+
 /** The lines of `symbol` in `source`, or null when the file has no such declaration or region. */
 export function findSymbol(source: string, symbol: string): LineRange | null {
   const lines = source.split("\n");

@@ -8,7 +8,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findSymbol, type LineRange, parseCodeRef, sourceFile } from "./code_refs.ts";
+import { type LineRange, resolveCodeLink, sourceFile } from "./code_refs.ts";
 import { guideMarkdown, type Token } from "./markdown.ts";
 import { guideFile } from "../../runner/guide_file.ts";
 
@@ -40,12 +40,12 @@ export async function renderGuide(markdown: string, root = PROJECT_ROOT): Promis
   const md = guideMarkdown();
   const tokens = md.parse(markdown, {});
   const links = tokens.flatMap((t: Token) => t.children ?? []).filter((t: Token) => t.type === "link_open");
-  const lines = new Map<string, LineRange | "file" | null>();
+  const targets = new Map<string, Awaited<ReturnType<typeof resolveCodeLink>>>();
   const keys = new Set<string>();
   for (const link of links) {
     const href = link.attrGet("href") ?? "";
     if (href.startsWith("key:")) keys.add(href.slice(4));
-    if (href.startsWith("code:") && !lines.has(href)) lines.set(href, await resolveCode(href, root));
+    if (href.startsWith("code:") && !targets.has(href)) targets.set(href, await resolveCodeLink(root, href));
   }
   // Each link_open is rewritten in place; its link_close stays `</a>` (a broken code link is an <a> without href).
   for (const link of links) {
@@ -54,13 +54,12 @@ export async function renderGuide(markdown: string, root = PROJECT_ROOT): Promis
       const key = href.slice(4);
       link.attrs = [["href", `#chart-${encodeURIComponent(key)}`], ["class", "key-link"], ["data-key", key]];
     } else if (href.startsWith("code:")) {
-      const target = lines.get(href);
-      const ref = parseCodeRef(href)!;
+      const target = targets.get(href);
       link.attrs = target
         ? [
-          ["href", sourceHref(ref.path, target === "file" ? null : target)],
+          ["href", sourceHref(target.path, target.lines)],
           ["class", "code-link"],
-          ["title", `${ref.path}${ref.symbol ? ` · ${ref.symbol}` : ""}`],
+          ["title", `${target.path}${target.symbol ? ` · ${target.symbol}` : ""}`],
         ]
         : [["class", "code-link broken"], ["title", `${href.slice(5)} no longer resolves`]];
     } else {
@@ -72,13 +71,6 @@ export async function renderGuide(markdown: string, root = PROJECT_ROOT): Promis
     '$1<span class="key-value" data-key-value="$2"></span>',
   );
   return { html, keys: [...keys] };
-}
-
-async function resolveCode(href: string, root: string): Promise<LineRange | "file" | null> {
-  const ref = parseCodeRef(href)!;
-  const file = await sourceFile(root, ref.path);
-  if (!file) return null;
-  return ref.symbol ? findSymbol(await Deno.readTextFile(file), ref.symbol) : "file";
 }
 
 /** The source view's address of a file, with the lines to mark. */
