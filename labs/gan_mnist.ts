@@ -258,11 +258,8 @@ export async function main(args: string[]): Promise<void> {
         run.scalars(step, { ...qualityScalars(last), epoch });
         return qualityLine(last);
       },
-      async checkpointState() {
-        const state = await captureTraining(training);
-        if (ema) state.tensors.generatorEma = await captureVariables(ema.weights);
-        return state;
-      },
+      checkpointState: async () =>
+        captureTraining(training, ema ? { tensors: { generatorEma: await captureVariables(ema.weights) } } : {}),
     });
 
     // ---- summary

@@ -211,19 +211,13 @@ export async function main(args: string[]): Promise<void> {
   const capped = () => config.maxSteps > 0 && envSteps >= config.maxSteps;
   await withRun(run, async () => {
     const saveCheckpoint = async () => {
-      const { tensors, meta: streams } = await captureTraining(training);
       const meta: ReinforceMeta = {
         envSteps,
         wallSeconds: rl.wallSeconds(),
         solved: rl.reachedAt,
         lastEval: rl.lastEval,
       };
-      await run.checkpoint({
-        step: episode,
-        epoch: episode,
-        tensors,
-        meta: { ...streams, ...meta },
-      });
+      await run.checkpoint({ step: episode, epoch: episode, ...await captureTraining(training, { meta }) });
     };
 
     while (episode < config.episodes && !capped()) {

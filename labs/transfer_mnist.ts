@@ -351,10 +351,7 @@ export async function main(args: string[]): Promise<void> {
         run.scalars(at, { "pretrain/accuracy": pretrainAccuracy, epoch });
         return `test accuracy on digits 0-4 ${(100 * pretrainAccuracy).toFixed(2)}%`;
       },
-      async checkpointState() {
-        const { tensors, meta } = await captureTraining(pretraining);
-        return { tensors, meta: { phase: "pretrain", plan, pretrainAccuracy, ...meta } };
-      },
+      checkpointState: () => captureTraining(pretraining, { meta: { phase: "pretrain", plan, pretrainAccuracy } }),
     });
     optimizer.dispose();
     step = Math.max(step, pretrain.totalSteps);

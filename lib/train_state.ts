@@ -23,7 +23,14 @@ export interface Training {
   rngs: Record<string, Rng>;
 }
 
-export async function captureTraining({ tensors, rngs }: Training): Promise<Pick<CheckpointState, "tensors" | "meta">> {
+/**
+ * What a checkpoint of `training` holds, followed by `extra`: tensors captured otherwise (a replay
+ * buffer, an action log) and the lab's own counters in meta.
+ */
+export async function captureTraining(
+  { tensors, rngs }: Training,
+  extra: Partial<Pick<CheckpointState, "tensors" | "meta">> = {},
+): Promise<Pick<CheckpointState, "tensors" | "meta">> {
   const captured: Record<string, NamedArray[]> = {};
   for (const [name, group] of Object.entries(tensors)) {
     captured[name] = "models" in group
@@ -32,10 +39,7 @@ export async function captureTraining({ tensors, rngs }: Training): Promise<Pick
       ? await captureVariables(group.variables)
       : await captureAdam(group.adam);
   }
-  return {
-    tensors: captured,
-    meta: streamStates(rngs),
-  };
+  return { tensors: { ...captured, ...extra.tensors }, meta: { ...streamStates(rngs), ...extra.meta } };
 }
 
 /** Restores, in place, everything `captureTraining` saved; a group or stream the checkpoint lacks is refused by name. */

@@ -1,6 +1,6 @@
 /**
  * Deep Q-learning (Mnih et al., "Human-level control through deep reinforcement learning", 2015)
- * as CleanRL's dqn.py reads: an epsilon-greedy agent fills a replay buffer; every `trainFrequency`
+ * as Stable-Baselines3's DQN runs it: an epsilon-greedy agent fills a replay buffer; every `trainFrequency`
  * env steps it takes `gradientSteps` Adam steps on the Huber loss of the TD error, against a
  * target network that follows the online one every `targetUpdateInterval` env steps (with
  * --double, the double-DQN target of van Hasselt et al., 2016).
@@ -193,7 +193,6 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
     const saveCheckpoint = async () => {
       await log.flush(step);
       checkpointedAt = step;
-      const { tensors, meta: streams } = await captureTraining(training);
       const meta: DqnMeta = {
         episodes,
         gradientSteps,
@@ -204,8 +203,7 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
       await run.checkpoint({
         step,
         epoch: episodes,
-        tensors: { ...tensors, replay: buffer.toArrays() },
-        meta: { ...streams, ...meta },
+        ...await captureTraining(training, { tensors: { replay: buffer.toArrays() }, meta }),
       });
     };
 

@@ -215,7 +215,6 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
     });
 
     const saveCheckpoint = async () => {
-      const { tensors, meta: streams } = await captureTraining(training);
       const meta: PpoMeta = {
         episodes,
         wallSeconds: rl.wallSeconds(),
@@ -225,8 +224,7 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       await run.checkpoint({
         step: update * batchSize,
         epoch: update,
-        tensors: { ...tensors, actions: [actionLog.toArray()] },
-        meta: { ...streams, ...meta },
+        ...await captureTraining(training, { tensors: { actions: [actionLog.toArray()] }, meta }),
       });
     };
 
