@@ -78,7 +78,7 @@ Deno.test({
           const response = await fetch(new URL(path, base));
           return { status: response.status, type: response.headers.get("content-type"), body: await response.text() };
         };
-        const runs = JSON.parse((await get("/api/runs")).body) as { id: string }[];
+        const { runs } = JSON.parse((await get("/api/runs")).body) as { runs: { id: string }[] };
         assert.deepEqual(runs.map((r) => r.id), [info.id]);
         assert.equal((await get(`/runs/${info.id}`)).status, 200);
         const js = await get("/static/islands.js");

@@ -32,7 +32,7 @@ export interface AppOptions {
   host?: string;
   /** how often followed runs are polled for new events (ms) */
   pollMs?: number;
-  /** how often the runs list is rescanned (ms) */
+  /** how often the runs list is rescanned while someone looks (ms) */
   listPollMs?: number;
   stream?: Partial<StreamOptions>;
   /** abort to end every live stream (before shutting the server down) */
@@ -42,11 +42,11 @@ export interface AppOptions {
 }
 
 export function createApp(options: AppOptions): Hono {
+  const listPollMs = options.listPollMs ?? 1000;
   const deps: Deps = {
-    store: new RunStore(options.runsDir, { pollMs: options.pollMs ?? 250 }),
+    store: new RunStore(options.runsDir, { pollMs: options.pollMs ?? 250, listPollMs }),
     stream: { ...DEFAULT_STREAM_OPTIONS, ...options.stream },
     stats: newStreamStats(),
-    listPollMs: options.listPollMs ?? 1000,
     closing: options.closing ?? new AbortController().signal,
     projectRoot: options.projectRoot ?? PROJECT_ROOT,
   };

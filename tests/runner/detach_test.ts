@@ -59,11 +59,12 @@ Deno.test({
       // The dashboard lists it while it runs, and it finishes on its own.
       const app = createApp({ runsDir, pollMs: 50, listPollMs: 50 });
       const id = runDir.slice(runsDir.length + 1);
-      const listed = await (await app.request("/api/runs")).json() as { id: string; status: string }[];
-      assert.deepEqual(listed.map((r) => [r.id, r.status]), [[id, "running"]]);
+      type Listed = { runs: { id: string; status: string }[] };
+      const listed = await (await app.request("/api/runs")).json() as Listed;
+      assert.deepEqual(listed.runs.map((r) => [r.id, r.status]), [[id, "running"]]);
       await until("the run to finish", async () => (await readRunInfo(runDir)).status === "finished" || undefined);
-      const after = await (await app.request("/api/runs")).json() as { id: string; status: string }[];
-      assert.deepEqual(after.map((r) => [r.id, r.status]), [[id, "finished"]]);
+      const after = await (await app.request("/api/runs")).json() as Listed;
+      assert.deepEqual(after.runs.map((r) => [r.id, r.status]), [[id, "finished"]]);
       const log = await Deno.readTextFile(join(runDir, "log.txt"));
       assert.match(log, new RegExp(`^run: ${runDir}$`, "m"));
       assert.match(log, /^finished: test negative ELBO .* after 60 steps/m);

@@ -62,7 +62,7 @@ Deno.test("worker - serves from a Worker and posts back its URL; a second start 
       const { url } = await next();
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
       const response = await fetch(new URL("/api/runs", url));
-      assert.deepEqual(await response.json(), []);
+      assert.deepEqual((await response.json()).runs, []);
       worker.postMessage({ runsDir, port: 0 });
       assert.match((await next()).error, /already serving/);
       worker.postMessage("shutdown");

@@ -1,7 +1,7 @@
 /** A run's status as a coloured pill; used by pages and islands alike. */
-import type { RunStatus } from "../../lib/run/types.ts";
+import type { ListedStatus } from "../shared/runs_query.ts";
 
-export function StatusBadge({ status }: { status: RunStatus | "resumed" }) {
+export function StatusBadge({ status }: { status: ListedStatus | "resumed" }) {
   const shown = status === "resumed" ? "running" : status;
   return <span class={`badge status-${shown}`} data-status={shown}>{shown}</span>;
 }

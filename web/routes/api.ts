@@ -1,6 +1,7 @@
 /**
  * JSON APIs, for the islands and for scripts:
- *   GET /api/runs                       every run's summary, newest first
+ *   GET /api/runs?q=&lab=&status=&config=&metric=&sort=&order=&page=&size=
+ *                                       a page of the runs list (web/shared/runs_query.ts), with counts
  *   GET /api/runs/:id                   run.json, plus the cursor and generation of its events
  *   GET /api/runs/:id/events?after=N    events with seq > N (at most `limit`, default 5000)
  *   GET /api/runs/:id/scalars?until=N&smoothing=ema:0.6&points=1500&keys=a,b
@@ -8,6 +9,7 @@
  */
 import { Hono } from "hono";
 import { DEFAULT_POINTS, scalarsPayload } from "../store/scalars.ts";
+import { parseRunsQuery, QueryError } from "../shared/runs_query.ts";
 import { parseSmoothing } from "../shared/smoothing.ts";
 import type { Deps } from "./deps.ts";
 
@@ -21,7 +23,14 @@ export function apiRoutes({ store, stats }: Deps): Hono {
   const noRun = (id: string) => ({ error: `no run '${id}' in the runs directory` });
   return new Hono()
     .get("/api/health", (c) => c.json({ ok: true, streams: { ...stats } }))
-    .get("/api/runs", async (c) => c.json(await store.summaries()))
+    .get("/api/runs", async (c) => {
+      try {
+        return c.json(await store.runsPage(parseRunsQuery(new URL(c.req.url).searchParams)));
+      } catch (error) {
+        if (error instanceof QueryError) return c.json({ error: error.message }, 400);
+        throw error;
+      }
+    })
     .get("/api/runs/:id", async (c) => {
       const id = c.req.param("id");
       const [info, log] = await Promise.all([store.info(id), store.log(id)]);

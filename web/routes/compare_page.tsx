@@ -10,6 +10,7 @@ import { DEFAULT_SMOOTHING } from "../shared/smoothing.ts";
 import type { Deps } from "./deps.ts";
 import { notFoundPage } from "./not_found.tsx";
 import { renderPage } from "./render.ts";
+import { pageFor } from "./runs_page.tsx";
 
 const MAX_RUNS = 8;
 
@@ -17,10 +18,14 @@ export function comparePageRoutes({ store }: Deps): Hono {
   return new Hono().get("/compare", async (c) => {
     const ids = [...new Set((c.req.query("runs") ?? "").split(",").filter(Boolean))].slice(0, MAX_RUNS);
     if (ids.length === 0) {
+      const { page, error } = await pageFor(store, new URL(c.req.url).searchParams);
       return c.html(renderPage(
         <Layout title="Compare">
           <h1>Compare runs</h1>
-          <Island component={RunsTable} props={{ runs: await store.summaries(), selecting: true }} />
+          <Island
+            component={RunsTable}
+            props={{ page, base: "/compare", selecting: true, ...(error ? { error } : {}) }}
+          />
         </Layout>,
       ));
     }

@@ -6,8 +6,6 @@ export interface Deps {
   store: RunStore;
   stream: StreamOptions;
   stats: StreamStats;
-  /** how often the runs list is rescanned for its live stream */
-  listPollMs: number;
   /** aborted when the server shuts down: live streams end so that shutdown does not wait on them */
   closing: AbortSignal;
   /** the folder whose labs/ holds the guides and whose source folders the source view shows */

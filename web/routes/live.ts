@@ -1,6 +1,6 @@
 /**
  * Server-Sent Event streams, one per page:
- *   GET /api/live                               the runs list (snapshot, then changes)
+ *   GET /api/live?<runs query>                  a page of the runs list, again whenever it changes
  *   GET /api/runs/:id/live?after=N&generation=G one run's events after seq N; ids are seqs
  *   GET /api/compare/live?runs=a,b&after=a@1,b@2 several runs; ids carry every run's cursor
  * A reconnecting browser sends Last-Event-ID, which wins over `after`. A `generation` that no
@@ -8,6 +8,7 @@
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
+import { parseRunsQuery, QueryError } from "../shared/runs_query.ts";
 import { followList } from "../sse/follow_list.ts";
 import { followRuns, parseCursor } from "../sse/follow_runs.ts";
 import type { RunLog } from "../store/run_log.ts";
@@ -19,7 +20,16 @@ export function liveRoutes(deps: Deps): Hono {
   const { store, stats } = deps;
   const options = { ...deps.stream, closing: deps.closing };
   return new Hono()
-    .get("/api/live", (c) => streamSSE(c, (s) => followList(s, store, { ...options, stats, pollMs: deps.listPollMs })))
+    .get("/api/live", (c) => {
+      let query;
+      try {
+        query = parseRunsQuery(new URL(c.req.url).searchParams);
+      } catch (error) {
+        if (error instanceof QueryError) return c.json({ error: error.message }, 400);
+        throw error;
+      }
+      return streamSSE(c, (s) => followList(s, store, query, { ...options, stats }));
+    })
     .get("/api/runs/:id/live", async (c) => {
       const id = c.req.param("id");
       const log = await store.log(id);

@@ -3,6 +3,7 @@
  * Server-Sent Event payloads. Shared by web/routes and web/islands so both sides agree.
  */
 import type { RunEvent, RunInfo, RunStatus } from "../../lib/run/types.ts";
+import type { ListedStatus, RunsQuery } from "./runs_query.ts";
 import type { SmootherState, Smoothing } from "./smoothing.ts";
 
 /** One scalar key's curve: history downsampled on the server, smoothed on the full series. */
@@ -40,7 +41,7 @@ export interface RunSummary {
   id: string;
   lab: string;
   title: string;
-  status: RunStatus;
+  status: ListedStatus;
   createdAt: string;
   updatedAt: string;
   backend: string;
@@ -53,7 +54,29 @@ export interface RunSummary {
   headlineValue: number | null;
   /** number of events */
   events: number;
+  /** why the run failed, or why its run.json cannot be read (status "malformed") */
   error?: string;
+  /** the run's --notes */
+  notes?: string;
+  /** its values of the page's config columns */
+  config: Record<string, unknown>;
+  /** its values of the page's metric columns */
+  metrics: Record<string, number>;
+}
+
+/** One page of the runs list, as the query asked for it. */
+export interface RunsPage {
+  query: RunsQuery;
+  runs: RunSummary[];
+  /** runs that match the query */
+  total: number;
+  /** runs in the runs directory */
+  all: number;
+  pages: number;
+  /** matching runs per status (ignoring the status filter) and per lab (ignoring the lab filter) */
+  counts: { status: Record<string, number>; lab: Record<string, number> };
+  /** config keys whose values differ among the matching runs, and the metrics filtered or sorted by */
+  columns: { config: string[]; metrics: string[] };
 }
 
 export type { RunEvent, RunInfo, RunStatus };

@@ -1,55 +1,41 @@
 /**
- * Streams the runs list: a full snapshot ("runs") when the client connects, then one "run"
- * message per run that appeared or changed and "removed" per run that went away, polling the
- * runs directory. A reconnect gets a fresh snapshot, which is exactly what it missed.
+ * Streams one page of the runs list, as a query asked for it: the page ("page") when the client
+ * connects, then the page again whenever it changed: a run on it advanced or finished, a new
+ * run entered it, a count moved. Each message is the whole page (at most a few hundred rows),
+ * so a reconnect needs no cursor: its first message is exactly what it missed.
  */
 import type { SSEStreamingApi } from "hono/streaming";
+import type { RunsQuery } from "../shared/runs_query.ts";
 import type { RunStore } from "../store/run_store.ts";
 import type { StreamOptions, StreamStats } from "./stream_stats.ts";
 
 export async function followList(
   stream: SSEStreamingApi,
   store: RunStore,
-  options: StreamOptions & { stats: StreamStats; pollMs: number },
+  query: RunsQuery,
+  options: StreamOptions & { stats: StreamStats },
 ): Promise<void> {
-  let stopped = false;
-  let wake = () => {};
-  const stop = () => {
-    stopped = true;
-    wake();
-  };
-  stream.onAbort(stop);
-  options.closing?.addEventListener("abort", stop);
-  if (options.closing?.aborted) stopped = true;
+  const stop = new AbortController();
+  stream.onAbort(() => stop.abort());
+  const onClosing = () => stop.abort();
+  options.closing?.addEventListener("abort", onClosing);
+  if (options.closing?.aborted) stop.abort();
   options.stats.open++;
   options.stats.opened++;
   try {
-    let runs = await store.summaries();
-    let shown = new Map(runs.map((run) => [run.id, JSON.stringify(run)]));
     await stream.write(`retry: ${options.retryMs}\n\n`);
-    await stream.writeSSE({ event: "runs", data: JSON.stringify(runs) });
-    let quiet = 0;
-    while (!stopped) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollMs);
-        wake = () => (clearTimeout(timer), resolve());
-      });
-      if (stopped) break;
-      runs = await store.summaries();
-      const now = new Map(runs.map((run) => [run.id, JSON.stringify(run)]));
-      let text = "";
-      for (const [id, json] of now) if (shown.get(id) !== json) text += `event: run\ndata: ${json}\n\n`;
-      for (const id of shown.keys()) if (!now.has(id)) text += `event: removed\ndata: ${JSON.stringify(id)}\n\n`;
-      shown = now;
-      quiet = text ? 0 : quiet + options.pollMs;
-      if (quiet >= options.heartbeatMs) {
-        text = ": heartbeat\n\n";
-        quiet = 0;
-      }
-      if (text) await stream.write(text);
+    let shown = "";
+    while (!stop.signal.aborted) {
+      const version = store.index.version;
+      const page = JSON.stringify(await store.runsPage(query));
+      if (page !== shown) await stream.writeSSE({ event: "page", data: page });
+      shown = page;
+      if (store.index.version !== version) continue; // changed while the page was made
+      await store.index.waitForChange(options.heartbeatMs, stop.signal);
+      if (store.index.version === version && !stop.signal.aborted) await stream.write(": heartbeat\n\n");
     }
   } finally {
-    options.closing?.removeEventListener("abort", stop);
+    options.closing?.removeEventListener("abort", onClosing);
     options.stats.open--;
   }
 }

@@ -1,31 +1,45 @@
 /**
- * What the dashboard knows about the runs directory, read only from disk: the runs list (with a
- * summary per run) and, per run opened in a page, its events in memory (RunLog). Run ids are
- * checked and resolved here, so no route builds a path itself. Logs of runs nobody follows are
- * dropped beyond `maxCachedRuns`, so browsing many runs does not hold all their events.
+ * What the dashboard knows about the runs directory, read only from disk: the runs list (an
+ * index of every run's header, ./run_index.ts, queried a page at a time) and, per run opened in
+ * a page, its events in memory (RunLog). Run ids are checked and resolved here, so no route
+ * builds a path itself. Logs of runs nobody follows are dropped beyond `maxCachedRuns`, so
+ * browsing many runs does not hold all their events.
  */
 import { readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunInfo } from "../../lib/run/types.ts";
 import { resolveRunDir } from "../security/safe_path.ts";
-import type { RunSummary } from "../shared/payloads.ts";
+import type { RunsPage } from "../shared/payloads.ts";
+import type { RunsQuery } from "../shared/runs_query.ts";
+import { RunIndex } from "./run_index.ts";
 import { RunLog } from "./run_log.ts";
-import { RunSummarizer } from "./run_summary.ts";
+import { runsPage } from "./runs_page.ts";
 
 export interface RunStoreOptions {
   /** how often followed runs are polled for new events */
   pollMs?: number;
+  /** the most the runs list may lag behind the disk (ms) */
+  listPollMs?: number;
   maxCachedRuns?: number;
 }
 
 export class RunStore {
   private logs = new Map<string, RunLog>();
-  private summarizers = new Map<string, RunSummarizer>();
   readonly pollMs: number;
   private maxCachedRuns: number;
+  readonly index: RunIndex;
 
-  constructor(readonly runsDir: string, { pollMs = 250, maxCachedRuns = 16 }: RunStoreOptions = {}) {
+  constructor(
+    readonly runsDir: string,
+    { pollMs = 250, listPollMs = 1000, maxCachedRuns = 16 }: RunStoreOptions = {},
+  ) {
     this.pollMs = pollMs;
     this.maxCachedRuns = maxCachedRuns;
+    this.index = new RunIndex(runsDir, { pollMs: listPollMs });
+  }
+
+  /** One page of the runs list. */
+  async runsPage(query: RunsQuery): Promise<RunsPage> {
+    return runsPage(await this.index.runs(), query);
   }
 
   /** run.json of a run, or null when the id names no run inside the runs directory. */
@@ -52,35 +66,5 @@ export class RunStore {
       if (this.logs.size <= this.maxCachedRuns) break;
       if (!log.followers) this.logs.delete(dir);
     }
-  }
-
-  /** Every run in the runs directory, newest first. */
-  async summaries(): Promise<RunSummary[]> {
-    const seen = new Set<string>();
-    const summaries: RunSummary[] = [];
-    for (const name of await this.runNames()) {
-      const dir = await resolveRunDir(this.runsDir, name);
-      if (!dir) continue;
-      seen.add(dir);
-      let summarizer = this.summarizers.get(dir);
-      if (!summarizer) this.summarizers.set(dir, summarizer = new RunSummarizer(dir));
-      const summary = await summarizer.summary().catch(() => null);
-      // URLs name the folder, which may differ from run.json's id when a run was copied or renamed.
-      if (summary) summaries.push({ ...summary, id: name });
-    }
-    for (const dir of this.summarizers.keys()) if (!seen.has(dir)) this.summarizers.delete(dir);
-    return summaries.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
-  }
-
-  private async runNames(): Promise<string[]> {
-    const names: string[] = [];
-    try {
-      for await (const entry of Deno.readDir(this.runsDir)) {
-        if (entry.isDirectory || entry.isSymlink) names.push(entry.name);
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    return names;
   }
 }

@@ -11,7 +11,7 @@ Deno.test("api - /api/runs lists runs newest first with their summaries", async 
     await FakeRun.create(runsDir, "old", { createdAt: "2026-01-01T00:00:00.000Z" });
     const run = await FakeRun.create(runsDir, "new", { createdAt: "2026-03-01T00:00:00.000Z" });
     await run.losses(4);
-    const runs = await (await createApp({ runsDir }).request("/api/runs")).json();
+    const { runs } = await (await createApp({ runsDir }).request("/api/runs")).json();
     assert.deepEqual(runs.map((r: { id: string }) => r.id), ["new", "old"]);
     assert.equal(runs[0].step, 4);
     assert.equal(runs[0].events, 4);

@@ -86,7 +86,7 @@ Deno.test("files - symlinks that lead out of the runs directory are refused", as
     // The symlinked run is no run: not listed, no page.
     assert.equal((await app.request("/runs/linked")).status, 404);
     await (await app.request("/runs/linked")).body?.cancel();
-    const runs = await (await app.request("/api/runs")).json();
+    const { runs } = await (await app.request("/api/runs")).json();
     assert.deepEqual(runs.map((r: { id: string }) => r.id), [ID]);
   });
 });

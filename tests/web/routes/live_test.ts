@@ -150,7 +150,7 @@ Deno.test("compare live stream - ids carry every run's cursor and a reconnect re
   });
 });
 
-Deno.test("runs list stream - a snapshot first, then new runs and changes as they happen", async () => {
+Deno.test("runs list stream - the page first, then the page again as runs appear and change", async () => {
   await withRunsDir(async (runsDir) => {
     const first = await FakeRun.create(runsDir, "run-a");
     const app = fast(runsDir);
@@ -159,14 +159,31 @@ Deno.test("runs list stream - a snapshot first, then new runs and changes as the
       await FakeRun.create(runsDir, "run-b", { createdAt: "2026-02-01T00:00:00.000Z" });
       await first.finish(7);
     }, 100);
-    const text = await readSse(response, (t) => t.includes('"id":"run-b"') && t.includes('"status":"finished"'));
-    const messages = sseMessages(text);
-    assert.equal(messages[0].event, "runs");
-    assert.deepEqual((messages[0].data as { id: string }[]).map((r) => r.id), ["run-a"]);
-    const updates = messages.slice(1).filter((m) => m.event === "run").map((m) =>
-      m.data as { id: string; status: string }
+    type Page = { runs: { id: string; status: string }[]; total: number };
+    const last = (t: string) => sseMessages(t).at(-1)?.data as Page | undefined;
+    const text = await readSse(
+      response,
+      (t) => last(t)?.runs.some((r) => r.id === "run-a" && r.status === "finished") ?? false,
     );
-    assert.ok(updates.some((r) => r.id === "run-b"));
-    assert.ok(updates.some((r) => r.id === "run-a" && r.status === "finished"));
+    const messages = sseMessages(text);
+    assert.ok(messages.every((m) => m.event === "page"));
+    assert.deepEqual((messages[0].data as Page).runs.map((r) => r.id), ["run-a"]);
+    assert.deepEqual(last(text)!.runs.map((r) => [r.id, r.status]), [["run-b", "running"], ["run-a", "finished"]]);
+    assert.equal(last(text)!.total, 2);
+  });
+});
+
+Deno.test("runs list stream - follows the page its query names, and refuses a bad query", async () => {
+  await withRunsDir(async (runsDir) => {
+    await FakeRun.create(runsDir, "run-a");
+    const app = fast(runsDir);
+    const response = await app.request("/api/live?lab=dqn-cartpole");
+    setTimeout(() => FakeRun.create(runsDir, "run-b", { lab: "dqn-cartpole" }), 100);
+    type Page = { runs: { id: string }[] };
+    const text = await readSse(response, (t) => (sseMessages(t).at(-1)?.data as Page | undefined)?.runs.length === 1);
+    assert.deepEqual(sseMessages(text).map((m) => (m.data as Page).runs.map((r) => r.id)), [[], ["run-b"]]);
+    const bad = await app.request("/api/live?status=runing");
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).error, /status 'runing' is not one of running, finished/);
   });
 });

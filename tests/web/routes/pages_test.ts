@@ -37,7 +37,11 @@ Deno.test("runs page - lists every run with status, backend, progress and headli
     const html = await response.text();
     assert.match(html, /^<!DOCTYPE html>/);
     assert.match(html, /<script type="module" src="\/static\/islands.js">/);
-    const { runs } = islandProps(html, "RunsTable") as { runs: { id: string; step: number; headlineValue: number }[] };
+    const { page } = islandProps(html, "RunsTable") as {
+      page: { runs: { id: string; step: number; headlineValue: number }[]; total: number };
+    };
+    const runs = page.runs;
+    assert.equal(page.total, 2);
     assert.deepEqual(runs.map((r) => r.id).sort(), [ID, "other-run"].sort());
     const vae = runs.find((r) => r.id === ID)!;
     assert.equal(vae.step, 20);

@@ -1,0 +1,164 @@
+/**
+ * The runs list's index: one RunEntry per run folder, built once and then kept current by sweeps,
+ * so that a page of a list of thousands of runs costs a filter and a sort in memory, never a read
+ * of every run. A sweep lists the runs directory only when the directory changed (a run created,
+ * copied in or deleted changes its mtime), checks every run that is still running (its events
+ * tail), and rechecks the others in rotation, each at least every `recheckMs`: a finished run
+ * changes only when it is resumed or edited by hand. Requests sweep when the last sweep is older
+ * than `pollMs`; live followers keep one poll timer running while they wait, like RunLog's.
+ */
+import { join } from "node:path";
+import { isRunId, resolveRunDir } from "../security/safe_path.ts";
+import { type IndexedRun, RunEntry } from "./run_entry.ts";
+
+export interface RunIndexOptions {
+  /** the most a listed run may lag behind the disk while someone looks (ms) */
+  pollMs?: number;
+  /** how often each finished, failed or interrupted run is checked again at most (ms) */
+  recheckMs?: number;
+}
+
+/** Runs checked at once during a sweep: enough to overlap file reads, few enough to bound open files. */
+const CONCURRENCY = 16;
+/** A directory changed this recently may change again within its mtime's resolution: list it again next time. */
+const MTIME_SLACK_MS = 2000;
+
+export class RunIndex {
+  /** bumps whenever a listed run appears, changes or goes */
+  version = 0;
+  readonly pollMs: number;
+  private readonly recheckMs: number;
+  private entries = new Map<string, RunEntry>();
+  private listed: IndexedRun[] | null = null;
+  private dirStamp = "";
+  private lastListing = -Infinity;
+  private lastSweep = -Infinity;
+  private rotation = 0;
+  private credit = 0;
+  private lastRotation = performance.now();
+  private sweeping: Promise<boolean> | null = null;
+  private waiters = new Set<() => void>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly runsDir: string, { pollMs = 1000, recheckMs = 10_000 }: RunIndexOptions = {}) {
+    this.pollMs = pollMs;
+    this.recheckMs = recheckMs;
+  }
+
+  /** Every listed run, at most pollMs behind the disk. The array is shared: do not change it. */
+  async runs(): Promise<readonly IndexedRun[]> {
+    if (performance.now() - this.lastSweep >= this.pollMs) await this.sweep();
+    this.listed ??= [...this.entries.values()].flatMap((entry) => entry.run ? [entry.run] : []);
+    return this.listed;
+  }
+
+  /** Brings the index up to date; true when anything changed. Concurrent calls share one sweep. */
+  sweep(): Promise<boolean> {
+    this.sweeping ??= this.sweepOnce().finally(() => {
+      this.sweeping = null;
+      this.lastSweep = performance.now();
+    });
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<boolean> {
+    let changed = false;
+    const due = new Set<RunEntry>();
+    const stamp = directoryStamp(this.runsDir);
+    if (stamp.value !== this.dirStamp || performance.now() - this.lastListing >= this.recheckMs) {
+      const folders = listRunFolders(this.runsDir);
+      for (const name of this.entries.keys()) {
+        if (folders.has(name)) continue;
+        changed ||= this.entries.get(name)!.run !== null;
+        this.entries.delete(name);
+      }
+      for (const [name, isSymlink] of folders) {
+        if (this.entries.has(name)) continue;
+        // A link counts only when it resolves to a folder inside the runs directory.
+        const dir = isSymlink ? await resolveRunDir(this.runsDir, name) : join(this.runsDir, name);
+        if (!dir) continue;
+        const entry = new RunEntry(name, dir);
+        this.entries.set(name, entry);
+        due.add(entry);
+      }
+      this.dirStamp = stamp.recent ? "" : stamp.value;
+      this.lastListing = performance.now();
+    }
+    const all = [...this.entries.values()];
+    for (const entry of all) if (entry.live || !entry.run) due.add(entry);
+    // The rest in rotation, as many as the time since the last sweep is a share of recheckMs:
+    // each once per recheckMs, however often sweeps come.
+    const now = performance.now();
+    this.credit = Math.min(all.length, this.credit + all.length * (now - this.lastRotation) / this.recheckMs);
+    this.lastRotation = now;
+    const share = Math.floor(this.credit);
+    this.credit -= share;
+    for (let i = 0; i < share; i++) due.add(all[(this.rotation + i) % all.length]);
+    this.rotation = all.length ? (this.rotation + share) % all.length : 0;
+
+    const queue = [...due];
+    const worker = async () => {
+      for (let entry = queue.pop(); entry; entry = queue.pop()) {
+        if (await entry.check().catch(() => false)) changed = true;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    if (changed) {
+      this.version++;
+      this.listed = null;
+      for (const wake of [...this.waiters]) wake();
+    }
+    return changed;
+  }
+
+  /** Resolves when the index changes, after timeoutMs, or on abort; sweeps every pollMs meanwhile. */
+  waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timeout);
+        signal?.removeEventListener("abort", done);
+        this.waiters.delete(done);
+        if (!this.waiters.size && this.timer !== undefined) {
+          clearTimeout(this.timer);
+          this.timer = undefined;
+        }
+        resolve();
+      };
+      const timeout = setTimeout(done, timeoutMs);
+      signal?.addEventListener("abort", done);
+      if (signal?.aborted) return done();
+      this.waiters.add(done);
+      this.timer ??= setTimeout(this.tick, this.pollMs);
+    });
+  }
+
+  private tick = async () => {
+    this.timer = undefined;
+    await this.sweep().catch(() => false);
+    if (this.waiters.size) this.timer ??= setTimeout(this.tick, this.pollMs);
+  };
+}
+
+/** The runs directory's mtime and inode, and whether it changed too recently to trust. */
+function directoryStamp(path: string): { value: string; recent: boolean } {
+  try {
+    const stat = Deno.statSync(path);
+    const mtime = stat.mtime?.getTime() ?? 0;
+    return { value: `${mtime}:${stat.ino}`, recent: Date.now() - mtime < MTIME_SLACK_MS };
+  } catch {
+    return { value: "", recent: false };
+  }
+}
+
+/** The folders (or links: true) in the runs directory whose names can be run ids. */
+function listRunFolders(runsDir: string): Map<string, boolean> {
+  const names = new Map<string, boolean>();
+  try {
+    for (const entry of Deno.readDirSync(runsDir)) {
+      if ((entry.isDirectory || entry.isSymlink) && isRunId(entry.name)) names.set(entry.name, entry.isSymlink);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names;
+}
