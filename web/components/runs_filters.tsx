@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The runs list's filters as a plain GET form: submitting it loads the page for the new query,
  * so the URL always says what is shown (a link or a reload gives the same list) and it works
@@ -5,14 +6,26 @@
  * choosing that one would show.
  */
 import type { RunsPage } from "../shared/payloads.ts";
-import { formatTerm, STATUSES } from "../shared/runs_query.ts";
+import { DEFAULT_PAGE_SIZE, formatTerm, STATUSES } from "../shared/runs_query.ts";
 
 export function RunsFilters({ page, base }: { page: RunsPage; base: string }) {
   const { query, counts } = page;
   const labs = [...new Set([...Object.keys(counts.lab), ...query.lab])].sort();
   const submit = (event: Event) => (event.currentTarget as HTMLSelectElement).form?.requestSubmit();
+  // With the bundle loaded, the URL leaves out the empty fields (?lab=x rather than ?q=&lab=x&status=...).
+  const go = (event: Event) => {
+    event.preventDefault();
+    const fields = new FormData(event.currentTarget as HTMLFormElement);
+    const params = new URLSearchParams();
+    for (const [name, value] of fields) {
+      if (typeof value === "string" && value.trim()) params.append(name, value.trim());
+    }
+    if (params.get("order") === (params.has("sort") ? "asc" : "desc")) params.delete("order");
+    if (params.get("size") === String(DEFAULT_PAGE_SIZE)) params.delete("size");
+    location.href = `${base}?${params}`;
+  };
   return (
-    <form class="controls filters" method="get" action={base} data-testid="filters">
+    <form class="controls filters" method="get" action={base} onSubmit={go} data-testid="filters">
       <input type="search" name="q" value={query.q} placeholder="search id, lab, notes" aria-label="search" />
       <select name="lab" aria-label="lab" onChange={submit}>
         <option value="">every lab</option>

@@ -19,6 +19,33 @@ Deno.test("api - /api/runs lists runs newest first with their summaries", async 
   });
 });
 
+Deno.test("api - /api/runs pages, filters and sorts on the server; a bad query is a 400 that names it", async () => {
+  await withRunsDir(async (runsDir) => {
+    for (let n = 0; n < 30; n++) {
+      const run = await FakeRun.create(runsDir, `run-${String(n).padStart(2, "0")}`, {
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+        config: { lr: [0.001, 0.01, 0.1][n % 3], seed: n },
+      });
+      await run.append({ kind: "scalar", step: 1, key: "eval/nelbo", value: 200 - n });
+    }
+    const app = createApp({ runsDir });
+    const get = async (query: string) => await (await app.request(`/api/runs?${query}`)).json();
+    const page = await get("config=lr=0.01&sort=metric.eval/nelbo&size=4&page=2");
+    assert.equal(page.total, 10);
+    assert.equal(page.all, 30);
+    assert.equal(page.pages, 3);
+    assert.deepEqual(page.runs.map((r: { id: string }) => r.id), ["run-16", "run-13", "run-10", "run-07"]);
+    assert.deepEqual(page.runs[0].metrics, { "eval/nelbo": 184 });
+    assert.deepEqual(page.columns.config, ["seed"]);
+    const bad = await app.request("/api/runs?metric=eval/nelbo=100-110");
+    assert.equal(bad.status, 400);
+    assert.match(
+      (await bad.json()).error,
+      /metric 'eval\/nelbo=100-110': '100-110' is not a number or a range min..max/,
+    );
+  });
+});
+
 Deno.test("api - /api/runs/:id gives run.json and the cursor; unknown runs are 404", async () => {
   await withRunsDir(async (runsDir) => {
     const run = await FakeRun.create(runsDir, ID);
