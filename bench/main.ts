@@ -3,9 +3,11 @@
  * workload in PyTorch when `python3` with `torch` is present, in one run on one machine. Warm-up
  * steps are excluded; each figure is the median over repeats of the mean time per step. Then
  * CartPole env steps per second beside Gymnasium's (./env_steps.ts), and the time a fresh process
- * takes to its first training step beside PyTorch's (./first_step.ts).
+ * takes to its first training step beside PyTorch's (./first_step.ts). `--only dashboard` times the
+ * dashboard's runs page and memory with thousands of generated runs instead (./dashboard.ts).
  *
  *   deno task bench [--workloads vae,mnist_cnn] [--backends blas,wasm] [--no-envs] [--no-first-step] [--out FILE]
+ *   deno task bench --only dashboard [--runs 100,1000,5000] [--events-per-run 300]
  */
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -17,6 +19,7 @@ import { UsageError } from "../lib/errors.ts";
 import { exitOnError } from "../runner/exit_on_error.ts";
 import { formatFlags, parseFlags } from "../lib/hparams.ts";
 import { TFJS_VERSION } from "../lib/tf.ts";
+import { benchDashboard, dashboardTable } from "./dashboard.ts";
 import { benchEnvSteps, type EnvRow, VECTOR_ENVS } from "./env_steps.ts";
 import { benchFirstStep, type FirstStepRow } from "./first_step.ts";
 import { WORKLOADS } from "./workloads.ts";
@@ -34,6 +37,20 @@ const spec = {
   envs: { type: "bool", default: true, help: "also time CartPole env steps (beside Gymnasium when python3 has it)" },
   firstStep: { type: "bool", default: true, help: "also time a fresh process's first vae-mnist step (and PyTorch's)" },
   out: { type: "string", default: "", help: "write the results as JSON to this file" },
+  only: {
+    type: "string",
+    default: "training",
+    choices: ["training", "dashboard"],
+    help: "training: the workloads above; dashboard: the runs page and memory with many runs",
+  },
+  runs: { type: "string", default: "100,1000,5000", help: "--only dashboard: comma-separated counts of runs" },
+  eventsPerRun: {
+    type: "int",
+    default: 300,
+    min: 3,
+    max: 100_000,
+    help: "--only dashboard: lines of each events.jsonl",
+  },
 } as const;
 
 const WARMUP_STEPS = 3;
@@ -202,6 +219,7 @@ function envTable(rows: EnvRow[], reference: Map<string, number> | string): stri
 async function main(args: string[]) {
   if (args.includes("--help")) return console.log(`usage: deno task bench [flags]\n\n${formatFlags(spec)}`);
   const { config } = parseFlags(spec, args);
+  if (config.only === "dashboard") return await dashboardOnly(config);
   const names = config.workloads.split(",");
   const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
   if (unknown.length) {
@@ -276,6 +294,19 @@ async function main(args: string[]) {
     };
     await Deno.writeTextFile(config.out, JSON.stringify(json, null, 2) + "\n");
   }
+}
+
+async function dashboardOnly({ runs, eventsPerRun, out }: { runs: string; eventsPerRun: number; out: string }) {
+  const counts = runs.split(",").map((text) => {
+    const count = Number(text);
+    if (!Number.isInteger(count) || count < 1) throw new UsageError(`--runs: '${text}' is not a positive whole number`);
+    return count;
+  });
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+  console.log(`machine: ${machine}\nDeno ${Deno.version.deno}\n`);
+  const rows = await benchDashboard({ counts, eventsPerRun });
+  console.log(aligned(dashboardTable(rows)));
+  if (out) await Deno.writeTextFile(out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
 }
 
 if (import.meta.main) await exitOnError(() => main(Deno.args));

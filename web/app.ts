@@ -39,6 +39,8 @@ export interface AppOptions {
   closing?: AbortSignal;
   /** where the lab guides and the source they link are read (default: this checkout) */
   projectRoot?: string;
+  /** start indexing the runs now rather than at the first visit (a served dashboard: the first visit finds it ready) */
+  indexNow?: boolean;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -50,6 +52,7 @@ export function createApp(options: AppOptions): Hono {
     closing: options.closing ?? new AbortController().signal,
     projectRoot: options.projectRoot ?? PROJECT_ROOT,
   };
+  if (options.indexNow) deps.store.index.sweep().catch((error) => console.error(`dashboard: indexing runs: ${error}`));
   const app = new Hono();
   app.use(hostCheck(options.allowedHosts ?? allowedHostNames(options.host ?? "127.0.0.1")));
   if (options.token) app.use(tokenAuth(options.token));

@@ -38,6 +38,7 @@ export async function serveDashboard(options: ServeOptions): Promise<ServedDashb
     host,
     allowedHosts: allowedHostNames(host, options.allowedHosts),
     closing: closing.signal,
+    indexNow: true,
   });
   islandsBundle().catch((error) => console.error(`dashboard: the islands bundle failed to build: ${error.message}`));
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();

@@ -103,6 +103,7 @@ export class RunIndex {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    this.lastRotation = performance.now(); // what this sweep read is fresh: its own time earns no rechecks
     if (changed) {
       this.version++;
       this.listed = null;

@@ -102,12 +102,14 @@ function comparator(query: RunsQuery): (a: IndexedRun, b: IndexedRun) => number 
       if (y === null) return -1;
       if (typeof x === "number" && typeof y === "number") return sign * (x - y);
       if (typeof x !== typeof y) return typeof x === "number" ? -1 : 1;
-      const order = String(x).localeCompare(String(y));
-      if (order) return sign * order;
+      return sign * (x < y ? -1 : 1);
     }
-    return b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id);
+    return compare(b.createdAt, a.createdAt) || compare(a.id, b.id);
   };
 }
+
+/** Code-unit order: ISO times and ids sort right by it, and it is many times faster than localeCompare. */
+const compare = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
 
 function sortKey(sort: string): (run: IndexedRun) => Value {
   const known = (value: unknown): Value =>
