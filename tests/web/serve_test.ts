@@ -26,7 +26,7 @@ Deno.test("serve - serves on a free loopback port, builds the islands bundle, an
       assert.match(css, /\.chart-grid/);
       // An open stream must not hold the shutdown.
       const stream = await fetch(new URL("/api/live", served.url));
-      await readSse(stream, (t) => t.includes("event: runs"));
+      await readSse(stream, (t) => t.includes("event: page"));
     } finally {
       await served.shutdown();
     }
