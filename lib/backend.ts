@@ -1,7 +1,9 @@
 /**
- * Picks the tfjs backend once, at start, and says why. `auto` takes WebGPU only on a real GPU
- * adapter: Deno also finds Mesa's software rasteriser (llvmpipe) on machines without a GPU, and
- * tfjs on it is slower than the wasm CPU path.
+ * Picks the tfjs backend once, at start, and says why. A lab's `--backend auto` times a few
+ * training steps on each of `autoCandidates` (runner/auto_backend.ts); `resolveBackend("auto")`
+ * is the rule for when nothing can be timed (and what `deno task doctor` reports): WebGPU only on
+ * a real GPU adapter, since Deno also finds Mesa's software rasteriser (llvmpipe) on machines
+ * without a GPU and tfjs on it is slower than the CPU paths; else blas, else wasm.
  */
 import { UsageError } from "./errors.ts";
 import type { BackendInfo } from "./run/types.ts";
@@ -90,7 +92,25 @@ export async function resolveBackend(
 
 /** Resolves `choice` and makes it tfjs's active backend. */
 export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
-  const info = await resolveBackend(choice);
+  return await activateBackend(await resolveBackend(choice));
+}
+
+/**
+ * The backends `--backend auto` times on this machine, the likely fastest first: WebGPU on any
+ * adapter, a software one included (measurement, not the adapter's name, tells whether it is
+ * worth it; it comes last), blas when the system BLAS is found, and wasm always.
+ */
+export async function autoCandidates(
+  probe: () => Promise<AdapterFacts | null> = probeWebGpu,
+): Promise<{ name: "webgpu" | "blas" | "wasm"; adapter?: AdapterFacts }[]> {
+  const adapter = await probe();
+  const gpu = adapter ? [{ name: "webgpu" as const, adapter }] : [];
+  const cpu = [...(openSystemBlas() ? [{ name: "blas" as const }] : []), { name: "wasm" as const }];
+  return adapter && !adapter.isSoftware ? [...gpu, ...cpu] : [...cpu, ...gpu];
+}
+
+/** Makes a resolved backend tfjs's active one. */
+export async function activateBackend(info: BackendInfo): Promise<BackendInfo> {
   const tfjsBackend = info.name === "blas" ? "wasm" : info.name;
   if (tfjsBackend === "wasm") {
     // tfjs's wasm backend lacks or slows down the kernels that training needs; see lib/kernels/.

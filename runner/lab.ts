@@ -1,11 +1,12 @@
 /**
- * What every lab shares: the run flags every lab takes, `--help`, `--resume`, backend choice and
- * the run directory. A lab declares its own hyperparameters; `startLab` parses both, checks
+ * What every lab shares: the run flags every lab takes, `--help`, `--resume`, backend choice
+ * (`auto`: timed, ./auto_backend.ts) and the run directory. A lab declares its own hyperparameters; `startLab` parses both, checks
  * everything it can before anything is written, and reports which backend it picked and why.
  */
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { BACKENDS, useBackend } from "../lib/backend.ts";
+import { activateBackend, BACKENDS, useBackend } from "../lib/backend.ts";
+import { measuredBackend } from "./auto_backend.ts";
 import { type CheckpointState, loadLatestCheckpoint } from "../lib/checkpoint.ts";
 import { detachLab, printDetached, runsDirOf } from "./detach.ts";
 import { UsageError } from "../lib/errors.ts";
@@ -23,7 +24,7 @@ export const runFlags = {
     type: "string",
     default: "auto",
     choices: BACKENDS,
-    help: "tfjs backend; auto = WebGPU on a real GPU adapter, else the fastest CPU path",
+    help: "tfjs backend; auto = the fastest of webgpu, blas and wasm, timed on a few training steps (cached)",
   },
   maxSteps: {
     type: "int",
@@ -128,7 +129,9 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
     resumeFrom = { dir, checkpoint: await loadLatestCheckpoint(join(dir, "checkpoints")) };
     console.error(`resuming ${dir} from step ${resumeFrom.checkpoint.step} (${resumeFrom.checkpoint.path})`);
   }
-  const backend = await useBackend(config.backend as (typeof BACKENDS)[number]);
+  const backend = config.backend === "auto"
+    ? await activateBackend(await measuredBackend({ labId: lab.id, spec: lab.spec, config }))
+    : await useBackend(config.backend as (typeof BACKENDS)[number]);
   console.error(`backend: ${backend.name}${backend.adapter ? ` (${backend.adapter})` : ""} - ${backend.reason}`);
   return { config, backend, resumeFrom };
 }

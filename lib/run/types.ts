@@ -15,6 +15,20 @@ export interface BackendInfo {
   name: string;
   reason: string;
   adapter?: string;
+  /** `--backend auto`: the training steps timed on each candidate, and whether they came from the cache */
+  measured?: BackendMeasurement;
+}
+
+/** What `--backend auto` timed: a few training steps of the lab, with the run's flags, on each candidate. */
+export interface BackendMeasurement {
+  /** ms per training step (the lab's step: an optimisation step, or an env step in RL labs) */
+  candidates: Record<string, number | null>;
+  /** why a candidate has no figure, or only a bound: "stopped at >= 40 ms/step, slower than blas" */
+  notes?: Record<string, string>;
+  chosen: string;
+  /** read from the cache (measured by an earlier run on this machine, with this lab and config shape) */
+  cached: boolean;
+  measuredAt: string;
 }
 
 export interface RunInfo {
