@@ -129,7 +129,7 @@ Deno.test("auto - on this machine the real probe of a tiny vae-mnist picks a CPU
       return stderr;
     };
     const first = await run();
-    console.log(first.split("\n").filter((line) => /^(backend|  \w+:)/.test(line)).join("\n"));
+    console.log(first.split("\n").filter((line) => /^(backend| {2}\w+:)/.test(line)).join("\n"));
     assert.match(first, /backend: auto: timing 3 training windows/);
     const [runDir] = [...Deno.readDirSync(join(dir, "runs"))].map((e) => join(dir, "runs", e.name));
     const { backend } = await readRunInfo(runDir);
