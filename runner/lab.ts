@@ -40,6 +40,11 @@ export const runFlags = {
     default: false,
     help: "run in the background, surviving the terminal; the log goes to the run directory",
   },
+  notes: {
+    type: "string",
+    default: "",
+    help: "a few words on what this run tries, shown and searched in the dashboard's runs list",
+  },
 } as const satisfies Spec;
 export type RunFlags = typeof runFlags;
 

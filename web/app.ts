@@ -39,20 +39,29 @@ export interface AppOptions {
   closing?: AbortSignal;
   /** where the lab guides and the source they link are read (default: this checkout) */
   projectRoot?: string;
-  /** start indexing the runs now rather than at the first visit (a served dashboard: the first visit finds it ready) */
-  indexNow?: boolean;
+  /**
+   * The runs index's folds over events files, saved here between starts (a served dashboard:
+   * run_index_cache.ts); indexing then starts at once, so that the first visit finds it ready.
+   */
+  indexCacheFile?: string | null;
 }
 
 export function createApp(options: AppOptions): Hono {
   const listPollMs = options.listPollMs ?? 1000;
   const deps: Deps = {
-    store: new RunStore(options.runsDir, { pollMs: options.pollMs ?? 250, listPollMs }),
+    store: new RunStore(options.runsDir, {
+      pollMs: options.pollMs ?? 250,
+      listPollMs,
+      indexCacheFile: options.indexCacheFile,
+    }),
     stream: { ...DEFAULT_STREAM_OPTIONS, ...options.stream },
     stats: newStreamStats(),
     closing: options.closing ?? new AbortController().signal,
     projectRoot: options.projectRoot ?? PROJECT_ROOT,
   };
-  if (options.indexNow) deps.store.index.sweep().catch((error) => console.error(`dashboard: indexing runs: ${error}`));
+  if (options.indexCacheFile !== undefined) {
+    deps.store.index.sweep().catch((error) => console.error(`dashboard: indexing the runs: ${error}`));
+  }
   const app = new Hono();
   app.use(hostCheck(options.allowedHosts ?? allowedHostNames(options.host ?? "127.0.0.1")));
   if (options.token) app.use(tokenAuth(options.token));

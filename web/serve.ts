@@ -4,6 +4,7 @@
  * loopback without a token generates one: a dashboard reachable from the network is never open.
  */
 import { createApp } from "./app.ts";
+import { indexCacheFile } from "./store/run_index_cache.ts";
 import { islandsBundle } from "./bundle.ts";
 import { allowedHostNames, isLoopback } from "./security/host_check.ts";
 import { newToken } from "./security/token_auth.ts";
@@ -33,12 +34,12 @@ export async function serveDashboard(options: ServeOptions): Promise<ServedDashb
   const token = options.token || (isLoopback(host) ? undefined : newToken());
   const closing = new AbortController();
   const app = createApp({
+    indexCacheFile: await indexCacheFile(options.runsDir),
     runsDir: options.runsDir,
     token,
     host,
     allowedHosts: allowedHostNames(host, options.allowedHosts),
     closing: closing.signal,
-    indexNow: true,
   });
   islandsBundle().catch((error) => console.error(`dashboard: the islands bundle failed to build: ${error.message}`));
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();

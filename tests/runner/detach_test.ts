@@ -28,6 +28,8 @@ Deno.test({
         "lab",
         "vae-mnist",
         "--detach",
+        "--backend", // auto would time the backends first (tests/runner/auto_backend_test.ts)
+        "wasm",
         "--max-steps",
         "60",
         "--sample-count",

@@ -44,6 +44,15 @@ interface Fold {
   error?: string;
 }
 
+/** What the fold over a run's events needs to go on without reading them again (./run_index_cache.ts). */
+export interface SavedFold {
+  /** the events file's stamp when folded: the fold holds only while it is unchanged */
+  stamp: string;
+  offset: number;
+  fileId: string | null;
+  fold: Fold;
+}
+
 const emptyFold = (): Fold => ({ step: 0, events: 0, status: null, latest: {} });
 
 /** What identifies a version of a file: changes when it is rewritten in place or replaced; "" when absent. */
@@ -73,6 +82,20 @@ export class RunEntry {
   /** Running (its events are read at every sweep), or with a run.json that may be half written. */
   get live(): boolean {
     return this.run?.status === "running" || this.run?.status === "malformed";
+  }
+
+  /** The fold as it stands, to save; null before the events were read. */
+  saved(): SavedFold | null {
+    if (!this.stamps.events || this.fold.error) return null;
+    return { stamp: this.stamps.events, offset: this.tail.offset, fileId: this.tail.fileId, fold: this.fold };
+  }
+
+  /** Starts from a saved fold: an events file with that stamp is not read again, an appended one from its offset. */
+  restore(saved: SavedFold): void {
+    this.stamps.events = saved.stamp;
+    this.tail.offset = saved.offset;
+    this.tail.fileId = saved.fileId;
+    this.fold = saved.fold;
   }
 
   /** Re-reads what changed on disk; true when the row changed. A folder without run.json is no run (yet). */

@@ -5,23 +5,31 @@
  * copied in or deleted changes its mtime), checks every run that is still running (its events
  * tail), and rechecks the others in rotation, each at least every `recheckMs`: a finished run
  * changes only when it is resumed or edited by hand. Requests sweep when the last sweep is older
- * than `pollMs`; live followers keep one poll timer running while they wait, like RunLog's.
+ * than `pollMs`; live followers keep one poll timer running while they wait, like RunLog's. A
+ * served dashboard also saves the folds over the events files between starts (`cacheFile`).
  */
 import { join } from "node:path";
 import { isRunId, resolveRunDir } from "../security/safe_path.ts";
-import { type IndexedRun, RunEntry } from "./run_entry.ts";
+import { type IndexedRun, RunEntry, type SavedFold } from "./run_entry.ts";
+import { loadFolds, saveFolds } from "./run_index_cache.ts";
 
 export interface RunIndexOptions {
   /** the most a listed run may lag behind the disk while someone looks (ms) */
   pollMs?: number;
   /** how often each finished, failed or interrupted run is checked again at most (ms) */
   recheckMs?: number;
+  /** start from the folds the last index on this folder saved there, and save them (./run_index_cache.ts) */
+  cacheFile?: string | null;
+  /** save only for folders of at least this many runs, where reading every events file again takes seconds */
+  saveFromRuns?: number;
 }
 
 /** Runs checked at once during a sweep: enough to overlap file reads, few enough to bound open files. */
 const CONCURRENCY = 16;
 /** A directory changed this recently may change again within its mtime's resolution: list it again next time. */
 const MTIME_SLACK_MS = 2000;
+/** Folds are saved after the first sweep, then at most this often while runs change. */
+const SAVE_EVERY_MS = 30_000;
 
 export class RunIndex {
   /** bumps whenever a listed run appears, changes or goes */
@@ -39,10 +47,19 @@ export class RunIndex {
   private sweeping: Promise<boolean> | null = null;
   private waiters = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly cacheFile: string | null;
+  private lastSave = -Infinity;
 
-  constructor(readonly runsDir: string, { pollMs = 1000, recheckMs = 10_000 }: RunIndexOptions = {}) {
+  private readonly saveFromRuns: number;
+
+  constructor(
+    readonly runsDir: string,
+    { pollMs = 1000, recheckMs = 10_000, cacheFile = null, saveFromRuns = 200 }: RunIndexOptions = {},
+  ) {
     this.pollMs = pollMs;
     this.recheckMs = recheckMs;
+    this.cacheFile = cacheFile;
+    this.saveFromRuns = saveFromRuns;
   }
 
   /** Every listed run, at most pollMs behind the disk. The array is shared: do not change it. */
@@ -67,6 +84,8 @@ export class RunIndex {
     const stamp = directoryStamp(this.runsDir);
     if (stamp.value !== this.dirStamp || performance.now() - this.lastListing >= this.recheckMs) {
       const folders = listRunFolders(this.runsDir);
+      // Only the first listing finds runs a previous dashboard may have folded.
+      const saved = this.cacheFile && !this.entries.size ? await loadFolds(this.cacheFile) : new Map();
       for (const name of this.entries.keys()) {
         if (folders.has(name)) continue;
         changed ||= this.entries.get(name)!.run !== null;
@@ -78,6 +97,8 @@ export class RunIndex {
         const dir = isSymlink ? await resolveRunDir(this.runsDir, name) : join(this.runsDir, name);
         if (!dir) continue;
         const entry = new RunEntry(name, dir);
+        const fold = saved.get(name);
+        if (fold) entry.restore(fold);
         this.entries.set(name, entry);
         due.add(entry);
       }
@@ -108,8 +129,20 @@ export class RunIndex {
       this.version++;
       this.listed = null;
       for (const wake of [...this.waiters]) wake();
+      const due = performance.now() - this.lastSave >= SAVE_EVERY_MS && this.entries.size >= this.saveFromRuns;
+      if (this.cacheFile && due) await this.save(this.cacheFile);
     }
     return changed;
+  }
+
+  private async save(path: string): Promise<void> {
+    this.lastSave = performance.now();
+    const folds = new Map<string, SavedFold>();
+    for (const [name, entry] of this.entries) {
+      const fold = entry.saved();
+      if (fold) folds.set(name, fold);
+    }
+    await saveFolds(path, folds);
   }
 
   /** Resolves when the index changes, after timeoutMs, or on abort; sweeps every pollMs meanwhile. */

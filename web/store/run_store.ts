@@ -19,6 +19,8 @@ export interface RunStoreOptions {
   pollMs?: number;
   /** the most the runs list may lag behind the disk (ms) */
   listPollMs?: number;
+  /** where the runs index keeps its folds over events files between starts (run_index_cache.ts) */
+  indexCacheFile?: string | null;
   maxCachedRuns?: number;
 }
 
@@ -30,11 +32,11 @@ export class RunStore {
 
   constructor(
     readonly runsDir: string,
-    { pollMs = 250, listPollMs = 1000, maxCachedRuns = 16 }: RunStoreOptions = {},
+    { pollMs = 250, listPollMs = 1000, maxCachedRuns = 16, indexCacheFile = null }: RunStoreOptions = {},
   ) {
     this.pollMs = pollMs;
     this.maxCachedRuns = maxCachedRuns;
-    this.index = new RunIndex(runsDir, { pollMs: listPollMs });
+    this.index = new RunIndex(runsDir, { pollMs: listPollMs, cacheFile: indexCacheFile });
   }
 
   /** One page of the runs list. */

@@ -1,6 +1,7 @@
 /** RunIndex: the runs list's headers kept current from the disk, incrementally. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { EventTail } from "../../../lib/run/event_tail.ts";
 import { RunIndex } from "../../../web/store/run_index.ts";
 import { FakeRun, withRunsDir } from "../fixtures.ts";
 
@@ -95,5 +96,37 @@ Deno.test("run_index - followers wake when a run changes, and the polling stops 
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(index.version, left);
     assert.equal((await index.runs())[0].step, 2);
+  });
+});
+
+Deno.test("run_index - restarted, it reads no events file it folded before unless that file changed since", async () => {
+  await withRunsDir(async (runsDir) => {
+    const runs = await Promise.all(["a", "b", "c"].map((id) => FakeRun.create(runsDir, `run-${id}`)));
+    for (const run of runs) await run.losses(5);
+    const cacheFile = join(runsDir, "..", `${runsDir.split("/").at(-1)}-index.json`);
+    try {
+      const before = new Map((await new RunIndex(runsDir, { pollMs: 0, cacheFile, saveFromRuns: 1 }).runs()).map(
+        (run) => [run.id, run],
+      ));
+      await runs[1].losses(2, 6);
+      const read = EventTail.prototype.read;
+      const reads: string[] = [];
+      EventTail.prototype.read = function () {
+        reads.push(this.path);
+        return read.call(this);
+      };
+      let after;
+      try {
+        after = await byId(new RunIndex(runsDir, { pollMs: 0, cacheFile }));
+      } finally {
+        EventTail.prototype.read = read;
+      }
+      assert.deepEqual(reads, [join(runs[1].dir, "events.jsonl")], "only the run whose events grew");
+      assert.equal(after.get("run-b")!.step, 7);
+      assert.equal(after.get("run-b")!.events, 7);
+      assert.deepEqual(after.get("run-a"), before.get("run-a"));
+    } finally {
+      await Deno.remove(cacheFile).catch(() => {});
+    }
   });
 });
