@@ -5,7 +5,7 @@
  * (`cli.ts dashboard`), and real Chromium (Debian's, through playwright-core) loading the runs
  * page: the first load after start, whose response waits for the index to be built, the median
  * of later loads, served from the index, and the first load after a restart of the dashboard,
- * which reads every run.json again but, with 200 runs or more, no unchanged events file
+ * which with 200 runs or more finds the index saved and reads no unchanged file again
  * (web/store/run_index_cache.ts). Each load reports the server's response (time to first byte)
  * and the first contentful paint, which is the table of the first 50 runs (it is in the HTML).
  * Then the median time of one page of the JSON API, plain and filtered-and-sorted,
@@ -33,7 +33,7 @@ export interface DashboardRow {
   startMs: number;
   /** the first load after the first start: it waits for every run to be indexed */
   first: PageLoad;
-  /** the first load after a restart, which finds the folds over the events files saved (200 runs or more) */
+  /** the first load after a restart, which finds the index saved (200 runs or more) */
   restarted: PageLoad;
   /** the median of RELOADS later loads */
   later: PageLoad;

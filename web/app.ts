@@ -40,7 +40,7 @@ export interface AppOptions {
   /** where the lab guides and the source they link are read (default: this checkout) */
   projectRoot?: string;
   /**
-   * The runs index's folds over events files, saved here between starts (a served dashboard:
+   * The runs index, saved here between starts (a served dashboard:
    * run_index_cache.ts); indexing then starts at once, so that the first visit finds it ready.
    */
   indexCacheFile?: string | null;

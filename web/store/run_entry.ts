@@ -3,9 +3,9 @@
  * its events (latest step, number of events, the latest status event, the latest value of every
  * scalar key) that keeps no events. `check()` stats the three files and re-reads only what
  * changed: run.json and summary.json whole (small, and replaced atomically), events.jsonl from
- * where the last read stopped (EventTail), so a run that did not change costs three stats. A
- * run.json that cannot be read as a run gives a "malformed" row that says why, rather than a hole
- * in the list.
+ * where the last read stopped (EventTail), so a run that did not change costs three stats. Of
+ * run.json it keeps the header the list shows, not the spec. A run.json that cannot be read as a
+ * run gives a "malformed" row that says why, rather than a hole in the list.
  */
 import { join } from "node:path";
 import { EventTail } from "../../lib/run/event_tail.ts";
@@ -44,16 +44,43 @@ interface Fold {
   error?: string;
 }
 
-/** What the fold over a run's events needs to go on without reading them again (./run_index_cache.ts). */
-export interface SavedFold {
-  /** the events file's stamp when folded: the fold holds only while it is unchanged */
-  stamp: string;
+const emptyFold = (): Fold => ({ step: 0, events: 0, status: null, latest: {} });
+
+/** The part of run.json the list shows: not the spec, which is most of the file. */
+type Header = Pick<RunInfo, "lab" | "title" | "status" | "createdAt" | "updatedAt" | "headline" | "totalSteps"> & {
+  backend?: { name?: string; adapter?: string };
+  config: Record<string, unknown>;
+  error?: string;
+};
+
+/**
+ * All an entry knows, with the stamp of the file each part was read from: what a restarted index
+ * starts from (./run_index_cache.ts), re-reading only the files whose stamps have changed.
+ */
+export interface EntryState {
+  stamps: { info: string; summary: string; events: string };
+  header: Header | null;
+  /** why run.json cannot be read as a run */
+  infoError: string;
+  /** run.json's mtime, the start shown for a malformed run */
+  infoTime: number;
+  summary: Record<string, number>;
+  fold: Fold;
+  /** where the events tail stopped, and the file it read */
   offset: number;
   fileId: string | null;
-  fold: Fold;
 }
 
-const emptyFold = (): Fold => ({ step: 0, events: 0, status: null, latest: {} });
+const emptyState = (): EntryState => ({
+  stamps: { info: "", summary: "", events: "" },
+  header: null,
+  infoError: "",
+  infoTime: 0,
+  summary: {},
+  fold: emptyFold(),
+  offset: 0,
+  fileId: null,
+});
 
 /** What identifies a version of a file: changes when it is rewritten in place or replaced; "" when absent. */
 function stampOf(path: string): string {
@@ -67,12 +94,7 @@ function stampOf(path: string): string {
 
 export class RunEntry {
   run: IndexedRun | null = null;
-  private stamps = { info: "", summary: "", events: "" };
-  private info: RunInfo | null = null;
-  private infoError = "";
-  private infoTime = 0;
-  private summary: Record<string, number> = {};
-  private fold = emptyFold();
+  private state = emptyState();
   private tail: EventTail;
 
   constructor(readonly name: string, readonly dir: string) {
@@ -84,44 +106,45 @@ export class RunEntry {
     return this.run?.status === "running" || this.run?.status === "malformed";
   }
 
-  /** The fold as it stands, to save; null before the events were read. */
-  saved(): SavedFold | null {
-    if (!this.stamps.events || this.fold.error) return null;
-    return { stamp: this.stamps.events, offset: this.tail.offset, fileId: this.tail.fileId, fold: this.fold };
+  /** What to save for a restarted index; null before the run was read, or after an error reading its events. */
+  saved(): EntryState | null {
+    if (!this.run || this.state.fold.error) return null;
+    return { ...this.state, offset: this.tail.offset, fileId: this.tail.fileId };
   }
 
-  /** Starts from a saved fold: an events file with that stamp is not read again, an appended one from its offset. */
-  restore(saved: SavedFold): void {
-    this.stamps.events = saved.stamp;
-    this.tail.offset = saved.offset;
-    this.tail.fileId = saved.fileId;
-    this.fold = saved.fold;
+  /** Starts from a saved state: files with the same stamps are not read again, grown events from the offset. */
+  restore(state: EntryState): void {
+    this.state = state;
+    this.tail.offset = state.offset;
+    this.tail.fileId = state.fileId;
   }
 
   /** Re-reads what changed on disk; true when the row changed. A folder without run.json is no run (yet). */
   async check(): Promise<boolean> {
+    const { stamps } = this.state;
     const infoStamp = stampOf(join(this.dir, "run.json"));
     if (!infoStamp) {
       const had = this.run !== null;
       this.run = null;
-      this.stamps = { info: "", summary: "", events: "" };
+      this.state = emptyState();
+      this.tail = new EventTail(this.dir);
       return had;
     }
     let changed = false;
-    if (infoStamp !== this.stamps.info) {
-      this.stamps.info = infoStamp;
+    if (infoStamp !== stamps.info) {
+      stamps.info = infoStamp;
       await this.readInfo();
       changed = true;
     }
     const summaryStamp = stampOf(join(this.dir, "summary.json"));
-    if (summaryStamp !== this.stamps.summary) {
-      this.stamps.summary = summaryStamp;
-      this.summary = summaryStamp ? await readNumbers(join(this.dir, "summary.json")) : {};
+    if (summaryStamp !== stamps.summary) {
+      stamps.summary = summaryStamp;
+      this.state.summary = summaryStamp ? await readNumbers(join(this.dir, "summary.json")) : {};
       changed = true;
     }
     const eventsStamp = stampOf(this.tail.path);
-    if (eventsStamp !== this.stamps.events) {
-      this.stamps.events = eventsStamp;
+    if (eventsStamp !== stamps.events) {
+      stamps.events = eventsStamp;
       changed = (await this.readEvents()) || changed;
     }
     if (changed || !this.run) this.run = this.row();
@@ -130,75 +153,87 @@ export class RunEntry {
 
   private async readInfo(): Promise<void> {
     const path = join(this.dir, "run.json");
-    this.infoTime = Deno.statSync(path).mtime?.getTime() ?? 0;
+    this.state.infoTime = Deno.statSync(path).mtime?.getTime() ?? 0;
     try {
       const info = JSON.parse(await Deno.readTextFile(path));
       const missing = ["lab", "createdAt"].filter((key) => typeof info?.[key] !== "string");
       if (missing.length) throw new Error(`no ${missing.join(" or ")} in it`);
-      this.info = info;
-      this.infoError = "";
+      const { lab, title, status, createdAt, updatedAt, headline, totalSteps, backend, config, error } = info;
+      this.state.header = {
+        lab,
+        title,
+        status,
+        createdAt,
+        updatedAt,
+        headline,
+        totalSteps,
+        backend: { name: backend?.name, adapter: backend?.adapter },
+        config: config && typeof config === "object" ? config : {},
+        ...(error ? { error } : {}),
+      };
+      this.state.infoError = "";
     } catch (error) {
-      this.info = null;
-      this.infoError = `run.json cannot be read as a run: ${error instanceof Error ? error.message : error}`;
+      this.state.header = null;
+      this.state.infoError = `run.json cannot be read as a run: ${error instanceof Error ? error.message : error}`;
     }
   }
 
   private async readEvents(): Promise<boolean> {
     let changed = false;
+    const state = this.state;
     try {
       for (let more = true; more;) {
         const read = await this.tail.read();
-        if (read.rewritten) this.fold = emptyFold();
+        if (read.rewritten) state.fold = emptyFold();
         for (const event of read.events) {
-          this.fold.step = event.step;
-          this.fold.events++;
-          if (event.kind === "scalar") this.fold.latest[event.key] = event.value;
-          else if (event.kind === "status") this.fold.status = event.status;
+          state.fold.step = event.step;
+          state.fold.events++;
+          if (event.kind === "scalar") state.fold.latest[event.key] = event.value;
+          else if (event.kind === "status") state.fold.status = event.status;
         }
         changed ||= read.rewritten || read.events.length > 0;
         more = read.more;
       }
-      delete this.fold.error;
+      delete state.fold.error;
     } catch (error) {
-      this.fold.error = `events.jsonl: ${error instanceof Error ? error.message : error}`;
+      state.fold.error = `events.jsonl: ${error instanceof Error ? error.message : error}`;
       changed = true;
     }
     return changed;
   }
 
   private row(): IndexedRun {
-    const info = this.info, fold = this.fold;
-    const config = info?.config && typeof info.config === "object" ? info.config : {};
+    const { header, fold, summary, infoError, infoTime } = this.state;
+    const config = header?.config ?? {};
     const notes = typeof config.notes === "string" && config.notes ? config.notes : undefined;
-    const lab = info?.lab ?? "?";
-    const title = typeof info?.title === "string" ? info.title : "";
+    const lab = header?.lab ?? "?";
+    const title = typeof header?.title === "string" ? header.title : "";
     // A status event is the live truth (a crash leaves run.json at "running" but no event); run.json covers the rest.
-    const status: ListedStatus = !info
+    const status: ListedStatus = !header
       ? "malformed"
       : fold.status === "resumed"
       ? "running"
-      : (fold.status as ListedStatus | null) ?? info.status;
-    const headline = typeof info?.headline === "string" ? info.headline : "";
-    const metrics = { ...fold.latest, ...this.summary };
-    const error = this.infoError || info?.error || fold.error;
+      : (fold.status as ListedStatus | null) ?? header.status;
+    const headline = typeof header?.headline === "string" ? header.headline : "";
+    const error = infoError || header?.error || fold.error;
     return {
       id: this.name,
       lab,
       title,
       status,
-      createdAt: info?.createdAt ?? new Date(this.infoTime).toISOString(),
-      updatedAt: info?.updatedAt ?? new Date(this.infoTime).toISOString(),
-      backend: info?.backend?.name ?? "?",
-      ...(info?.backend?.adapter ? { adapter: info.backend.adapter } : {}),
-      totalSteps: info?.totalSteps ?? 0,
+      createdAt: header?.createdAt ?? new Date(infoTime).toISOString(),
+      updatedAt: header?.updatedAt ?? new Date(infoTime).toISOString(),
+      backend: header?.backend?.name ?? "?",
+      ...(header?.backend?.adapter ? { adapter: header.backend.adapter } : {}),
+      totalSteps: header?.totalSteps ?? 0,
       step: fold.step,
       headline,
-      headlineValue: fold.latest[headline] ?? this.summary[headline] ?? null,
+      headlineValue: fold.latest[headline] ?? summary[headline] ?? null,
       events: fold.events,
       ...(error ? { error } : {}),
       ...(notes ? { notes } : {}),
       config,
-      metrics,
+      metrics: { ...fold.latest, ...summary },
       text: [this.name, lab, title, notes ?? ""].join(" ").toLowerCase(),
     };
   }

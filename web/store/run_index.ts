@@ -6,21 +6,21 @@
  * tail), and rechecks the others in rotation, each at least every `recheckMs`: a finished run
  * changes only when it is resumed or edited by hand. Requests sweep when the last sweep is older
  * than `pollMs`; live followers keep one poll timer running while they wait, like RunLog's. A
- * served dashboard also saves the folds over the events files between starts (`cacheFile`).
+ * served dashboard also keeps the index between starts (`cacheFile`).
  */
 import { join } from "node:path";
 import { isRunId, resolveRunDir } from "../security/safe_path.ts";
-import { type IndexedRun, RunEntry, type SavedFold } from "./run_entry.ts";
-import { loadFolds, saveFolds } from "./run_index_cache.ts";
+import { type EntryState, type IndexedRun, RunEntry } from "./run_entry.ts";
+import { loadEntries, saveEntries } from "./run_index_cache.ts";
 
 export interface RunIndexOptions {
   /** the most a listed run may lag behind the disk while someone looks (ms) */
   pollMs?: number;
   /** how often each finished, failed or interrupted run is checked again at most (ms) */
   recheckMs?: number;
-  /** start from the folds the last index on this folder saved there, and save them (./run_index_cache.ts) */
+  /** start from the entries the last index on this folder saved there, and save them (./run_index_cache.ts) */
   cacheFile?: string | null;
-  /** save only for folders of at least this many runs, where reading every events file again takes seconds */
+  /** save only for folders of at least this many runs, where reading every run again takes seconds */
   saveFromRuns?: number;
 }
 
@@ -28,7 +28,7 @@ export interface RunIndexOptions {
 const CONCURRENCY = 16;
 /** A directory changed this recently may change again within its mtime's resolution: list it again next time. */
 const MTIME_SLACK_MS = 2000;
-/** Folds are saved after the first sweep, then at most this often while runs change. */
+/** The index is saved after the first sweep, then at most this often while runs change. */
 const SAVE_EVERY_MS = 30_000;
 
 export class RunIndex {
@@ -84,8 +84,8 @@ export class RunIndex {
     const stamp = directoryStamp(this.runsDir);
     if (stamp.value !== this.dirStamp || performance.now() - this.lastListing >= this.recheckMs) {
       const folders = listRunFolders(this.runsDir);
-      // Only the first listing finds runs a previous dashboard may have folded.
-      const saved = this.cacheFile && !this.entries.size ? await loadFolds(this.cacheFile) : new Map();
+      // Only the first listing finds runs a previous dashboard may have indexed.
+      const saved = this.cacheFile && !this.entries.size ? await loadEntries(this.cacheFile) : new Map();
       for (const name of this.entries.keys()) {
         if (folders.has(name)) continue;
         changed ||= this.entries.get(name)!.run !== null;
@@ -97,8 +97,8 @@ export class RunIndex {
         const dir = isSymlink ? await resolveRunDir(this.runsDir, name) : join(this.runsDir, name);
         if (!dir) continue;
         const entry = new RunEntry(name, dir);
-        const fold = saved.get(name);
-        if (fold) entry.restore(fold);
+        const state = saved.get(name);
+        if (state) entry.restore(state);
         this.entries.set(name, entry);
         due.add(entry);
       }
@@ -137,12 +137,12 @@ export class RunIndex {
 
   private async save(path: string): Promise<void> {
     this.lastSave = performance.now();
-    const folds = new Map<string, SavedFold>();
+    const states = new Map<string, EntryState>();
     for (const [name, entry] of this.entries) {
-      const fold = entry.saved();
-      if (fold) folds.set(name, fold);
+      const state = entry.saved();
+      if (state) states.set(name, state);
     }
-    await saveFolds(path, folds);
+    await saveEntries(path, states);
   }
 
   /** Resolves when the index changes, after timeoutMs, or on abort; sweeps every pollMs meanwhile. */

@@ -1,17 +1,16 @@
 /**
- * The runs index's folds over events files, kept between dashboard starts, so that a dashboard
- * restarted on 5,000 runs reads each run.json again but no events file that has not changed
- * since (reading them all is most of the cost of a first start). One JSON file per runs folder
- * in the cache folder (lib/disk_cache.ts), never in the runs folder: the dashboard only reads
- * runs. Each fold carries its events file's stamp (mtime, ctime, size, inode) and is used only
- * while the file still has it; a missing, stale or unreadable cache costs a full read, nothing
- * else.
+ * The runs index kept between dashboard starts, so that a dashboard restarted on 5,000 runs reads
+ * no run.json, summary.json or events file that has not changed since (reading them all is the
+ * cost of a first start). One JSON file per runs folder in the cache folder (lib/disk_cache.ts),
+ * never in the runs folder: the dashboard only reads runs. Each part of an entry carries its
+ * file's stamp (mtime, ctime, size, inode) and is used only while the file still has it; a
+ * missing, stale or unreadable cache costs a full read, nothing else.
  */
 import { join } from "node:path";
 import { cacheDir } from "../../lib/disk_cache.ts";
-import type { SavedFold } from "./run_entry.ts";
+import type { EntryState } from "./run_entry.ts";
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The cache file of a runs folder (by its real path), or null without a cache folder. */
 export async function indexCacheFile(runsDir: string): Promise<string | null> {
@@ -23,21 +22,21 @@ export async function indexCacheFile(runsDir: string): Promise<string | null> {
   return join(dir, "runs-index", `${name}.json`);
 }
 
-export async function loadFolds(path: string): Promise<Map<string, SavedFold>> {
+export async function loadEntries(path: string): Promise<Map<string, EntryState>> {
   try {
     const saved = JSON.parse(await Deno.readTextFile(path));
     if (saved?.format !== FORMAT || typeof saved.runs !== "object") return new Map();
-    return new Map(Object.entries(saved.runs as Record<string, SavedFold>));
+    return new Map(Object.entries(saved.runs as Record<string, EntryState>));
   } catch {
     return new Map(); // none yet, or unreadable: the events are read
   }
 }
 
-export async function saveFolds(path: string, folds: Map<string, SavedFold>): Promise<void> {
+export async function saveEntries(path: string, entries: Map<string, EntryState>): Promise<void> {
   try {
     await Deno.mkdir(join(path, ".."), { recursive: true });
     const temporary = `${path}.${Deno.pid}.tmp`;
-    await Deno.writeTextFile(temporary, JSON.stringify({ format: FORMAT, runs: Object.fromEntries(folds) }));
+    await Deno.writeTextFile(temporary, JSON.stringify({ format: FORMAT, runs: Object.fromEntries(entries) }));
     await Deno.rename(temporary, path); // whole or not at all, with two dashboards on one folder
   } catch {
     // an unwritable cache folder costs the next start its reads, nothing more

@@ -19,7 +19,7 @@ export interface RunStoreOptions {
   pollMs?: number;
   /** the most the runs list may lag behind the disk (ms) */
   listPollMs?: number;
-  /** where the runs index keeps its folds over events files between starts (run_index_cache.ts) */
+  /** where the runs index is kept between starts (run_index_cache.ts) */
   indexCacheFile?: string | null;
   maxCachedRuns?: number;
 }

@@ -1,6 +1,6 @@
 /**
- * One page of the runs list from the index: filter, count, sort and cut, in memory. A few
- * milliseconds for 5,000 runs. The counts beside each filter are of the runs that match every
+ * One page of the runs list from the index: sort (once per order until the index changes),
+ * filter, count and cut, in memory: about a millisecond for 5,000 runs. The counts beside each filter are of the runs that match every
  * other filter (how many runs a click on that status or lab would show), and the config columns
  * are the keys whose values differ among the matching runs: the settings being compared, and
  * the seed.
@@ -17,7 +17,7 @@ export function runsPage(runs: readonly IndexedRun[], query: RunsQuery): RunsPag
   const words = query.q.toLowerCase().split(/\s+/).filter(Boolean);
   const counts = { status: {} as Record<string, number>, lab: {} as Record<string, number> };
   const matching: IndexedRun[] = [];
-  for (const run of runs) {
+  for (const run of sorted(runs, query)) {
     if (!words.every((word) => run.text.includes(word))) continue;
     if (!query.config.every((term) => matches(run.config[term.key], term))) continue;
     if (!query.metric.every((term) => matches(run.metrics[term.key], term))) continue;
@@ -27,7 +27,6 @@ export function runsPage(runs: readonly IndexedRun[], query: RunsQuery): RunsPag
     if (statusOk) counts.lab[run.lab] = (counts.lab[run.lab] ?? 0) + 1;
     if (statusOk && labOk) matching.push(run);
   }
-  matching.sort(comparator(query));
   const pages = Math.max(1, Math.ceil(matching.length / query.size));
   const page = Math.min(query.page, pages); // past the end (runs deleted since the link was made): the last page
   const shown = matching.slice((page - 1) * query.size, page * query.size);
@@ -87,6 +86,18 @@ function varyingKeys(runs: readonly IndexedRun[]): string[] {
     .sort(([a, x], [b, y]) => x.size - y.size || a.localeCompare(b))
     .slice(0, MAX_CONFIG_COLUMNS)
     .map(([key]) => key);
+}
+
+/** The runs in each order asked for, until the index changes: it then gives a new array, and this one is dropped. */
+const orders = new WeakMap<readonly IndexedRun[], Map<string, IndexedRun[]>>();
+
+function sorted(runs: readonly IndexedRun[], query: RunsQuery): IndexedRun[] {
+  let byOrder = orders.get(runs);
+  if (!byOrder) orders.set(runs, byOrder = new Map());
+  const key = `${query.sort} ${query.order}`;
+  let order = byOrder.get(key);
+  if (!order) byOrder.set(key, order = [...runs].sort(comparator(query)));
+  return order;
 }
 
 type Value = string | number | null;

@@ -72,7 +72,7 @@ Deno.test("auth - scripts may send the token as a Bearer header", async () => {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), []);
+    assert.deepEqual((await response.json()).runs, []);
   });
 });
 

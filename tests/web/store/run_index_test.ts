@@ -99,7 +99,7 @@ Deno.test("run_index - followers wake when a run changes, and the polling stops 
   });
 });
 
-Deno.test("run_index - restarted, it reads no events file it folded before unless that file changed since", async () => {
+Deno.test("run_index - restarted, it reads no file it indexed before unless that file changed since", async () => {
   await withRunsDir(async (runsDir) => {
     const runs = await Promise.all(["a", "b", "c"].map((id) => FakeRun.create(runsDir, `run-${id}`)));
     for (const run of runs) await run.losses(5);
