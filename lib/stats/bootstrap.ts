@@ -7,7 +7,7 @@
  * seeded generator (lib/rng.ts), so the same scores and seed give the same interval every time.
  */
 import { Rng } from "../rng.ts";
-import { quantileInPlace, sampleStd } from "./describe.ts";
+import { quantileInPlace, sampleStd, sortedCopy } from "./describe.ts";
 
 export interface BootstrapOptions {
   /** resamples drawn (rliable's default is 50,000 for final scores, 2,000 for curves) */
@@ -29,29 +29,10 @@ export interface Interval {
 }
 
 /**
- * The percentile interval of `statistic` over stratified resamples of `strata` (one array of
- * run scores per task). The statistic sees the resampled strata, in the strata's order.
- */
-export function stratifiedBootstrap(
-  strata: readonly (readonly number[])[],
-  statistic: (strata: number[][]) => number,
-  options: BootstrapOptions = {},
-): Interval {
-  const { reps, confidence, seed } = checked(options);
-  if (!strata.length || strata.some((s) => !s.length)) throw new RangeError("every stratum needs at least one score");
-  const rng = new Rng(seed);
-  const results = new Float64Array(reps);
-  for (let r = 0; r < reps; r++) {
-    results[r] = statistic(strata.map((scores) => Array.from(scores, () => scores[rng.int(scores.length)])));
-  }
-  return interval(statistic(strata.map((s) => [...s])), results, confidence);
-}
-
-/**
- * The draws of a one-stratum bootstrap of n items: `reps` rows of n indices, each row sorted
- * ascending. A row indexes values sorted ascending into a resample that is itself sorted, so an
- * order statistic (median, IQM) of a resample needs no sort. The same (n, reps, seed) gives the
- * same rows, drawn as stratifiedBootstrap draws them: a curve's band can reuse them at every step.
+ * The draws of one stratum of n scores: `reps` rows of n indices drawn with replacement, each
+ * row sorted ascending. A row indexes the scores sorted ascending into a resample that is itself
+ * sorted, so an order statistic (median, IQM) of a resample needs no sort. The same (n, reps,
+ * seed) gives the same rows: a curve's band reuses them at every step.
  */
 export function resampleRows(n: number, options: BootstrapOptions = {}): Int32Array {
   const { reps, seed } = checked(options);
@@ -66,33 +47,54 @@ export function resampleRows(n: number, options: BootstrapOptions = {}): Int32Ar
 }
 
 /**
- * The plain percentile bootstrap of a statistic of sorted values (e.g. medianSorted, iqmSorted,
- * mean), over the rows of resampleRows(sorted.length, options), given or drawn here.
+ * The percentile interval of `statistic` over stratified resamples of `strata` (one array of
+ * run scores per task). The statistic is given each stratum's resample sorted ascending, in the
+ * strata's order, in arrays reused for the next resample. Stratum t is drawn with seed + t, by
+ * resampleRows unless its rows are given.
  */
-export function bootstrapSorted(
-  sorted: ArrayLike<number>,
-  statistic: (sorted: ArrayLike<number>) => number,
-  options: BootstrapOptions & { rows?: Int32Array } = {},
+export function stratifiedBootstrap(
+  strata: readonly ArrayLike<number>[],
+  statistic: (sortedStrata: Float64Array[]) => number,
+  options: BootstrapOptions & { rows?: Int32Array[] } = {},
 ): Interval {
-  const { reps, confidence } = checked(options);
-  const n = sorted.length;
-  if (!n) throw new RangeError("a bootstrap needs at least one value");
-  const rows = options.rows ?? resampleRows(n, options);
-  if (rows.length !== reps * n) {
-    throw new RangeError(`expected ${reps} rows of ${n} indices, got ${rows.length} indices`);
-  }
-  const resample = new Float64Array(n), results = new Float64Array(reps);
+  const { reps, confidence, seed } = checked(options);
+  if (!strata.length || strata.some((s) => !s.length)) throw new RangeError("every stratum needs at least one score");
+  const sorted = strata.map(sortedCopy);
+  const rows = sorted.map((s, t) => options.rows?.[t] ?? resampleRows(s.length, { reps, seed: seed + t }));
+  rows.forEach((r, t) => {
+    if (r.length !== reps * sorted[t].length) {
+      throw new RangeError(
+        `stratum ${t}: expected ${reps} rows of ${sorted[t].length} indices, got ${r.length} indices`,
+      );
+    }
+  });
+  const resampled = sorted.map((s) => new Float64Array(s.length)), results = new Float64Array(reps);
   for (let r = 0; r < reps; r++) {
-    for (let j = 0; j < n; j++) resample[j] = sorted[rows[r * n + j]];
-    results[r] = statistic(resample);
+    for (let t = 0; t < sorted.length; t++) {
+      const n = sorted[t].length, row = rows[t], out = resampled[t], from = sorted[t];
+      for (let j = 0; j < n; j++) out[j] = from[row[r * n + j]];
+    }
+    results[r] = statistic(resampled);
   }
-  return interval(statistic(sorted), results, confidence);
+  const se = sampleStd(results), tail = (1 - confidence) / 2;
+  return {
+    estimate: statistic(sorted),
+    low: quantileInPlace(results, tail),
+    high: quantileInPlace(results, 1 - tail),
+    se,
+  };
 }
 
-function interval(estimate: number, results: Float64Array, confidence: number): Interval {
-  const se = sampleStd(results), tail = (1 - confidence) / 2;
-  return { estimate, low: quantileInPlace(results, tail), high: quantileInPlace(results, 1 - tail), se };
-}
+/** The plain (one-stratum) bootstrap of a statistic of sorted scores: mean, medianSorted, iqmSorted. */
+export const bootstrap = (
+  scores: ArrayLike<number>,
+  statistic: (sorted: Float64Array) => number,
+  options: BootstrapOptions & { rows?: Int32Array } = {},
+): Interval =>
+  stratifiedBootstrap([scores], ([sorted]) => statistic(sorted), {
+    ...options,
+    rows: options.rows && [options.rows],
+  });
 
 function checked(options: BootstrapOptions): Required<BootstrapOptions> {
   const d = BOOTSTRAP_DEFAULTS;

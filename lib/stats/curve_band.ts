@@ -4,7 +4,7 @@
  * error, or a seeded bootstrap 95% interval). At each step only the curves that reach it count,
  * and how many did is returned with the summary.
  */
-import { bootstrapSorted, resampleRows } from "./bootstrap.ts";
+import { bootstrap, resampleRows } from "./bootstrap.ts";
 import { mean, medianSorted, standardError } from "./describe.ts";
 import { iqmSorted } from "./iqm.ts";
 
@@ -31,6 +31,10 @@ export interface CurveSummary {
 
 export const BAND_REPS = 1000;
 
+/** Whether the band needs the bootstrap (at every step: 1,000 resamples each), or has a closed form. */
+export const usesBootstrap = ({ centre, band }: BandOptions): boolean =>
+  band === "ci95" || (band === "stderr" && centre !== "mean");
+
 const STATISTIC: Record<Centre, (sorted: ArrayLike<number>) => number> = {
   mean,
   median: medianSorted,
@@ -55,12 +59,12 @@ export function summariseCurves(values: readonly Float64Array[], options: BandOp
     let low = centre, high = centre;
     if (options.band === "minmax") [low, high] = [column[0], column[n - 1]];
     else if (options.band !== "none" && n > 1) {
-      if (options.band === "stderr" && options.centre === "mean") {
+      if (!usesBootstrap(options)) {
         const se = standardError(column);
         [low, high] = [centre - se, centre + se];
       } else {
         if (!rows.has(n)) rows.set(n, resampleRows(n, boot));
-        const interval = bootstrapSorted(column, statistic, { ...boot, rows: rows.get(n) });
+        const interval = bootstrap(column, statistic, { ...boot, rows: rows.get(n) });
         // The standard error of a median or IQM has no closed form: the bootstrap's is used.
         [low, high] = options.band === "ci95"
           ? [interval.low, interval.high]

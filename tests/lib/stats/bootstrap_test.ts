@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/rng.ts";
-import { bootstrapSorted, resampleRows, stratifiedBootstrap } from "../../../lib/stats/bootstrap.ts";
+import { bootstrap, resampleRows, stratifiedBootstrap } from "../../../lib/stats/bootstrap.ts";
 import { mean, medianSorted, sortedCopy } from "../../../lib/stats/describe.ts";
 import { iqm, iqmSorted } from "../../../lib/stats/iqm.ts";
 import { assertClose } from "../../helpers.ts";
@@ -30,23 +30,16 @@ function naiveBootstrap(values: number[], statistic: (v: number[]) => number, re
 
 const naiveMedian = (v: number[]) => medianSorted([...v].sort((a, b) => a - b));
 
+const CASES = [["mean", mean, mean], ["median", medianSorted, naiveMedian], ["iqm", iqmSorted, iqm]] as const;
+
 Deno.test("bootstrap - sorted resample rows give the naive loop's interval for mean, median and IQM", () => {
-  const sorted = sortedCopy(scores);
-  for (
-    const [name, fast, naive] of [["mean", mean, mean], ["median", medianSorted, naiveMedian], [
-      "iqm",
-      iqmSorted,
-      iqm,
-    ]] as const
-  ) {
-    const got = bootstrapSorted(sorted, fast, { reps: 2000, seed: 7 });
-    const want = naiveBootstrap([...sorted], naive, 2000, 7); // the same indices name the same scores
+  const sorted = [...sortedCopy(scores)]; // the naive loop draws the same indices into the sorted scores
+  for (const [name, fast, naive] of CASES) {
+    const got = bootstrap(scores, fast, { reps: 2000, seed: 7 });
+    const want = naiveBootstrap(sorted, naive, 2000, 7);
     assertClose([got.low, got.high], [want.low, want.high], { rtol: 1e-12 }); // sums in another order: last-bit rounding
     assert.ok(got.low < got.estimate && got.estimate < got.high, `${name}: ${JSON.stringify(got)}`);
   }
-  const stratified = stratifiedBootstrap([scores], ([runs]) => iqm(runs), { reps: 2000, seed: 7 });
-  const plain = naiveBootstrap(scores, iqm, 2000, 7);
-  assertClose([stratified.low, stratified.high], [plain.low, plain.high], { rtol: 1e-12 }); // one task: the plain bootstrap
 });
 
 Deno.test("bootstrap - the interval's tails hold 2.5% each of the exact bootstrap distribution (all n^n resamples)", () => {
@@ -57,7 +50,7 @@ Deno.test("bootstrap - the interval's tails hold 2.5% each of the exact bootstra
     for (let j = 0, c = code; j < n; j++, c = Math.floor(c / n)) sum += values[c % n];
     exact.push(sum / n);
   }
-  const { low, high, se } = bootstrapSorted(sortedCopy(values), mean, { reps: 40_000, seed: 1 });
+  const { low, high, se } = bootstrap(sortedCopy(values), mean, { reps: 40_000, seed: 1 });
   const below = exact.filter((m) => m < low).length / exact.length;
   const above = exact.filter((m) => m > high).length / exact.length;
   assert.ok(below <= 0.025 && exact.filter((m) => m <= low).length / exact.length >= 0.025 - 0.01, `below ${below}`);
@@ -69,29 +62,33 @@ Deno.test("bootstrap - the interval's tails hold 2.5% each of the exact bootstra
 
 Deno.test("bootstrap - stratified: runs are resampled within each task, never across", () => {
   const strata = [[1, 1, 1], [5, 5, 5, 5, 5]];
-  const pooledMean = (s: number[][]) => {
+  const pooledMean = (s: Float64Array[]) => {
     assert.deepEqual(s.map((x) => x.length), [3, 5], "each task keeps its number of runs");
-    return mean(s.flat());
+    return mean(s.flatMap((x) => [...x]));
   };
   const stratified = stratifiedBootstrap(strata, pooledMean, { reps: 500 });
   assert.deepEqual([stratified.low, stratified.estimate, stratified.high], [3.5, 3.5, 3.5]);
-  const pooled = stratifiedBootstrap([strata.flat()], ([all]) => mean(all), { reps: 500 });
+  const pooled = bootstrap(strata.flat(), mean, { reps: 500 });
   assert.ok(pooled.low < 3.5 && pooled.high > 3.5, "a pooled bootstrap mixes the tasks' runs");
 });
 
 Deno.test("bootstrap - seeded: the same seed repeats the interval exactly, another seed moves it", () => {
   const sorted = sortedCopy(scores);
-  const a = bootstrapSorted(sorted, iqmSorted, { reps: 1000, seed: 3 });
-  assert.deepEqual(bootstrapSorted(sorted, iqmSorted, { reps: 1000, seed: 3 }), a);
-  assert.notDeepEqual(bootstrapSorted(sorted, iqmSorted, { reps: 1000, seed: 4 }), a);
+  const a = bootstrap(sorted, iqmSorted, { reps: 1000, seed: 3 });
+  assert.deepEqual(bootstrap(sorted, iqmSorted, { reps: 1000, seed: 3 }), a);
+  assert.notDeepEqual(bootstrap(sorted, iqmSorted, { reps: 1000, seed: 4 }), a);
   assert.deepEqual(resampleRows(4, { reps: 3, seed: 9 }), resampleRows(4, { reps: 3, seed: 9 }));
   const row = [...resampleRows(4, { reps: 3, seed: 9 }).slice(4, 8)];
   assert.deepEqual(row, [...row].sort(), "each row is sorted");
 });
 
 Deno.test("bootstrap - bad options and empty scores are refused by value", () => {
-  assert.throws(() => bootstrapSorted([1, 2], mean, { reps: 1 }), /reps must be an integer >= 2, got 1/);
-  assert.throws(() => bootstrapSorted([1, 2], mean, { confidence: 95 }), /confidence must be in \(0, 1\), got 95/);
-  assert.throws(() => bootstrapSorted([], mean), /at least one value/);
-  assert.throws(() => stratifiedBootstrap([[1], []], (s) => mean(s.flat())), /every stratum/);
+  assert.throws(() => bootstrap([1, 2], mean, { reps: 1 }), /reps must be an integer >= 2, got 1/);
+  assert.throws(() => bootstrap([1, 2], mean, { confidence: 95 }), /confidence must be in \(0, 1\), got 95/);
+  assert.throws(() => bootstrap([], mean), /at least one score/);
+  assert.throws(() => stratifiedBootstrap([[1], []], ([s]) => mean(s)), /every stratum/);
+  assert.throws(
+    () => bootstrap([1, 2], mean, { reps: 3, rows: new Int32Array(4) }),
+    /expected 3 rows of 2 indices, got 4/,
+  );
 });

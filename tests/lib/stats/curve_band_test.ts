@@ -1,8 +1,8 @@
 /** Seeds summarised step by step: closed forms for mean, min-max and standard error; the bootstrap band repeats. */
 import assert from "node:assert/strict";
-import { bootstrapSorted } from "../../../lib/stats/bootstrap.ts";
+import { bootstrap } from "../../../lib/stats/bootstrap.ts";
 import { summariseCurves } from "../../../lib/stats/curve_band.ts";
-import { mean, medianSorted, sortedCopy, standardError } from "../../../lib/stats/describe.ts";
+import { mean, medianSorted, standardError } from "../../../lib/stats/describe.ts";
 import { assertClose } from "../../helpers.ts";
 
 const row = (...values: number[]) => Float64Array.from(values);
@@ -22,7 +22,7 @@ Deno.test("curve band - standard error: s/sqrt(n) around the mean; the bootstrap
   const se = standardError([1, 3, 8]);
   assertClose([s.low[0]!, s.high[0]!], [mean([1, 3, 8]) - se, mean([1, 3, 8]) + se], { rtol: 1e-12 });
   const m = summariseCurves(seeds, { centre: "median", band: "stderr", reps: 500, seed: 2 });
-  const boot = bootstrapSorted(sortedCopy([1, 3, 8]), medianSorted, { reps: 500, seed: 2 });
+  const boot = bootstrap([1, 3, 8], medianSorted, { reps: 500, seed: 2 });
   assertClose([m.centre[0]!, m.low[0]!, m.high[0]!], [3, 3 - boot.se, 3 + boot.se], { rtol: 1e-12 });
 });
 
