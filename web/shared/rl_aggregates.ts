@@ -7,11 +7,15 @@
  */
 import { type Interval, stratifiedBootstrap } from "../../lib/stats/bootstrap.ts";
 import { mean, median } from "../../lib/stats/describe.ts";
-import { iqm } from "../../lib/stats/iqm.ts";
+import { iqmSorted } from "../../lib/stats/iqm.ts";
 import type { SeedGroup } from "./seed_groups.ts";
 
 export const EVAL_KEY = "eval/mean_return";
-/** rliable's examples draw 50,000; 10,000 keep the interval's ends within about 1% of that, for n = 10. */
+/**
+ * rliable's examples draw 50,000 resamples. 10,000, in a fifth of the time, kept the ends of a
+ * 10-seed IQM interval within 2.2% of its width of where 200,000 put them (5 score sets, 3
+ * bootstrap seeds each).
+ */
 export const AGGREGATE_BOOTSTRAP = { reps: 10_000, confidence: 0.95, seed: 0 };
 
 export interface SeedScore {
@@ -52,8 +56,8 @@ export function seedScore(runId: string, series: EvalSeries): SeedScore | null {
 
 export function aggregate(scores: readonly number[]): Aggregate {
   return {
-    iqm: stratifiedBootstrap([scores], ([runs]) => iqm(runs), AGGREGATE_BOOTSTRAP),
-    mean: stratifiedBootstrap([scores], ([runs]) => mean(runs), AGGREGATE_BOOTSTRAP),
+    iqm: stratifiedBootstrap([scores], ([sorted]) => iqmSorted(sorted), AGGREGATE_BOOTSTRAP),
+    mean: stratifiedBootstrap([scores], ([sorted]) => mean(sorted), AGGREGATE_BOOTSTRAP),
     median: median(scores),
   };
 }
