@@ -37,9 +37,12 @@ export function seedLayout(
   const groups: SeedGroup[] = groupRuns(runs, view.groupBy), grouped = groups.some((g) => g.runIds.length > 1);
   const color = (i: number) => colors[i % colors.length];
   const counts = Object.fromEntries(groups.map((g) => [g.key, countLabel(g.runIds.length)]));
-  const legend = grouped
-    ? groups.map((g, i) => ({ label: `${g.label} (${counts[g.key]})`, color: color(i) }))
-    : runs.map((run, i) => ({ label: run.label, color: color(i) }));
+  const runLabel = new Map(runs.map((run) => [run.id, run.label]));
+  // In the groups' order, which the charts' data follow, also when every run stands alone.
+  const legend = groups.map((g, i) => ({
+    label: grouped ? `${g.label} (${counts[g.key]})` : runLabel.get(g.runIds[0])!,
+    color: color(i),
+  }));
   const chartGroups = groups.map((g, i) => ({ label: g.label, color: color(i), runs: g.runIds.length }));
   const { lines, bands } = grouped ? groupedLines(chartGroups, view) : { lines: legend, bands: [] };
   const apart = [...new Set(groups.flatMap((g) => g.apart ?? []))];

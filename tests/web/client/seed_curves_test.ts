@@ -3,7 +3,7 @@
  * in the order of its lines, with words for every run that does not span its group's curve.
  */
 import assert from "node:assert/strict";
-import { groupedChart, groupedLines, Memo } from "../../../web/client/seed_curves.ts";
+import { groupedChart, groupedLines, Memo, seedLayout } from "../../../web/client/seed_curves.ts";
 import type { SeedView } from "../../../web/shared/seed_view.ts";
 
 const view: SeedView = { groupBy: ["lr"], centre: "mean", band: "minmax", showRuns: true };
@@ -60,4 +60,26 @@ Deno.test("seed curves - the memo recomputes only when the inputs change", () =>
   let computed = 0;
   const get = (inputs: unknown) => memo.get("k", inputs, () => ++computed);
   assert.deepEqual([get([1, "a"]), get([1, "a"]), get([2, "a"]), get([2, "a"])], [1, 1, 2, 2]);
+});
+
+Deno.test("seed curves - the legend follows the groups' order, which the data follow, also when every run stands alone", () => {
+  const run = (id: string, lr: number, seed: number) => ({ id, label: id, lab: "l", config: { lr, seed } });
+  // a1 and a1-again share lr and seed: drawn apart, and listed together, before b1.
+  const runs = [run("a1", 0.1, 1), run("b1", 1, 1), run("a1-again", 0.1, 1)];
+  const layout = seedLayout(runs, { ...view, groupBy: ["lr"] }, ["red", "blue", "green"]);
+  assert.equal(layout.grouped, false);
+  assert.deepEqual(layout.groups.map((g) => g.runIds[0]), ["a1", "a1-again", "b1"]);
+  assert.deepEqual(layout.legend, [
+    { label: "a1", color: "red" },
+    { label: "a1-again", color: "blue" },
+    { label: "b1", color: "green" },
+  ]);
+  assert.deepEqual(layout.apart, ["lr=0.1: seed 1 is in more than one run, so its 2 runs are drawn apart"]);
+  const grouped = seedLayout([...runs, run("a2", 0.1, 2), run("b2", 1, 2)], { ...view, groupBy: ["lr"] }, ["red"]);
+  assert.deepEqual(grouped.legend.map((l) => l.label), [
+    "lr=0.1 a1 (n=1 run)",
+    "lr=0.1 a1-again (n=1 run)",
+    "lr=0.1 a2 (n=1 run)",
+    "lr=1 (n=2 seeds)",
+  ]);
 });
