@@ -63,7 +63,7 @@ export function commonGrid(
 export function interpolate(
   curve: Curve,
   grid: ArrayLike<number>,
-  reach = 0,
+  { reach = 0 }: { reach?: number } = {},
 ): { values: Float64Array; exact: boolean } {
   const { x, y } = curve, last = x.length - 1;
   const out = new Float64Array(grid.length).fill(NaN);
@@ -88,6 +88,6 @@ export function interpolate(
 
 export function alignCurves(curves: readonly Curve[], maxPoints = DEFAULT_GRID_POINTS): Aligned {
   const { grid, reach } = commonGrid(curves, maxPoints);
-  const rows = curves.map((curve) => interpolate(curve, grid, reach));
+  const rows = curves.map((curve) => interpolate(curve, grid, { reach }));
   return { grid, values: rows.map((r) => r.values), interpolated: rows.filter((r) => !r.exact).length, reach };
 }

@@ -31,8 +31,7 @@ export interface ChartGroup {
  */
 export function seedLayout(
   runs: readonly (GroupableRun & { label: string })[],
-  view: SeedView,
-  colors: readonly string[],
+  { view, colors }: { view: SeedView; colors: readonly string[] },
 ) {
   const groups: SeedGroup[] = groupRuns(runs, view.groupBy), grouped = groups.some((g) => g.runIds.length > 1);
   const color = (i: number) => colors[i % colors.length];
@@ -90,7 +89,7 @@ export function groupedChart(
     if (view.band !== "none") series.push(summary?.high ?? gap(), summary?.low ?? gap());
     for (const row of group) runs.push(row ? Array.from(row, (v) => (Number.isNaN(v) ? null : v)) : gap());
   }
-  const notes = coverageNotes(groups, curves, rows, axis);
+  const notes = coverageNotes(groups, { curves, rows, axis });
   if (interpolated) {
     notes.push(`${interpolated} of ${logged.length} curves interpolated linearly onto ${grid.length} common steps`);
   }
@@ -102,12 +101,11 @@ export function groupedChart(
  * 2 of 5 runs end before step 20k (at 12k, 15k); 1 of 5 logged no value". rows[g][r] is run r
  * of group g on the common grid (NaN where it does not reach).
  */
-export function coverageNotes(
-  groups: readonly { label: string }[],
-  curves: readonly (readonly (Curve | null)[])[],
-  rows: readonly (readonly (Float64Array | null)[])[],
-  axis: "step" | "time",
-): string[] {
+function coverageNotes(groups: readonly { label: string }[], { curves, rows, axis }: {
+  curves: readonly (readonly (Curve | null)[])[];
+  rows: readonly (readonly (Float64Array | null)[])[];
+  axis: "step" | "time";
+}): string[] {
   const x = (v: number) => (axis === "step" ? formatTick(v) : formatDuration(v * 1000));
   const where = axis === "step" ? "step " : "";
   return groups.flatMap((group, g) => {

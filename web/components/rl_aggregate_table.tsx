@@ -33,7 +33,7 @@ export function RlAggregateTable({ rows, counts, seedNames }: {
             <th>final: mean [95% CI]</th>
             <th>final: median</th>
             <th>best: IQM [95% CI]</th>
-            <th>per seed: final (best @ step)</th>
+            <th>per seed: final @ step (best @ step)</th>
           </tr>
         </thead>
         <tbody>
@@ -49,8 +49,8 @@ export function RlAggregateTable({ rows, counts, seedNames }: {
               <td class="mono small">
                 {seeds.map((s) => (
                   <div key={s.runId}>
-                    {seedNames[s.runId]}: {formatValue(s.final)}{" "}
-                    <span class="dim">({formatValue(s.best)} @ {formatTick(s.bestStep)})</span>
+                    {seedNames[s.runId]}: {formatValue(s.final)} @ {formatTick(s.finalStep)}{" "}
+                    <span class="dim">(best {formatValue(s.best)} @ {formatTick(s.bestStep)})</span>
                   </div>
                 ))}
               </td>

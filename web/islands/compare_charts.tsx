@@ -82,7 +82,10 @@ export default function CompareCharts({ runs, payloads, cursor, points, view: fi
     const m = model(id, key);
     return m ? { x: m.xs(settings.axis, models.current.get(id)!.startTime), y: m.smooth } : null;
   };
-  const { groups, grouped, counts, legend, chartGroups, lines, bands, apart } = seedLayout(runs, view, RUN_COLORS);
+  const { groups, grouped, counts, legend, chartGroups, lines, bands, apart } = seedLayout(runs, {
+    view,
+    colors: RUN_COLORS,
+  });
   const chartOf = (key: string) => {
     if (typeof document === "undefined") return { data: [[]] as uPlot.AlignedData, notes: [] }; // the server draws no charts
     const curves = groups.map((g) => g.runIds.map((id) => curve(id, key)));

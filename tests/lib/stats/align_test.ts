@@ -12,7 +12,7 @@ Deno.test("align - interpolation is exact on a line, keeps logged values, and is
   // Two values logged at one step: the later one is the curve's value there.
   assertClose(interpolate({ x: [0, 5, 5, 10], y: [0, 1, 2, 2] }, [5, 7.5]).values, [2, 2]);
   assert.equal(interpolate(line, [0, 10, 40, 50]).exact, true, "only logged values (and gaps) are exact");
-  const reached = interpolate(line, [7, 8, 42, 43], 2);
+  const reached = interpolate(line, [7, 8, 42, 43], { reach: 2 });
   assert.deepEqual([...reached.values], [NaN, 1, 7, NaN], "within reach of an end, that end's value");
 });
 

@@ -66,7 +66,7 @@ Deno.test("seed curves - the legend follows the groups' order, which the data fo
   const run = (id: string, lr: number, seed: number) => ({ id, label: id, lab: "l", config: { lr, seed } });
   // a1 and a1-again share lr and seed: drawn apart, and listed together, before b1.
   const runs = [run("a1", 0.1, 1), run("b1", 1, 1), run("a1-again", 0.1, 1)];
-  const layout = seedLayout(runs, { ...view, groupBy: ["lr"] }, ["red", "blue", "green"]);
+  const layout = seedLayout(runs, { view: { ...view, groupBy: ["lr"] }, colors: ["red", "blue", "green"] });
   assert.equal(layout.grouped, false);
   assert.deepEqual(layout.groups.map((g) => g.runIds[0]), ["a1", "a1-again", "b1"]);
   assert.deepEqual(layout.legend, [
@@ -75,7 +75,10 @@ Deno.test("seed curves - the legend follows the groups' order, which the data fo
     { label: "b1", color: "green" },
   ]);
   assert.deepEqual(layout.apart, ["lr=0.1: seed 1 is in more than one run, so its 2 runs are drawn apart"]);
-  const grouped = seedLayout([...runs, run("a2", 0.1, 2), run("b2", 1, 2)], { ...view, groupBy: ["lr"] }, ["red"]);
+  const grouped = seedLayout([...runs, run("a2", 0.1, 2), run("b2", 1, 2)], {
+    view: { ...view, groupBy: ["lr"] },
+    colors: ["red"],
+  });
   assert.deepEqual(grouped.legend.map((l) => l.label), [
     "lr=0.1 a1 (n=1 run)",
     "lr=0.1 a1-again (n=1 run)",

@@ -194,7 +194,7 @@ Deno.test("compare page - seeds of a setting group by their recorded config; the
     // Rendered on the server too: the legend counts seeds, and the RL table has a row per setting.
     assert.match(html, /lr=0\.1 \(n=2 seeds\)/);
     assert.match(html, /data-testid="rl-aggregates"/);
-    assert.match(html, /seed 2: 12/);
+    assert.match(html, /seed 2: 12 @ 10/);
     const chosen = (await page("&group=lr,seed&centre=iqm&band=ci95&each=1")).props.view;
     assert.deepEqual(chosen, { groupBy: ["lr", "seed"], centre: "iqm", band: "ci95", showRuns: true });
   });
