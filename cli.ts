@@ -1,7 +1,7 @@
 /**
- * The command line: `deno task lab <id> [flags]`, `deno task dashboard [flags]` and
- * `deno task doctor [--json]` (and, compiled by `deno task compile`, `<exe> lab <id> [flags]`,
- * `<exe> dashboard [flags]`, `<exe> doctor`).
+ * The command line: `deno task lab <id> [flags]`, `deno task dashboard [flags]`,
+ * `deno task doctor [--json]` and `deno task store <list | export | import> --store URL` (and,
+ * compiled by `deno task compile`, `<exe> lab <id> [flags]`, `<exe> dashboard [flags]`, `<exe> doctor`).
  * Unknown commands and labs are answered with the nearest names.
  */
 import { installCourseHook } from "./course/lab_hook.ts";
@@ -11,7 +11,7 @@ import { serveDashboardWith } from "./runner/lab_hooks.ts";
 import { LABS } from "./labs/mod.ts";
 import { startLabDashboard } from "./web/lab_dashboard.ts";
 
-const COMMANDS = ["lab", "dashboard", "doctor"] as const;
+const COMMANDS = ["lab", "dashboard", "doctor", "store"] as const;
 
 async function listLabs(): Promise<string> {
   const rows = await Promise.all(
@@ -53,6 +53,10 @@ export async function main(args: string[]): Promise<void> {
     case "doctor": {
       const { runDoctor } = await import("./runner/doctor_command.ts");
       return await runDoctor(rest);
+    }
+    case "store": {
+      const { runStoreCommand } = await import("./runner/store_command.ts");
+      return await runStoreCommand(rest);
     }
     default:
       throw new UsageError(

@@ -35,8 +35,8 @@ async function killedWorker(kind: "boss" | "graphile", url: string): Promise<voi
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  for (let text = ""; !text.includes("leased");) text += (await reader.read()).value ?? "";
+  const reader = child.stdout.getReader();
+  for (let text = ""; !text.includes("leased");) text += new TextDecoder().decode((await reader.read()).value);
   child.kill("SIGKILL");
   await child.status;
 }

@@ -176,11 +176,12 @@ export async function startPostgres(): Promise<PostgresServer> {
 
 async function readFirstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
   let text = "";
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const decoder = new TextDecoder();
+  const reader = stream.getReader();
   while (!text.includes("\n")) {
     const { value, done } = await reader.read();
     if (done) break;
-    text += value;
+    text += decoder.decode(value, { stream: true });
   }
   reader.releaseLock();
   return text.split("\n")[0].trim();
