@@ -22,4 +22,6 @@ create table if not exists tflab.artifacts (
   bytes bytea not null,
   primary key (run_id, path)
 );
+-- PNGs and float weights do not compress: storing them as they are saves the attempt.
+alter table tflab.artifacts alter column bytes set storage external;
 `;
