@@ -6,7 +6,7 @@
  * PostgreSQL refuses to run as root, so as root every server command runs as the `postgres` user
  * (`runuser`) in a folder it owns. A watchdog shell holds the server's lifetime: it stops the
  * server and removes the folder when its stdin closes, which `stop()` does and which also happens
- * when the test process dies, so a crashed test leaves no server behind.
+ * when the test process ends or dies, so no test leaves a server behind.
  *
  * Tests skip, saying why, only where the binaries are absent; under CI (CI=true, set by .ci/run,
  * which installs Debian's `postgresql`) a missing server is a failure instead.
@@ -123,14 +123,18 @@ export async function startPostgres(): Promise<PostgresServer> {
       stdout: "piped",
       stderr: "piped",
     });
-  // The watchdog: starts the server, says "ready", then waits for its stdin to close.
+  // The watchdog: starts the server, says "ready", then waits for its stdin to close. The waiting
+  // part runs in a session of its own (setsid), so that a signal to the test's process group (or
+  // runuser's kill of its child when deno test ends) cannot stop it before it cleans up; it reads
+  // the pipe through fd 3, since a background job's stdin is /dev/null.
   const watchdog = asServerUser([
     "sh",
     "-c",
-    `"$1" -D "$2" -l "$3" -w -t 30 -o "$4" start >/dev/null 2>&1 && echo ready || echo failed
-     cat >/dev/null
-     "$1" -D "$2" -m fast -w stop >/dev/null 2>&1
-     rm -rf "$5"`,
+    `exec 3<&0
+     "$1" -D "$2" -l "$3" -w -t 30 -o "$4" start >/dev/null 2>&1 && echo ready || echo failed
+     setsid sh -c 'cat >/dev/null; "$0" -D "$1" -m fast -w stop; rm -rf "$2"' "$1" "$2" "$5" <&3 >/dev/null 2>&1 &
+     exec 3<&-
+     wait $!`,
     "-",
     join(bin, "pg_ctl"),
     data,
