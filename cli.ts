@@ -1,7 +1,8 @@
 /**
- * The command line: `deno task lab <id> [flags]`, `deno task dashboard [flags]` and
- * `deno task doctor [--json]` (and, compiled by `deno task compile`, `<exe> lab <id> [flags]`,
- * `<exe> dashboard [flags]`, `<exe> doctor`).
+ * The command line: `deno task lab <id> [flags]`, `deno task dashboard [flags]`,
+ * `deno task doctor [--json]`, `deno task export <run-dir>... [flags]` and
+ * `deno task store <list | export | import> --store URL` (and, compiled by `deno task compile`,
+ * `<exe> lab <id> [flags]`, `<exe> dashboard [flags]`, `<exe> doctor`, `<exe> export`).
  * Unknown commands and labs are answered with the nearest names.
  */
 import { installCourseHook } from "./course/lab_hook.ts";
@@ -11,7 +12,7 @@ import { serveDashboardWith } from "./runner/lab_hooks.ts";
 import { LABS } from "./labs/mod.ts";
 import { startLabDashboard } from "./web/lab_dashboard.ts";
 
-const COMMANDS = ["lab", "dashboard", "doctor"] as const;
+const COMMANDS = ["lab", "dashboard", "doctor", "export", "store"] as const;
 
 async function listLabs(): Promise<string> {
   const rows = await Promise.all(
@@ -53,6 +54,14 @@ export async function main(args: string[]): Promise<void> {
     case "doctor": {
       const { runDoctor } = await import("./runner/doctor_command.ts");
       return await runDoctor(rest);
+    }
+    case "export": {
+      const { runExport } = await import("./runner/export_command.ts");
+      return await runExport(rest);
+    }
+    case "store": {
+      const { runStoreCommand } = await import("./runner/store_command.ts");
+      return await runStoreCommand(rest);
     }
     default:
       throw new UsageError(

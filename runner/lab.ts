@@ -4,18 +4,21 @@
  * everything it can before anything is written, and reports which backend it picked and why.
  */
 import { hostname } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { activateBackend, BACKENDS, useBackend } from "../lib/backend.ts";
 import { measuredBackend } from "./auto_backend.ts";
-import { type CheckpointState, loadLatestCheckpoint } from "../lib/checkpoint.ts";
+import type { CheckpointState } from "../lib/checkpoint.ts";
 import { detachLab, printDetached, runsDirOf } from "./detach.ts";
 import { UsageError } from "../lib/errors.ts";
 import { type Config, flagName, formatFlags, parseFlags, type Spec } from "../lib/hparams.ts";
 import { guideFile } from "./guide_file.ts";
 import { labHooks } from "./lab_hooks.ts";
 import { assertWritableFolder, refusedWrite } from "./writable_folder.ts";
-import { readRunInfo } from "../lib/run/run_reader.ts";
+import { FolderStore } from "../lib/run/folder_store.ts";
+import { openStore } from "../lib/run/open_store.ts";
+import type { RunFiles, RunStore } from "../lib/run/run_store.ts";
 import { RunWriter } from "../lib/run/run_writer.ts";
+import { isStoreUrl, parseStoreUrl, redactPasswords } from "../lib/run/store_url.ts";
 import type { BackendInfo, RunInfo } from "../lib/run/types.ts";
 
 export const runFlags = {
@@ -33,7 +36,18 @@ export const runFlags = {
     help: "stop after this many steps (optimisation steps; env steps in RL labs), 0 for no cap",
   },
   runsDir: { type: "string", default: "runs", help: "folder that holds the run directories" },
-  resume: { type: "string", default: "", help: "continue the run in this directory from its last checkpoint" },
+  store: {
+    type: "string",
+    default: "",
+    help: "write the run to PostgreSQL instead of --runs-dir: postgres://user[:password]@host[:port]/database " +
+      "(the password may come from PGPASSWORD or ~/.pgpass instead; it is never printed or recorded)",
+  },
+  resume: {
+    type: "string",
+    default: "",
+    help: "continue the run in this directory from its last checkpoint (with --store: the run with this id; " +
+      "or postgres://...#<run-id>)",
+  },
   dashboard: { type: "bool", default: true, help: "serve the live dashboard while training" },
   detach: {
     type: "bool",
@@ -49,7 +63,7 @@ export const runFlags = {
 export type RunFlags = typeof runFlags;
 
 /** Flags that may change when a run is resumed; the rest must match the recorded config. */
-const RESUMABLE = new Set(["backend", "maxSteps", "epochs", "dashboard", "resume", "runsDir", "detach"]);
+const RESUMABLE = new Set(["backend", "maxSteps", "epochs", "dashboard", "resume", "runsDir", "store", "detach"]);
 /** The flags that set how far a run trains: a resume may change them, and run.json records the new values. */
 const BUDGET = ["epochs", "maxSteps"];
 
@@ -67,10 +81,13 @@ export interface Lab<S extends Spec> {
 }
 
 export interface LabStart<S extends Spec> {
+  /** the config as run.json records it: connection URLs without their password */
   config: Config<S & RunFlags>;
   backend: BackendInfo;
-  /** set when --resume was given: the verified checkpoint to continue from */
-  resumeFrom?: { dir: string; checkpoint: CheckpointState & { path: string } };
+  /** where the run goes: the --store database (connected), else folders under --runs-dir */
+  store?: RunStore;
+  /** set when --resume was given: the run (dir: where it is, for messages) and the verified checkpoint to continue from */
+  resumeFrom?: { dir: string; files: RunFiles; checkpoint: CheckpointState & { path: string } };
 }
 
 export function fullSpec<S extends Spec>(lab: Lab<S>): S & RunFlags {
@@ -109,17 +126,32 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
   for (const check of labHooks.beforeStart) await check(lab.id); // a student copy names its unwritten exercises
   const spec = fullSpec(lab);
   const { config, given } = parseFlags(spec, argv);
-  if (!config.resume) await assertWritableFolder(config.runsDir as string, "--runs-dir");
+  const resumeByUrl = isStoreUrl(config.resume as string); // --resume postgres://...#<run-id>
+  const storeArg = resumeByUrl ? config.resume as string : config.store as string;
+  if (storeArg && config.detach) {
+    throw new UsageError("--detach writes to --runs-dir only; run a --store lab in the foreground.");
+  }
+  if (!config.resume && !storeArg) await assertWritableFolder(config.runsDir as string, "--runs-dir");
   if (config.detach) {
     const runsDir = runsDirOf(config.resume as string, config.runsDir as string);
     printDetached(await detachLab(lab.id, argv, { runsDir, dashboard: config.dashboard as boolean }), runsDir);
     return null;
   }
+  const flag = resumeByUrl ? "--resume" : "--store";
+  const store = await openStore(storeArg, { runsDir: config.runsDir as string, flag });
+  // Only now, connected, the URLs lose their password: the config is what run.json records.
+  Object.assign(config, {
+    store: redactPasswords(config.store as string),
+    resume: redactPasswords(config.resume as string),
+  });
   let resumeFrom: LabStart<S>["resumeFrom"];
   if (config.resume) {
-    const dir = config.resume as string;
-    const recorded = await readRecordedRun(dir, lab.id, { extending: BUDGET.some((key) => given.has(key)) });
-    await assertWritableFolder(dir, "--resume");
+    const ref = resumeByUrl ? parseStoreUrl(storeArg, flag).runId : config.resume as string;
+    if (!ref) throw new UsageError(`--resume ${config.resume}: name the run, as postgres://...#<run-id>.`);
+    const files = await store.open(ref);
+    const dir = files.location;
+    const recorded = await readRecordedRun(files, lab.id, { extending: BUDGET.some((key) => given.has(key)) });
+    if (store instanceof FolderStore) await assertWritableFolder(dir, "--resume");
     const changed = [...given].filter((key) => !RESUMABLE.has(key) && recorded.config[key] !== config[key]);
     if (changed.length) {
       throw new UsageError(
@@ -130,15 +162,15 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
     for (const key of Object.keys(spec)) {
       if (!given.has(key) && key in recorded.config) (config as Record<string, unknown>)[key] = recorded.config[key];
     }
-    (config as Record<string, unknown>).resume = dir;
-    resumeFrom = { dir, checkpoint: await loadLatestCheckpoint(join(dir, "checkpoints")) };
+    Object.assign(config, { resume: dir, store: redactPasswords(config.store as string) });
+    resumeFrom = { dir, files, checkpoint: await files.loadLatestCheckpoint() };
     console.error(`resuming ${dir} from step ${resumeFrom.checkpoint.step} (${resumeFrom.checkpoint.path})`);
   }
   const backend = config.backend === "auto"
     ? await activateBackend(await measuredBackend({ labId: lab.id, spec: lab.spec, config }))
     : await useBackend(config.backend as (typeof BACKENDS)[number]);
   console.error(`backend: ${backend.name}${backend.adapter ? ` (${backend.adapter})` : ""} - ${backend.reason}`);
-  return { config, backend, resumeFrom };
+  return { config, backend, store, resumeFrom };
 }
 
 /**
@@ -161,11 +193,17 @@ async function isLabProcess(pid: number): Promise<boolean> {
   return probe?.success ?? false;
 }
 
-async function readRecordedRun(dir: string, labId: string, { extending }: { extending: boolean }): Promise<RunInfo> {
+async function readRecordedRun(
+  files: RunFiles,
+  labId: string,
+  { extending }: { extending: boolean },
+): Promise<RunInfo> {
+  const dir = files.location;
   let info: RunInfo;
   try {
-    info = await readRunInfo(dir);
+    info = await files.readInfo();
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const why = error instanceof Deno.errors.NotFound ? "it has no run.json" : `its run.json is unreadable (${error})`;
     throw new UsageError(`--resume ${dir}: not a run directory: ${why}.`);
   }
@@ -198,14 +236,16 @@ export async function openRun<S extends Spec>(
   { totalSteps }: { totalSteps: number },
 ): Promise<RunWriter> {
   const { config, backend, resumeFrom } = start;
+  const store = start.store ?? new FolderStore(config.runsDir as string);
   const run = resumeFrom
-    ? await RunWriter.resume(resumeFrom.dir, resumeFrom.checkpoint, {
+    ? await RunWriter.resume(resumeFrom.files, resumeFrom.checkpoint, {
       backend,
       totalSteps,
       budget: Object.fromEntries(BUDGET.filter((key) => key in config).map((key) => [key, config[key]])),
     })
     : await RunWriter.create({
       runsDir: config.runsDir as string,
+      store,
       lab: lab.id,
       title: lab.title,
       config: config as Record<string, unknown>,
@@ -217,7 +257,10 @@ export async function openRun<S extends Spec>(
       throw refusedWrite(config.runsDir as string, "--runs-dir", error);
     });
   console.error(`run: ${run.dir}`);
-  if (config.dashboard && labHooks.serveDashboard) {
+  if (!(store instanceof FolderStore)) {
+    run.onClose(() => store.close());
+    if (config.dashboard) console.error("dashboard: not served for a --store run yet; training goes on");
+  } else if (config.dashboard && labHooks.serveDashboard) {
     const dashboard = await labHooks.serveDashboard(dirname(run.dir), run.id).catch((error) => {
       console.error(`dashboard: not started (${error.message}); training goes on`);
     });

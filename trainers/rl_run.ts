@@ -11,7 +11,7 @@ import type { Config, Spec } from "../lib/hparams.ts";
 import { recordEpisode } from "../lib/rl/evaluate.ts";
 import { type BatchedPolicy, evaluateBatched } from "../lib/rl/evaluate_batched.ts";
 import { deriveSeed } from "../lib/rng.ts";
-import { readEvents } from "../lib/run/run_reader.ts";
+import type { RunEvent } from "../lib/run/types.ts";
 import type { RunWriter } from "../lib/run/run_writer.ts";
 import { type Lab, type LabStart, openRun, type RunFlags } from "../runner/lab.ts";
 import { Progress } from "../runner/progress.ts";
@@ -141,7 +141,7 @@ export class RlRun<At extends { envSteps: number }> {
   ): Promise<C & RlSummary<At>> {
     const { envId, threshold, evalEpisodes } = this.options;
     this.progress.stop();
-    const best = await bestEvaluation(this.run.dir);
+    const best = bestEvaluation(await this.run.readEvents());
     const summary = {
       lab: this.about.lab,
       env: envId,
@@ -173,10 +173,10 @@ export class RlRun<At extends { envSteps: number }> {
 }
 
 /** The evaluation with the highest mean return over the whole run, resumed sessions included (from its events). */
-async function bestEvaluation(dir: string): Promise<{ mean: number; std: number; step: number } | null> {
+function bestEvaluation(events: RunEvent[]): { mean: number; std: number; step: number } | null {
   let best: { mean: number; std: number; step: number } | null = null;
   const stds = new Map<number, number>();
-  for (const event of await readEvents(dir)) {
+  for (const event of events) {
     if (event.kind !== "scalar") continue;
     if (event.key === "eval/std_return") stds.set(event.step, event.value);
     if (event.key === "eval/mean_return" && event.value > (best?.mean ?? -Infinity)) {

@@ -14,6 +14,7 @@ import { apiRoutes } from "./routes/api.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { comparePageRoutes } from "./routes/compare_page.tsx";
 import type { Deps } from "./routes/deps.ts";
+import { exportRoutes } from "./routes/export.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { notFoundPage } from "./routes/not_found.tsx";
@@ -76,7 +77,16 @@ export function createApp(options: AppOptions): Hono {
     },
     crossOriginEmbedderPolicy: false,
   }));
-  const pages = [runsPageRoutes, runPageRoutes, comparePageRoutes, apiRoutes, liveRoutes, fileRoutes, sourceRoutes];
+  const pages = [
+    runsPageRoutes,
+    runPageRoutes,
+    comparePageRoutes,
+    apiRoutes,
+    exportRoutes,
+    liveRoutes,
+    fileRoutes,
+    sourceRoutes,
+  ];
   for (const routes of pages) {
     app.route("/", routes(deps));
   }

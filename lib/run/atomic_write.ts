@@ -25,8 +25,11 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   await syncDirectory(dirname(path));
 }
 
+/** How the run's JSON files (run.json, summary.json) are written: indented, with a final newline. */
+export const jsonFileText = (value: unknown): string => JSON.stringify(value, null, 2) + "\n";
+
 export const writeJsonAtomic = (path: string, value: unknown): Promise<void> =>
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
+  writeFileAtomic(path, jsonFileText(value));
 
 async function syncDirectory(path: string): Promise<void> {
   // Directories can be opened read-only and fsynced on Linux and macOS; Windows cannot, and

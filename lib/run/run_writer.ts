@@ -1,20 +1,23 @@
 /**
- * Writes one run directory (layout in types.ts): run.json, the append-only events.jsonl, media
- * and checkpoints. Every file that is replaced is replaced atomically; events are appended one
- * whole line per write, and a checkpoint records the seq of the last event before it, so a
- * resumed run drops the events written after its checkpoint and never logs them twice.
+ * Writes one run through the run store (run_store.ts; the run folder by default): run.json, the
+ * append-only events, media and checkpoints. Every file that is replaced is replaced atomically;
+ * events are appended one whole line at a time, and a checkpoint records the seq of the last
+ * event before it, so a resumed run drops the events written after its checkpoint and never logs
+ * them twice.
  */
 import { hostname } from "node:os";
-import { join } from "node:path";
-import { type CheckpointState, saveCheckpoint } from "../checkpoint.ts";
+import type { CheckpointState } from "../checkpoint.ts";
 import type { Spec } from "../hparams.ts";
 import { TFJS_VERSION } from "../tf.ts";
-import { writeFileAtomic, writeJsonAtomic } from "./atomic_write.ts";
-import { readEvents, readRunInfo } from "./run_reader.ts";
+import { jsonFileText } from "./atomic_write.ts";
+import { FolderRun, FolderStore } from "./folder_store.ts";
+import type { RunFiles, RunStore } from "./run_store.ts";
 import type { BackendInfo, EpisodeRecord, NewEvent, RunEvent, RunInfo, RunStatus } from "./types.ts";
 
 export interface NewRunOptions {
   runsDir: string;
+  /** where the run goes; default: a folder under runsDir */
+  store?: RunStore;
   lab: string;
   title: string;
   config: Record<string, unknown>;
@@ -26,7 +29,6 @@ export interface NewRunOptions {
 }
 
 export class RunWriter {
-  private events: Deno.FsFile;
   private lastSeq: number;
   /** The step of the latest event, for the status event that a signal writes. */
   private lastStep = 0;
@@ -41,10 +43,14 @@ export class RunWriter {
   stopRequested = false;
   private closeHooks: (() => Promise<void>)[] = [];
 
-  private constructor(readonly dir: string, private info: RunInfo, lastSeq: number) {
+  private constructor(readonly files: RunFiles, private info: RunInfo, lastSeq: number) {
     this.lastSeq = lastSeq;
-    this.events = Deno.openSync(join(dir, "events.jsonl"), { append: true, create: true });
     this.handleSignals();
+  }
+
+  /** Where the run is, for messages and `--resume`: its folder, or the store's URL (no password) and its id. */
+  get dir(): string {
+    return this.files.location;
   }
 
   get id(): string {
@@ -58,9 +64,6 @@ export class RunWriter {
     const now = new Date();
     const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
     const id = `${options.lab}-${stamp}-${crypto.randomUUID().slice(0, 4)}`;
-    const dir = join(options.runsDir, id);
-    await Deno.mkdir(join(dir, "media"), { recursive: true });
-    await Deno.mkdir(join(dir, "checkpoints"));
     const info: RunInfo = {
       id,
       lab: options.lab,
@@ -77,15 +80,15 @@ export class RunWriter {
       host: { os: Deno.build.os, arch: Deno.build.arch, hostname: hostname(), pid: Deno.pid },
       resumes: [],
     };
-    await writeJsonAtomic(join(dir, "run.json"), info);
-    const run = new RunWriter(dir, info, 0);
+    const files = await (options.store ?? new FolderStore(options.runsDir)).create(info);
+    const run = new RunWriter(files, info, 0);
     run.event({ kind: "status", step: 0, status: "running" });
     return run;
   }
 
-  /** Reopens a run to continue after `checkpoint`: drops the events logged after it. */
+  /** Reopens a run (its folder, or its files in a store) to continue after `checkpoint`: drops the events logged after it. */
   static async resume(
-    dir: string,
+    run: string | RunFiles,
     checkpoint: CheckpointState,
     { backend, totalSteps, budget = {} }: {
       backend: BackendInfo;
@@ -93,19 +96,18 @@ export class RunWriter {
       budget?: Record<string, unknown>;
     },
   ): Promise<RunWriter> {
-    const info = await readRunInfo(dir);
+    const files = typeof run === "string" ? new FolderRun(run) : run;
+    const info = await files.readInfo();
     Object.assign(info.config, budget); // a resume may give a new --epochs or --max-steps: record what the run now trains to
-    const kept = await readEvents(dir);
-    const lines = kept.filter((e) => e.seq <= checkpoint.eventSeq).map((e) => JSON.stringify(e) + "\n");
-    await writeFileAtomic(join(dir, "events.jsonl"), lines.join(""));
+    await files.truncateEvents(checkpoint.eventSeq);
     const now = new Date().toISOString();
     info.resumes.push({ at: now, fromStep: checkpoint.step, backend: backend.name });
     Object.assign(info, { status: "running", updatedAt: now, backend, totalSteps, error: undefined });
     info.host.pid = Deno.pid;
-    await writeJsonAtomic(join(dir, "run.json"), info);
-    const run = new RunWriter(dir, info, checkpoint.eventSeq);
-    run.event({ kind: "status", step: checkpoint.step, status: "resumed", message: `from step ${checkpoint.step}` });
-    return run;
+    await files.writeInfo(info);
+    const writer = new RunWriter(files, info, checkpoint.eventSeq);
+    writer.event({ kind: "status", step: checkpoint.step, status: "resumed", message: `from step ${checkpoint.step}` });
+    return writer;
   }
 
   /** Appends one event; returns its seq. */
@@ -114,7 +116,7 @@ export class RunWriter {
     if (this.closed) return this.lastSeq;
     const full = { seq: ++this.lastSeq, time: Date.now(), ...event } as RunEvent;
     this.lastStep = event.step;
-    this.events.writeSync(new TextEncoder().encode(JSON.stringify(full) + "\n"));
+    this.files.appendEvent(full.seq, JSON.stringify(full) + "\n");
     return full.seq;
   }
 
@@ -122,9 +124,14 @@ export class RunWriter {
     for (const [key, value] of Object.entries(values)) this.event({ kind: "scalar", step, key, value });
   }
 
-  /** Writes a file under the run directory (atomically) and returns its relative path. */
+  /** Every event logged so far (of every session of a resumed run). */
+  readEvents(): Promise<RunEvent[]> {
+    return this.files.readEvents();
+  }
+
+  /** Writes a file of the run (atomically) and returns its run-relative path. */
   async putArtifact(relativePath: string, bytes: Uint8Array): Promise<string> {
-    await writeFileAtomic(join(this.dir, relativePath), bytes);
+    await this.files.putFile(relativePath, bytes);
     return relativePath;
   }
 
@@ -155,12 +162,12 @@ export class RunWriter {
   async checkpoint(state: Omit<CheckpointState, "eventSeq">): Promise<string | undefined> {
     if (this.closed) return; // stopped by a signal: the run resumes from its last checkpoint
     this.event({ kind: "checkpoint", step: state.step, epoch: state.epoch, path: "checkpoints/" });
-    this.events.syncSync();
-    return await saveCheckpoint(join(this.dir, "checkpoints"), { ...state, eventSeq: this.lastSeq });
+    await this.files.flushEvents();
+    return await this.files.saveCheckpoint({ ...state, eventSeq: this.lastSeq });
   }
 
   async finish(step: number, summary: Record<string, unknown>): Promise<void> {
-    await writeJsonAtomic(join(this.dir, "summary.json"), summary);
+    await this.files.putFile("summary.json", new TextEncoder().encode(jsonFileText(summary)));
     await this.close(step, "finished");
   }
 
@@ -179,11 +186,11 @@ export class RunWriter {
     this.removeSignalHandlers();
     this.event({ kind: "status", step, status, ...(message ? { message } : {}) });
     this.closed = true;
-    this.events.syncSync();
-    this.events.close();
+    await this.files.flushEvents();
     Object.assign(this.info, { status, updatedAt: new Date().toISOString() });
     if (message && status === "failed") this.info.error = message;
-    await writeJsonAtomic(join(this.dir, "run.json"), this.info);
+    await this.files.writeInfo(this.info);
+    await this.files.close();
     for (const hook of this.closeHooks.splice(0)) await hook();
   }
 

@@ -7,10 +7,9 @@
  */
 import type { RunsPage, RunSummary } from "../shared/payloads.ts";
 import type { RunsQuery, Term } from "../shared/runs_query.ts";
+import { RUN_ONLY_FLAGS } from "../shared/seed_groups.ts";
 import type { IndexedRun } from "./run_entry.ts";
 
-/** Config keys that say where and how a run was started, not what it trained. */
-const NOT_SETTINGS = new Set(["runsDir", "resume", "dashboard", "detach", "notes", "backend"]);
 const MAX_CONFIG_COLUMNS = 6;
 
 export function runsPage(runs: readonly IndexedRun[], query: RunsQuery): RunsPage {
@@ -76,7 +75,7 @@ function varyingKeys(runs: readonly IndexedRun[]): string[] {
   const values = new Map<string, Set<string>>();
   for (const run of runs) {
     for (const [key, value] of Object.entries(run.config)) {
-      if (NOT_SETTINGS.has(key)) continue;
+      if (RUN_ONLY_FLAGS.includes(key)) continue; // where and how a run was started, not what it trained
       let seen = values.get(key);
       if (!seen) values.set(key, seen = new Set());
       seen.add(JSON.stringify(value));
