@@ -30,13 +30,13 @@ const NOT_STEP_WORK = new Set([
 ]);
 export const PROBE_WINDOWS = 3;
 /**
- * How long a candidate may take to log its first training step: a minute while none has been
- * timed; then three times as long as the fastest took for everything, at least 10 s. A backend
- * that has not finished its warm-up when another has finished its whole probe three times over
- * would need a faster steady state than any seen yet to win; not worth waiting for.
+ * How long a candidate may take from its start-up to its first training step: a minute while
+ * none has been timed; then twice what the fastest took for its warm-up and timed windows
+ * together, from 5 to 30 s. A backend that has not finished its warm-up by then would need a
+ * faster steady state than any seen yet, and a long run, to win back its compilation.
  */
-const startLimitMs = (fastestElapsedMs?: number) =>
-  fastestElapsedMs === undefined ? 60_000 : Math.max(10_000, 3 * fastestElapsedMs);
+const warmupLimitMs = (fastestTrainingMs?: number) =>
+  fastestTrainingMs === undefined ? 60_000 : Math.min(30_000, Math.max(5_000, 2 * fastestTrainingMs));
 
 type Candidate = Awaited<ReturnType<typeof autoCandidates>>[number];
 
@@ -91,9 +91,9 @@ async function timeCandidates(candidates: Candidate[], options: AutoOptions): Pr
     cached: false,
     measuredAt: new Date().toISOString(),
   };
-  let fastest: ProbeLimits["fastest"], fastestElapsedMs: number | undefined;
+  let fastest: ProbeLimits["fastest"], fastestTrainingMs: number | undefined;
   for (const { name } of candidates) {
-    const result = await probe(name, { windows: PROBE_WINDOWS, startMs: startLimitMs(fastestElapsedMs), fastest });
+    const result = await probe(name, { windows: PROBE_WINDOWS, warmupMs: warmupLimitMs(fastestTrainingMs), fastest });
     measurement.candidates[name] = result.msPerStep;
     if (result.note) measurement.notes![name] = result.note;
     console.error(
@@ -104,7 +104,7 @@ async function timeCandidates(candidates: Candidate[], options: AutoOptions): Pr
       (!fastest || result.timed.ms / result.timed.steps < fastest.ms / fastest.steps)
     ) {
       fastest = { name, ...result.timed };
-      fastestElapsedMs = result.elapsedMs;
+      fastestTrainingMs = result.trainingMs;
       measurement.chosen = name;
     }
   }

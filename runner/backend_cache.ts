@@ -39,7 +39,11 @@ export class BackendCache {
     await Deno.mkdir(join(this.path, ".."), { recursive: true });
     const lock = await Deno.open(`${this.path}.lock`, { create: true, write: true });
     try {
-      await lock.lock(true);
+      const waiting = setTimeout(
+        () => console.error("backend: auto: waiting for another run timing the backends"),
+        500,
+      );
+      await lock.lock(true).finally(() => clearTimeout(waiting));
       const entries = await this.read();
       let changed = false;
       const result = await body(entries, (entry) => {

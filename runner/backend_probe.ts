@@ -19,10 +19,13 @@ import { EventTail } from "../lib/run/event_tail.ts";
 import { flagName, type Spec } from "../lib/hparams.ts";
 import { selfCommand } from "./detach.ts";
 
+/** Deno, the lab's modules, the backend and the data: the most a lab may take to create its run. */
+const START_UP_MS = 60_000;
+
 export interface ProbeResult {
   msPerStep: number | null;
-  /** from starting the lab to the end of its last timed window */
-  elapsedMs?: number;
+  /** from the lab's first event (its run created: start-up done) to the end of its last timed window */
+  trainingMs?: number;
   /** the lab steps and ms the figure covers (what a slower candidate is held against) */
   timed?: { steps: number; ms: number };
   /** why there is no figure, or only a bound */
@@ -32,8 +35,8 @@ export interface ProbeResult {
 export interface ProbeLimits {
   /** timed windows after the warm-up */
   windows: number;
-  /** how long the lab may take to log its first training step */
-  startMs: number;
+  /** how long the lab may take from its first event (start-up done) to its first training step */
+  warmupMs: number;
   /** the fastest candidate so far: stop this one once it is slower over the same steps */
   fastest?: { name: string; steps: number; ms: number };
 }
@@ -54,10 +57,11 @@ export async function probeLab(
     stderr: "piped",
     env: { NO_COLOR: "1" },
   }).spawn();
-  const log = lastLines(child.stderr);
+  const log = tailOf(child.stderr);
   let exited = false;
   const status = child.status.then((s) => (exited = true, s));
   const spawned = Date.now();
+  let started: number | undefined; // the time of the lab's first event: its run exists, start-up is over
   const marks: { step: number; time: number }[] = [];
   try {
     let tail: EventTail | null = null;
@@ -65,12 +69,16 @@ export async function probeLab(
       await new Promise((resolve) => setTimeout(resolve, 20));
       tail ??= await runTail(runsDir);
       for (const event of tail ? (await tail.read()).events : []) {
+        started ??= event.time;
         const training = event.kind === "scalar" && /^(train|losses)\//.test(event.key);
         if (training && event.step !== marks.at(-1)?.step) marks.push({ step: event.step, time: event.time });
       }
       const now = Date.now();
-      if (!marks.length && now - spawned > limits.startMs) {
-        return { msPerStep: null, note: `no training step logged within ${limits.startMs / 1000} s` };
+      if (started === undefined && now - spawned > START_UP_MS) {
+        return { msPerStep: null, note: `the lab did not start within ${START_UP_MS / 1000} s: ${log.last()}` };
+      }
+      if (!marks.length && started !== undefined && now - started > limits.warmupMs) {
+        return { msPerStep: null, note: `no training step logged within ${Math.round(limits.warmupMs / 1000)} s` };
       }
       const { fastest } = limits;
       if (fastest && marks.length && now - marks[0].time > fastest.ms && marks.length <= limits.windows) {
@@ -79,14 +87,15 @@ export async function probeLab(
       }
     }
     if (marks.length < 2) {
-      return { msPerStep: null, note: `the lab exited before ${limits.windows} timed steps: ${(await log()).at(-1)}` };
+      await log.drained;
+      return { msPerStep: null, note: `the lab exited before ${limits.windows} timed windows: ${log.last()}` };
     }
     const steps = marks.at(-1)!.step - marks[0].step, ms = marks.at(-1)!.time - marks[0].time;
-    return { msPerStep: ms / steps, timed: { steps, ms }, elapsedMs: marks.at(-1)!.time - spawned };
+    return { msPerStep: ms / steps, timed: { steps, ms }, trainingMs: marks.at(-1)!.time - started! };
   } finally {
     if (!exited) child.kill("SIGKILL");
     await status;
-    await log();
+    await log.drained;
     await Deno.remove(runsDir, { recursive: true }).catch(() => {});
   }
 }
@@ -109,15 +118,12 @@ async function runTail(runsDir: string): Promise<EventTail | null> {
   return null;
 }
 
-/** Drains a child's stderr; the returned function gives its last lines once the stream has ended. */
-function lastLines(stream: ReadableStream<Uint8Array>): () => Promise<string[]> {
+/** Drains a child's stderr, keeping its end: `last()` is its last line so far; `drained` settles at its end. */
+function tailOf(stream: ReadableStream<Uint8Array>): { last(): string; drained: Promise<void> } {
   let text = "";
   const drained = (async () => {
     const decoder = new TextDecoder();
     for await (const chunk of stream) text = (text + decoder.decode(chunk, { stream: true })).slice(-4000);
   })().catch(() => {});
-  return async () => {
-    await drained;
-    return text.trim().split("\n").slice(-3);
-  };
+  return { last: () => text.trim().split("\n").at(-1) ?? "", drained };
 }

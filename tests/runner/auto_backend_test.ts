@@ -9,7 +9,7 @@ import { probeWebGpu } from "../../lib/backend.ts";
 import { readRunInfo } from "../../lib/run/run_reader.ts";
 import type { Spec } from "../../lib/hparams.ts";
 import { measuredBackend, PROBE_WINDOWS } from "../../runner/auto_backend.ts";
-import type { ProbeLimits, ProbeResult } from "../../runner/backend_probe.ts";
+import { probeLab, type ProbeLimits, type ProbeResult } from "../../runner/backend_probe.ts";
 import { REPO_ROOT, withTempDir } from "../helpers.ts";
 
 const SPEC = {
@@ -25,7 +25,7 @@ function fakeProbe(ms: Record<string, number>) {
   const calls: { backend: string; limits: ProbeLimits }[] = [];
   const probe = (backend: string, limits: ProbeLimits): Promise<ProbeResult> => {
     calls.push({ backend, limits });
-    return Promise.resolve({ msPerStep: ms[backend], timed: { steps: 30, ms: 30 * ms[backend] }, elapsedMs: 2000 });
+    return Promise.resolve({ msPerStep: ms[backend], timed: { steps: 30, ms: 30 * ms[backend] }, trainingMs: 2000 });
   };
   return { probe, calls };
 }
@@ -103,6 +103,29 @@ Deno.test("auto - a corrupted cache file is ignored with a warning and rewritten
     );
     assert.equal(JSON.parse(await Deno.readTextFile(cacheFile)).entries[0].chosen, "blas");
   });
+});
+
+Deno.test("auto - runs started together take turns: one times the candidates, the others read its answer", async () => {
+  await withTempDir(async (dir) => {
+    const cacheFile = join(dir, "backend-choices.json");
+    const slow = fakeProbe({ webgpu: 9, blas: 3, wasm: 4 });
+    const probe = async (backend: string, limits: ProbeLimits) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return await slow.probe(backend, limits);
+    };
+    const chosen = await Promise.all(
+      [1, 2, 3].map((seed) => measuredBackend(options(cacheFile, probe, { seed }))),
+    );
+    assert.equal(slow.calls.length, 3, "one run's three candidates");
+    assert.deepEqual(chosen.map((c) => c.name), ["blas", "blas", "blas"]);
+    assert.equal(chosen.filter((c) => !c.measured?.cached).length, 1, "whichever took the lock first measured");
+  });
+});
+
+Deno.test("auto - a probe whose lab stops before its timed windows says why, in the lab's own words", async () => {
+  const result = await probeLab("vae-mnist", ["--hidden", "0"], "wasm", { windows: 3, warmupMs: 10_000 });
+  assert.equal(result.msPerStep, null);
+  assert.match(result.note!, /^the lab exited before 3 timed windows: error: Invalid value '0' for --hidden/);
 });
 
 Deno.test("auto - on this machine the real probe of a tiny vae-mnist picks a CPU path by timing it, records it, then reads the cache", async () => {
