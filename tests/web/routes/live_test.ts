@@ -150,26 +150,37 @@ Deno.test("compare live stream - ids carry every run's cursor and a reconnect re
   });
 });
 
+/** Reads the runs stream's pages until `done`; `onFirst` runs once the first page has arrived. */
+async function readPages<P>(response: Response, onFirst: () => Promise<unknown>, done: (page: P) => boolean) {
+  let acted = false;
+  const pages = (t: string) => sseMessages(t).map((m) => m.data as P);
+  const text = await readSse(response, (t) => {
+    if (pages(t).length && !acted) {
+      acted = true;
+      onFirst();
+    }
+    const last = pages(t).at(-1);
+    return last !== undefined && done(last);
+  });
+  assert.ok(sseMessages(text).every((m) => m.event === "page"));
+  return pages(text);
+}
+
 Deno.test("runs list stream - the page first, then the page again as runs appear and change", async () => {
   await withRunsDir(async (runsDir) => {
     const first = await FakeRun.create(runsDir, "run-a");
-    const app = fast(runsDir);
-    const response = await app.request("/api/live");
-    setTimeout(async () => {
-      await FakeRun.create(runsDir, "run-b", { createdAt: "2026-02-01T00:00:00.000Z" });
-      await first.finish(7);
-    }, 100);
     type Page = { runs: { id: string; status: string }[]; total: number };
-    const last = (t: string) => sseMessages(t).at(-1)?.data as Page | undefined;
-    const text = await readSse(
-      response,
-      (t) => last(t)?.runs.some((r) => r.id === "run-a" && r.status === "finished") ?? false,
+    const pages = await readPages<Page>(
+      await fast(runsDir).request("/api/live"),
+      async () => {
+        await FakeRun.create(runsDir, "run-b", { createdAt: "2026-02-01T00:00:00.000Z" });
+        await first.finish(7);
+      },
+      (page) => page.runs.some((r) => r.id === "run-a" && r.status === "finished"),
     );
-    const messages = sseMessages(text);
-    assert.ok(messages.every((m) => m.event === "page"));
-    assert.deepEqual((messages[0].data as Page).runs.map((r) => r.id), ["run-a"]);
-    assert.deepEqual(last(text)!.runs.map((r) => [r.id, r.status]), [["run-b", "running"], ["run-a", "finished"]]);
-    assert.equal(last(text)!.total, 2);
+    assert.deepEqual(pages[0].runs.map((r) => r.id), ["run-a"]);
+    assert.deepEqual(pages.at(-1)!.runs.map((r) => [r.id, r.status]), [["run-b", "running"], ["run-a", "finished"]]);
+    assert.equal(pages.at(-1)!.total, 2);
   });
 });
 
@@ -177,11 +188,13 @@ Deno.test("runs list stream - follows the page its query names, and refuses a ba
   await withRunsDir(async (runsDir) => {
     await FakeRun.create(runsDir, "run-a");
     const app = fast(runsDir);
-    const response = await app.request("/api/live?lab=dqn-cartpole");
-    setTimeout(() => FakeRun.create(runsDir, "run-b", { lab: "dqn-cartpole" }), 100);
     type Page = { runs: { id: string }[] };
-    const text = await readSse(response, (t) => (sseMessages(t).at(-1)?.data as Page | undefined)?.runs.length === 1);
-    assert.deepEqual(sseMessages(text).map((m) => (m.data as Page).runs.map((r) => r.id)), [[], ["run-b"]]);
+    const pages = await readPages<Page>(
+      await app.request("/api/live?lab=dqn-cartpole"),
+      () => FakeRun.create(runsDir, "run-b", { lab: "dqn-cartpole" }),
+      (page) => page.runs.length === 1,
+    );
+    assert.deepEqual(pages.map((page) => page.runs.map((r) => r.id)), [[], ["run-b"]]);
     const bad = await app.request("/api/live?status=runing");
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error, /status 'runing' is not one of running, finished/);
