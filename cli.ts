@@ -1,7 +1,7 @@
 /**
- * The command line: `deno task lab <id> [flags]`, `deno task dashboard [flags]` and
- * `deno task doctor [--json]` (and, compiled by `deno task compile`, `<exe> lab <id> [flags]`,
- * `<exe> dashboard [flags]`, `<exe> doctor`).
+ * The command line: `deno task lab <id> [flags]`, `deno task sweep <id> [flags]`, `deno task
+ * dashboard [flags]` and `deno task doctor [--json]` (and, compiled by `deno task compile`,
+ * `<exe> lab <id> [flags]`, `<exe> sweep ...`, `<exe> dashboard [flags]`, `<exe> doctor`).
  * Unknown commands and labs are answered with the nearest names.
  */
 import { installCourseHook } from "./course/lab_hook.ts";
@@ -11,7 +11,7 @@ import { serveDashboardWith } from "./runner/lab_hooks.ts";
 import { LABS } from "./labs/mod.ts";
 import { startLabDashboard } from "./web/lab_dashboard.ts";
 
-const COMMANDS = ["lab", "dashboard", "doctor"] as const;
+const COMMANDS = ["lab", "sweep", "dashboard", "doctor"] as const;
 
 async function listLabs(): Promise<string> {
   const rows = await Promise.all(
@@ -45,6 +45,10 @@ export async function main(args: string[]): Promise<void> {
   switch (command) {
     case "lab":
       return await runLab(rest);
+    case "sweep": {
+      const { runSweep } = await import("./sweep/sweep_command.ts");
+      return await runSweep(rest);
+    }
     case "dashboard": {
       // Loaded on demand: a lab run without the dashboard never imports the web server.
       const { runDashboard } = await import("./web/dashboard_command.ts");
