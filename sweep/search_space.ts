@@ -5,7 +5,7 @@
  * refused with the lab's own message. The grid is the product of the lists; a random search draws
  * N distinct settings from a generator seeded by --sweep-seed, so the same command draws the same.
  */
-import { didYouMean, UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/errors.ts";
 import { flagName, type Param, parseFlags, type Spec } from "../lib/hparams.ts";
 import { Rng } from "../lib/rng.ts";
 import type { Dimension, Setting, SweptValue } from "../lib/sweep/manifest.ts";
@@ -20,16 +20,22 @@ const RESERVED: Record<string, string> = {
   sweepTrial: "the sweep names each trial itself",
 };
 
+/** Runs the lab's parser; a UsageError gets `where` in front, so its message says which sweep flag held the value. */
+export function labSays<T>(where: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** The spec key of a flag a sweep may set, or a UsageError in the lab's words. */
 export function sweepableKey(spec: Spec, flag: string, where: string): string {
   const key = Object.keys(spec).find((k) => flagName(k) === flag);
   if (key === undefined) {
-    try {
-      parseFlags(spec, [`--${flag}`]); // the lab's own "Unknown flag" message, with its nearest names
-    } catch (error) {
-      if (error instanceof UsageError) throw new UsageError(`${where}: ${error.message}`);
-    }
-    throw new UsageError(`${where}: unknown flag --${flag}.${didYouMean(flag, Object.keys(spec).map(flagName), "--")}`);
+    labSays(where, () => parseFlags(spec, [`--${flag}`])); // the lab's "Unknown flag", with its nearest names
+    throw new UsageError(`${where}: unknown flag --${flag}.`);
   }
   if (RESERVED[key]) throw new UsageError(`${where}: --${flag} cannot be set in a sweep: ${RESERVED[key]}.`);
   return key;
@@ -49,13 +55,8 @@ export function checkedValue(
     }
     return { value: raw === "true", args: [raw === "true" ? `--${flag}` : `--no-${flag}`] };
   }
-  try {
-    const { config } = parseFlags(spec, [`--${flag}`, raw]);
-    return { value: config[key] as SweptValue, args: [`--${flag}`, raw] };
-  } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(`${where}: ${error.message}`);
-    throw error;
-  }
+  const { config } = labSays(where, () => parseFlags(spec, [`--${flag}`, raw]));
+  return { value: config[key] as SweptValue, args: [`--${flag}`, raw] };
 }
 
 /** `--grid lr=1e-3,3e-4`: each value checked. */

@@ -12,6 +12,7 @@ import {
   checkedValue,
   gridDimension,
   gridSettings,
+  labSays,
   randomSettings,
   rangeDimension,
   sweepableKey,
@@ -113,12 +114,7 @@ function checkFixed(spec: Spec, fixed: string[], swept: string[]): void {
     if (swept.includes(flag)) throw new UsageError(`--${flag} is given after -- and also swept; give it in one place.`);
     if (flags.has(flag)) sweepableKey(spec, flag, `after --, ${arg}`);
   }
-  try {
-    parseFlags(spec, fixed);
-  } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(`after --: ${error.message}`);
-    throw error;
-  }
+  labSays("after --", () => parseFlags(spec, fixed));
 }
 
 function trials(settings: Setting[], seeds: number[], budget?: number): Trial[] {
