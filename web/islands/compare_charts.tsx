@@ -15,6 +15,9 @@ import { namespaceOf } from "../shared/format.ts";
 import type { RunEvent, ScalarsPayload } from "../shared/payloads.ts";
 import { formatSmoothing } from "../shared/smoothing.ts";
 
+/** The most runs one compare page overlays (one colour each). */
+export const MAX_COMPARED = 8;
+
 export const RUN_COLORS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777"];
 
 export interface CompareChartsProps {

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { Island } from "../components/island.tsx";
 import { Layout } from "../components/layout.tsx";
-import CompareCharts from "../islands/compare_charts.tsx";
+import CompareCharts, { MAX_COMPARED } from "../islands/compare_charts.tsx";
 import RunsTable from "../islands/runs_table.tsx";
 import { formatCursor } from "../sse/follow_runs.ts";
 import { scalarsPayload } from "../store/scalars.ts";
@@ -11,11 +11,9 @@ import type { Deps } from "./deps.ts";
 import { notFoundPage } from "./not_found.tsx";
 import { renderPage } from "./render.ts";
 
-const MAX_RUNS = 8;
-
 export function comparePageRoutes({ store }: Deps): Hono {
   return new Hono().get("/compare", async (c) => {
-    const ids = [...new Set((c.req.query("runs") ?? "").split(",").filter(Boolean))].slice(0, MAX_RUNS);
+    const ids = [...new Set((c.req.query("runs") ?? "").split(",").filter(Boolean))].slice(0, MAX_COMPARED);
     if (ids.length === 0) {
       return c.html(renderPage(
         <Layout title="Compare">
