@@ -97,11 +97,11 @@ export default function SweepTable({ flags, headline, better, budgetFlag, rows }
               </td>
               <td class="mono">{row.n}</td>
               {budgetFlag && <td class="mono">{row.budget}{row.stopped ? " (stopped)" : ""}</td>}
-              <td class="mono small">
+              <td class="mono small seeds">
                 {row.trials.map((t) =>
                   t.run
-                    ? <a key={t.id} href={`/runs/${encodeURIComponent(t.run)}`} title={t.status}>{t.seed}{" "}</a>
-                    : <span key={t.id} class="dim" title={t.status}>{t.seed}{" "}</span>
+                    ? <a key={t.id} href={`/runs/${encodeURIComponent(t.run)}`} title={t.status}>{t.seed}</a>
+                    : <span key={t.id} class="dim" title={t.status}>{t.seed}</span>
                 )}
               </td>
             </tr>

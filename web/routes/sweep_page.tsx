@@ -79,7 +79,7 @@ function SweepFacts({ sweep }: { sweep: SweepManifest }) {
     }, keeping 1/${sweep.halving.eta}`
     : "every setting to its full budget";
   const facts = [
-    <span class="mono">{sweep.id}</span>,
+    <span class="mono" key="id">{sweep.id}</span>,
     `started ${formatTimestamp(sweep.createdAt)}`,
     search,
     method,
@@ -90,7 +90,7 @@ function SweepFacts({ sweep }: { sweep: SweepManifest }) {
       </>
     ),
     `trials: ${count("done")} done, ${count("failed")} failed, ${count("pending") + count("running")} to run`,
-    <code>deno task sweep report {sweep.id}</code>,
+    <code key="report">deno task sweep report {sweep.id}</code>,
   ].filter(Boolean);
   return (
     <p class="small" data-testid="sweep-facts">
