@@ -8,6 +8,7 @@
  * the queue: running the sweep again continues them.
  */
 import { basename, join } from "node:path";
+import { formatValue } from "../lib/format_value.ts";
 import type { Setting, SweepManifest, Trial } from "../lib/sweep/manifest.ts";
 import type { TrialQueue } from "../lib/sweep/trial_queue.ts";
 import { nextRung } from "./halving.ts";
