@@ -137,9 +137,8 @@ export class Scheduler {
     await this.queue.complete(trial.id, metric);
     const trials = await this.queue.list();
     const settled = trials.filter((t) => t.status === "done" || t.status === "failed").length;
-    this.log(
-      `${this.label(trial)}: ${how}, ${this.sweep.headline} ${metric ?? "not logged"} (${settled}/${trials.length})`,
-    );
+    const value = metric === null ? "not logged" : formatValue(metric);
+    this.log(`${this.label(trial)}: ${how}, ${this.sweep.headline} ${value} (${settled}/${trials.length})`);
   }
 
   private async failed(trial: Trial, error: string): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { hostname } from "node:os";
 import { didYouMean, UsageError } from "../lib/errors.ts";
-import { parseFlags, type Spec } from "../lib/hparams.ts";
+import { flagName, parseFlags, type Spec } from "../lib/hparams.ts";
 import { listSweeps, manifestPath, readManifest, type SweepManifest, writeManifest } from "../lib/sweep/manifest.ts";
 import { ManifestQueue } from "../lib/sweep/manifest_queue.ts";
 import { sweepReport } from "../lib/sweep/report.ts";
@@ -48,11 +48,13 @@ export async function runSweep(argv: string[]): Promise<void> {
 
 /** `resume <sweep-id> [--parallel N] [--retries N] [--runs-dir DIR]` */
 async function resume(argv: string[]): Promise<void> {
-  const [id, ...rest] = argv;
+  const [id, rest] = idAndFlags(argv);
   const { config, given } = parseOwnFlags(rest);
   const extra = [...given].find((key) => !["parallel", "retries", "runsDir"].includes(key));
   if (extra) {
-    throw new UsageError(`resume takes --parallel, --retries and --runs-dir only; the sweep's definition is fixed.`);
+    throw new UsageError(
+      `resume takes --parallel, --retries and --runs-dir only; --${flagName(extra)} is part of the sweep's definition.`,
+    );
   }
   const manifest = await findSweep(id, config.runsDir);
   await execute(manifest, config.runsDir, {
@@ -68,19 +70,23 @@ const reportFlags = {
 
 /** `report <sweep-id> [--json] [--runs-dir DIR]` */
 async function report(argv: string[]): Promise<void> {
-  const [id, ...rest] = argv;
+  const [id, rest] = idAndFlags(argv);
   const { config } = parseFlags(reportFlags, rest);
   const manifest = await findSweep(id, config.runsDir);
   const result = sweepReport(manifest);
   console.log(config.json ? JSON.stringify(result, null, 2) : `${heading(manifest)}\n${formatReport(result)}`);
 }
 
+/** `<sweep-id> [flags]`, or flags alone (the id then missing). */
+const idAndFlags = (argv: string[]): [string | undefined, string[]] =>
+  argv[0]?.startsWith("-") ? [undefined, argv] : [argv[0], argv.slice(1)];
+
 async function findSweep(id: string | undefined, runsDir: string): Promise<SweepManifest> {
-  const manifest = id && !id.startsWith("--") ? await readManifest(runsDir, id) : null;
+  const manifest = id ? await readManifest(runsDir, id) : null;
   if (manifest) return manifest;
   const known = (await listSweeps(runsDir)).map((s) => s.id);
   const listed = known.length ? ` Sweeps there: ${known.join(", ")}.` : "";
-  if (!id || id.startsWith("--")) throw new UsageError(`Name a sweep (its id).${listed}`);
+  if (!id) throw new UsageError(`Name a sweep (its id).${listed}`);
   throw new UsageError(`No sweep '${id}' in ${runsDir}/sweeps.${didYouMean(id, known)}${listed}`);
 }
 
