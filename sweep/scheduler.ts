@@ -104,14 +104,10 @@ export class Scheduler {
     if (this.stopRequests) return await this.queue.release(trial.id);
 
     const resume = dir !== null && state?.hasCheckpoint === true;
-    const budgetArgs = this.sweep.halving ? [`--${this.sweep.halving.flag}`, String(trial.budget)] : [];
-    const args = resume ? [this.sweep.lab, "--resume", dir, ...budgetArgs, "--no-dashboard"] : [
-      ...[this.sweep.lab, ...labArgs(this.sweep, this.setting(trial.setting), trial.seed, trial.budget)],
-      ...["--no-dashboard", "--runs-dir", this.options.runsDir, "--sweep-trial", `${this.sweep.id}/${trial.id}`],
-    ];
     const started = performance.now();
-    const child = await startTrialProcess(args, await this.logPath(trial));
+    const child = await startTrialProcess(this.labCommand(trial, resume ? dir : null), await this.logPath(trial));
     this.children.set(trial.id, child);
+    if (this.stopRequests) child.signal("SIGTERM"); // stopped while it was starting
     const named = child.runDir.then(async (runDir) => {
       if (!runDir) return null;
       await this.queue.started(trial.id, { run: basename(runDir), resumed: resume });
@@ -130,6 +126,24 @@ export class Scheduler {
       return await this.queue.release(trial.id);
     }
     await this.failed(trial, error || "the lab exited without finishing its run");
+  }
+
+  /** The lab arguments of a trial's process: a new run, or its run continued (to the trial's budget under halving). */
+  private labCommand(trial: Trial, resumeDir: string | null): string[] {
+    const { lab, halving } = this.sweep;
+    if (resumeDir) {
+      return [
+        lab,
+        "--resume",
+        resumeDir,
+        ...(halving ? [`--${halving.flag}`, String(trial.budget)] : []),
+        "--no-dashboard",
+      ];
+    }
+    return [
+      ...[lab, ...labArgs(this.sweep, this.setting(trial.setting), trial.seed, trial.budget)],
+      ...["--no-dashboard", "--runs-dir", this.options.runsDir, "--sweep-trial", `${this.sweep.id}/${trial.id}`],
+    ];
   }
 
   private async finished(trial: Trial, runDir: string, how: string): Promise<void> {

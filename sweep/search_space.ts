@@ -120,7 +120,9 @@ export function randomSettings(spec: Spec, dimensions: Dimension[], count: numbe
   for (let tries = 0; draws.length < count && tries < count * 100; tries++) {
     const raws = dimensions.map((d) => (d.kind === "grid" ? d.values[rng.int(d.values.length)] : draw(d, rng)));
     const key = raws.join("\0");
-    if (!seen.has(key)) seen.add(key), draws.push(raws);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    draws.push(raws);
   }
   if (draws.length < count) {
     throw new UsageError(

@@ -36,7 +36,12 @@ export async function planSweep(lab: Lab<Spec>, args: SweepArgs): Promise<SweepM
   if (!halving && args.given.has("budgets")) throw new UsageError("--budgets is for --method halving.");
   checkFixed(spec, args.fixed, [...dimensions.map((d) => d.flag), ...(halving ? [halving.flag] : [])]);
   // Each setting's whole command line, as its trials will get it: what is left for the lab's parser to refuse.
-  for (const setting of settings) parseFlags(spec, labArgs({ fixed: args.fixed, halving }, setting, seeds[0]));
+  for (const setting of settings) {
+    labSays(
+      `setting ${setting.id}`,
+      () => parseFlags(spec, labArgs({ fixed: args.fixed, halving }, setting, seeds[0])),
+    );
+  }
 
   const search = flags.random > 0
     ? { kind: "random" as const, dimensions, count: flags.random, sweepSeed: flags.sweepSeed }
