@@ -1,7 +1,8 @@
 /**
  * The command line: `deno task lab <id> [flags]`, `deno task sweep <id> [flags]`, `deno task
- * dashboard [flags]` and `deno task doctor [--json]` (and, compiled by `deno task compile`,
- * `<exe> lab <id> [flags]`, `<exe> sweep ...`, `<exe> dashboard [flags]`, `<exe> doctor`).
+ * dashboard [flags]`, `deno task doctor [--json]` and `deno task export <run-dir>... [flags]` (and,
+ * compiled by `deno task compile`, `<exe> lab <id> [flags]`, `<exe> sweep ...`, `<exe> dashboard
+ * [flags]`, `<exe> doctor`, `<exe> export`).
  * Unknown commands and labs are answered with the nearest names.
  */
 import { installCourseHook } from "./course/lab_hook.ts";
@@ -11,7 +12,7 @@ import { serveDashboardWith } from "./runner/lab_hooks.ts";
 import { LABS } from "./labs/mod.ts";
 import { startLabDashboard } from "./web/lab_dashboard.ts";
 
-const COMMANDS = ["lab", "sweep", "dashboard", "doctor"] as const;
+const COMMANDS = ["lab", "sweep", "dashboard", "doctor", "export"] as const;
 
 async function listLabs(): Promise<string> {
   const rows = await Promise.all(
@@ -57,6 +58,10 @@ export async function main(args: string[]): Promise<void> {
     case "doctor": {
       const { runDoctor } = await import("./runner/doctor_command.ts");
       return await runDoctor(rest);
+    }
+    case "export": {
+      const { runExport } = await import("./runner/export_command.ts");
+      return await runExport(rest);
     }
     default:
       throw new UsageError(

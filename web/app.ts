@@ -14,6 +14,7 @@ import { apiRoutes } from "./routes/api.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { comparePageRoutes } from "./routes/compare_page.tsx";
 import type { Deps } from "./routes/deps.ts";
+import { exportRoutes } from "./routes/export.ts";
 import { fileRoutes } from "./routes/files.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { notFoundPage } from "./routes/not_found.tsx";
@@ -71,6 +72,7 @@ export function createApp(options: AppOptions): Hono {
     sweepPageRoutes,
     comparePageRoutes,
     apiRoutes,
+    exportRoutes,
     liveRoutes,
     fileRoutes,
     sourceRoutes,

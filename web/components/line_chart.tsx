@@ -10,8 +10,16 @@ import { formatDuration, formatTick, formatTicks, formatValue } from "../shared/
 export interface Line {
   label: string;
   color: string;
+  /** 0: not stroked, only the edge of a band */
   width?: number;
   dash?: number[];
+}
+
+/** The area between two of the chart's lines (indices into `lines`), shaded: a spread around a curve. */
+export interface Band {
+  upper: number;
+  lower: number;
+  fill: string;
 }
 
 export interface LineChartProps {
@@ -26,13 +34,15 @@ export interface LineChartProps {
   threshold?: number;
   /** uPlot's legend with hover values under the chart (default: when there are several lines) */
   legend?: boolean;
+  bands?: Band[];
 }
 
 export function LineChart(props: LineChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const height = props.height ?? 170;
-  const linesKey = props.lines.map((l) => l.label + l.color + (l.dash ?? "")).join();
+  const linesKey = props.lines.map((l) => l.label + l.color + (l.dash ?? "") + (l.width ?? "")).join() +
+    JSON.stringify(props.bands ?? []);
 
   useEffect(() => {
     const el = box.current!;
@@ -63,6 +73,7 @@ function options(props: LineChartProps, width: number, height: number): uPlot.Op
     width,
     height,
     legend: { show: props.legend ?? props.lines.length > 1 },
+    bands: props.bands?.map((band) => ({ series: [band.upper + 1, band.lower + 1], fill: band.fill })),
     cursor: { drag: { x: true, y: false } },
     scales: {
       x: { time: false },
@@ -75,8 +86,9 @@ function options(props: LineChartProps, width: number, height: number): uPlot.Op
       { label: props.axis === "step" ? "step" : "time", value: (_u, v) => (v == null ? "–" : formatX(props.axis, v)) },
       ...props.lines.map((line) => ({
         label: line.label,
-        stroke: line.color,
-        width: line.width ?? 1.5,
+        // Canvas ignores a line width of 0, so an unstroked edge is drawn in no colour.
+        stroke: line.width === 0 ? "transparent" : line.color,
+        width: line.width || 1.5,
         dash: line.dash,
         spanGaps: true,
         points: { show: false },

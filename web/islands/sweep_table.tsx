@@ -6,7 +6,6 @@
  */
 import { useState } from "preact/hooks";
 import { formatMeanStd, type SettingRow } from "../../lib/sweep/report.ts";
-import { MAX_COMPARED } from "./compare_charts.tsx";
 
 export interface SweepTableProps {
   flags: string[];
@@ -48,7 +47,7 @@ export default function SweepTable({ flags, headline, better, budgetFlag, rows }
     </th>
   );
   const runs = sorted.filter((r) => selected.includes(r.setting)).flatMap((r) => r.trials.flatMap((t) => t.run ?? []));
-  const comparable = runs.length > 1 && runs.length <= MAX_COMPARED;
+  const comparable = runs.length > 1;
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   return (
     <div>
@@ -61,7 +60,7 @@ export default function SweepTable({ flags, headline, better, budgetFlag, rows }
           Compare {runs.length || ""} runs
         </a>
         <span class="dim">
-          Tick settings to overlay their runs (at most {MAX_COMPARED}); click a heading to sort.
+          Tick settings to compare their runs (seeds of a setting drawn as one curve); click a heading to sort.
         </span>
       </div>
       <table class="runs" data-testid="settings">

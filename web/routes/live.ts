@@ -13,7 +13,8 @@ import { followRuns, parseCursor } from "../sse/follow_runs.ts";
 import type { RunLog } from "../store/run_log.ts";
 import type { Deps } from "./deps.ts";
 
-const MAX_COMPARED = 8;
+/** The most runs one compare page follows: ten seeds of six settings. */
+export const MAX_COMPARED = 64;
 
 export function liveRoutes(deps: Deps): Hono {
   const { store, stats } = deps;

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { ConfigTable } from "../components/config_table.tsx";
+import { DownloadLinks } from "../components/download_links.tsx";
 import { Island } from "../components/island.tsx";
 import { Layout } from "../components/layout.tsx";
 import EpisodePanel from "../islands/episode_panel.tsx";
@@ -67,7 +68,8 @@ export function runPageRoutes({ store, projectRoot }: Deps): Hono {
               created {info.createdAt}
               {(info.resumes?.length ?? 0) > 0 && ` · resumed ${info.resumes.length}×`} ·{" "}
               <a href={`/runs/${encodeURIComponent(id)}/files/run.json`}>run.json</a> ·{" "}
-              <a href={`/runs/${encodeURIComponent(id)}/files/events.jsonl`}>events.jsonl</a>
+              <a href={`/runs/${encodeURIComponent(id)}/files/events.jsonl`}>events.jsonl</a> ·{" "}
+              <DownloadLinks ids={[id]} />
             </p>
           </aside>
         </div>

@@ -1,7 +1,8 @@
 /**
  * End to end in a real browser, on runs written directly (fast): an RL run's episode replay
- * (drawn, plays, pauses, scrubs, and new episodes arrive live), comparing two runs picked
- * in the runs list, and a sweep's page: sorted, its scatter drawn, two settings compared.
+ * (drawn, plays, pauses, scrubs, and new episodes arrive live), comparing two runs picked in the
+ * runs list, three seeds of a setting drawn as one curve with its band, downloaded as CSV, and a
+ * sweep's page: sorted, its scatter drawn, two settings compared.
  */
 import assert from "node:assert/strict";
 import { make } from "../../../environments/mod.ts";
@@ -26,8 +27,8 @@ function cartPoleEpisode(seed: number): EpisodeRecord {
   return { env: "CartPole-v1", fps: env.metadata.renderFps, frames, rewards };
 }
 
-async function rlRun(runsDir: string, id: string, scale: number): Promise<FakeRun> {
-  const run = await FakeRun.create(runsDir, id, { lab: "dqn-cartpole", headline: "charts/episodic_return" });
+async function rlRun(runsDir: string, id: string, scale: number, config = {}): Promise<FakeRun> {
+  const run = await FakeRun.create(runsDir, id, { lab: "dqn-cartpole", headline: "charts/episodic_return", config });
   for (let i = 1; i <= 20; i++) {
     await run.append({ kind: "scalar", step: i * 100, key: "charts/episodic_return", value: scale * i });
   }
@@ -110,6 +111,64 @@ Deno.test({
         await page.locator("[data-testid=chart-controls] select").selectOption("mean");
         await page.locator('[data-testid=chart-controls] input[type="number"]').waitFor();
         await chart.locator("canvas").waitFor();
+        assert.deepEqual(browser.errors, []);
+      } finally {
+        await browser.close();
+        await served.shutdown();
+      }
+    });
+  },
+});
+
+/** The pixels of a canvas painted in the band's fill: the group's colour at alpha 0x33, nothing drawn over it. */
+const bandPixels = (canvas: import("playwright-core").Locator) =>
+  canvas.evaluate((el: HTMLCanvasElement) => {
+    const data = el.getContext("2d")!.getImageData(0, 0, el.width, el.height).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      if (
+        Math.abs(a - 0x33) < 8 && Math.abs(r - 0x25) < 12 && Math.abs(g - 0x63) < 12 && Math.abs(b - 0xeb) < 12
+      ) count++;
+    }
+    return count;
+  });
+
+Deno.test({
+  name: "e2e - three seeds of a setting are one curve with a shaded band, and every scalar downloads as CSV",
+  ignore: !HAS_CHROMIUM,
+  sanitizeResources: false,
+  async fn() {
+    await withRunsDir(async (runsDir) => {
+      for (const seed of [1, 2, 3]) await rlRun(runsDir, `dqn-s${seed}`, seed, { lr: 0.001, seed });
+      await rlRun(runsDir, "dqn-other", 10, { lr: 0.01, seed: 1 });
+      const served = await serveDashboard({ runsDir, port: 0 });
+      const browser = await openBrowser();
+      try {
+        const { page } = browser;
+        await page.goto(new URL("/compare?runs=dqn-s1,dqn-s2,dqn-s3,dqn-other", served.url).href);
+        const canvas = page.locator('.chart-card[data-key="charts/episodic_return"] canvas');
+        await canvas.waitFor();
+        assert.deepEqual(await page.locator("[data-testid=compare-legend] span").allInnerTexts(), [
+          "lr=0.001 (n=3 seeds)",
+          "lr=0.01 (n=1 run)",
+        ]);
+        await page.locator("select[name=band]").selectOption("minmax");
+        await page.waitForURL(/band=minmax/);
+        const shaded = await bandPixels(canvas);
+        assert.ok(shaded > 1000, `${shaded} pixels of band`);
+        await page.locator("select[name=band]").selectOption("none");
+        await page.waitForURL(/band=none/);
+        assert.ok(await bandPixels(canvas) < shaded / 20, "without a band, the shading is gone");
+
+        const [download] = await Promise.all([
+          page.waitForEvent("download"),
+          page.locator('[data-testid=downloads] a[data-format="csv"]').click(),
+        ]);
+        assert.equal(download.suggestedFilename(), "4-runs-scalars.csv");
+        const lines = (await Deno.readTextFile(await download.path())).trimEnd().split("\n");
+        assert.equal(lines[0], "run_id,lab,lr,seed,key,step,wall_time,value");
+        assert.equal(lines.length, 1 + 4 * 20);
         assert.deepEqual(browser.errors, []);
       } finally {
         await browser.close();

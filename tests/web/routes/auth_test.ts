@@ -20,6 +20,7 @@ const PATHS = [
   `/api/runs/${ID}/live`,
   "/api/live",
   `/runs/${ID}/files/run.json`,
+  `/api/export?runs=${ID}&format=csv`,
   "/static/islands.js",
 ];
 

@@ -93,6 +93,7 @@ Deno.test("run page - renders status, charts, system, config with meanings, imag
     assert.match(config, /default 128/);
     assert.doesNotMatch(config, /default 3/);
     assert.match(config, /--seed/);
+    assert.match(html, new RegExp(`href="/api/export\\?runs=${ID}&amp;format=csv" download`));
   });
 });
 
@@ -169,9 +170,33 @@ Deno.test("compare page - overlays the picked runs with one multi-run cursor; wi
     assert.equal(props.cursor, "vae-mnist-a@5,vae-mnist-b@7");
     assert.deepEqual(props.runs.map((r) => r.id), ["vae-mnist-a", "vae-mnist-b"]);
     assert.equal(props.payloads.length, 2);
+    assert.match(html, /href="\/api\/export\?runs=vae-mnist-a,vae-mnist-b&amp;format=csv" download/);
     const picker = await (await app.request("/compare")).text();
     assert.match(picker, /Tick two or more runs/);
     assert.equal((await app.request("/compare?runs=vae-mnist-a,nope")).status, 404);
+  });
+});
+
+Deno.test("compare page - seeds of a setting group by their recorded config; the view comes from the URL", async () => {
+  await withRunsDir(async (runsDir) => {
+    for (const [id, lr, seed] of [["p-1", 0.1, 1], ["p-2", 0.1, 2], ["q-1", 1, 1]] as const) {
+      const run = await FakeRun.create(runsDir, id, { lab: "ppo-cartpole", config: { lr, seed, backend: "wasm" } });
+      await run.append({ kind: "scalar", step: 10, key: "eval/mean_return", value: lr * 100 + seed });
+    }
+    const app = createApp({ runsDir });
+    const page = async (query: string) => {
+      const html = await (await app.request(`/compare?runs=p-1,p-2,q-1${query}`)).text();
+      return { html, props: islandProps(html, "CompareCharts") as { runs: { config: object }[]; view: object } };
+    };
+    const { html, props } = await page("");
+    assert.deepEqual(props.runs[2].config, { lr: 1, seed: 1, backend: "wasm" });
+    assert.deepEqual(props.view, { groupBy: ["lr"], centre: "mean", band: "stderr", showRuns: false });
+    // Rendered on the server too: the legend counts seeds, and the RL table has a row per setting.
+    assert.match(html, /lr=0\.1 \(n=2 seeds\)/);
+    assert.match(html, /data-testid="rl-aggregates"/);
+    assert.match(html, /seed 2: 12 @ 10/);
+    const chosen = (await page("&group=lr,seed&centre=iqm&band=ci95&each=1")).props.view;
+    assert.deepEqual(chosen, { groupBy: ["lr", "seed"], centre: "iqm", band: "ci95", showRuns: true });
   });
 });
 
