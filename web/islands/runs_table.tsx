@@ -77,6 +77,11 @@ export default function RunsTable({ runs: initial, selecting }: { runs: RunSumma
               </td>
               <td>
                 <a href={`/runs/${encodeURIComponent(run.id)}`}>{run.lab}</a>
+                {run.sweep && (
+                  <a class="small sweep-tag" href={`/sweeps/${encodeURIComponent(run.sweep.id)}`} title={run.sweep.id}>
+                    sweep trial {run.sweep.trial}
+                  </a>
+                )}
                 <div class="dim mono small">{run.id}</div>
               </td>
               <td title={run.error}>

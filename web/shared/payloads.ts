@@ -54,6 +54,8 @@ export interface RunSummary {
   /** number of events */
   events: number;
   error?: string;
+  /** set when the run is a sweep's trial */
+  sweep?: RunInfo["sweep"];
 }
 
 export type { RunEvent, RunInfo, RunStatus };

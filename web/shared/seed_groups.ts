@@ -31,7 +31,15 @@ export const SEED_FLAG = "seed";
  * list inside those flags). The backend can change the last bits of a result but not what was
  * trained; a user who wants it apart ticks it.
  */
-export const RUN_ONLY_FLAGS: readonly string[] = ["backend", "runsDir", "resume", "dashboard", "detach", "maxSteps"];
+export const RUN_ONLY_FLAGS: readonly string[] = [
+  "backend",
+  "runsDir",
+  "resume",
+  "dashboard",
+  "detach",
+  "maxSteps",
+  "sweepTrial",
+];
 
 const show = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value) ?? "–");
 

@@ -63,5 +63,6 @@ function toSummary(info: RunInfo, fold: { step: number; headlineValue: number | 
     headlineValue: fold.headlineValue,
     events: fold.events,
     ...(info.error ? { error: info.error } : {}),
+    ...(info.sweep ? { sweep: info.sweep } : {}),
   };
 }
