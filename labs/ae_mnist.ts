@@ -69,6 +69,7 @@ export const lab: Lab<typeof spec> = {
     "error as an anomaly score, Fashion-MNIST test against MNIST test (target >= 0.95).",
   spec,
   headline: "eval/auc_fashion",
+  better: "higher",
 };
 
 const EVAL_BATCH = 500;

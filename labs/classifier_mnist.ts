@@ -41,6 +41,7 @@ export const lab: Lab<typeof spec> = {
     "and a grid of the test digits it gets wrong. Target: >= 99.0% test accuracy.",
   spec,
   headline: "eval/accuracy",
+  better: "higher",
 };
 
 const EVAL_BATCH = 1000;

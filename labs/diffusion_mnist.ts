@@ -91,6 +91,7 @@ export const lab: Lab<typeof spec> = {
     "and FID-MNIST, class entropy and mean confidence every epoch (targets: entropy >= 2.2, confidence >= 0.9).",
   spec,
   headline: "eval/fid_mnist",
+  better: "lower",
 };
 
 const GRID_SIDE = 8;

@@ -31,6 +31,7 @@ export const lab: Lab<DqnSpec> = {
     return spec;
   },
   headline: "eval/mean_return",
+  better: "higher",
 };
 
 const spec = dqnSpec({

@@ -98,6 +98,7 @@ export const lab: Lab<typeof spec> = {
     "entropy and mean confidence of the samples (targets: entropy >= 2.2, confidence >= 0.9).",
   spec,
   headline: "eval/fid_mnist",
+  better: "lower",
 };
 
 const GRID_SIDE = 8;

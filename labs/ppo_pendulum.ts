@@ -38,6 +38,7 @@ export const lab: Lab<typeof spec> = {
     return spec;
   },
   headline: "eval/mean_return",
+  better: "higher",
 };
 
 const spec = {

@@ -96,6 +96,7 @@ export const lab: Lab<typeof spec> = {
     "beats from-scratch by >= 5 points of test accuracy.",
   spec,
   headline: "transfer/gain_100",
+  better: "higher",
 };
 
 export const MODES = ["frozen", "finetune", "scratch"] as const;

@@ -53,6 +53,7 @@ export const lab: Lab<typeof spec> = {
     return spec;
   },
   headline: "eval/nelbo",
+  better: "lower",
 };
 
 const spec = {

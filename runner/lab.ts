@@ -13,13 +13,14 @@ import { UsageError } from "../lib/errors.ts";
 import { type Config, flagName, formatFlags, parseFlags, type Spec } from "../lib/hparams.ts";
 import { guideFile } from "./guide_file.ts";
 import { labHooks } from "./lab_hooks.ts";
+import { isLiveCommand } from "./live_command.ts";
 import { assertWritableFolder, refusedWrite } from "./writable_folder.ts";
 import { FolderStore } from "../lib/run/folder_store.ts";
 import { openStore } from "../lib/run/open_store.ts";
 import type { RunFiles, RunStore } from "../lib/run/run_store.ts";
 import { RunWriter } from "../lib/run/run_writer.ts";
 import { isStoreUrl, parseStoreUrl, redactPasswords } from "../lib/run/store_url.ts";
-import type { BackendInfo, RunInfo } from "../lib/run/types.ts";
+import type { BackendInfo, HeadlineDirection, RunInfo } from "../lib/run/types.ts";
 
 export const runFlags = {
   seed: { type: "int", default: 1, min: 0, max: 2 ** 32 - 1, help: "seed of every random stream in the run" },
@@ -59,13 +60,22 @@ export const runFlags = {
     default: "",
     help: "a few words on what this run tries, shown and searched in the dashboard's runs list",
   },
+  sweepTrial: {
+    type: "string",
+    default: "",
+    help: "the sweep trial this run is, as <sweep-id>/<trial-id> (deno task sweep sets it; run.json records it)",
+  },
 } as const satisfies Spec;
 export type RunFlags = typeof runFlags;
 
 /** Flags that may change when a run is resumed; the rest must match the recorded config. */
 const RESUMABLE = new Set(["backend", "maxSteps", "epochs", "dashboard", "resume", "runsDir", "store", "detach"]);
 /** The flags that set how far a run trains: a resume may change them, and run.json records the new values. */
-const BUDGET = ["epochs", "maxSteps"];
+export const BUDGET = ["epochs", "maxSteps"] as const;
+
+/** What a sweep's successive halving grows by default: the lab's epochs when it has them, else its step cap. */
+export const defaultBudgetFlag = (spec: Spec): (typeof BUDGET)[number] =>
+  BUDGET.find((key) => key in spec) ?? "maxSteps";
 
 export interface Lab<S extends Spec> {
   /** "vae-mnist": the name on the command line */
@@ -78,6 +88,8 @@ export interface Lab<S extends Spec> {
   spec: S;
   /** the scalar key that sums a run up, e.g. "eval/nelbo" */
   headline: string;
+  /** which way the headline improves: what a sweep ranks its settings by */
+  better: HeadlineDirection;
 }
 
 export interface LabStart<S extends Spec> {
@@ -126,6 +138,7 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
   for (const check of labHooks.beforeStart) await check(lab.id); // a student copy names its unwritten exercises
   const spec = fullSpec(lab);
   const { config, given } = parseFlags(spec, argv);
+  sweepOf(config.sweepTrial as string); // checked before anything is written
   const resumeByUrl = isStoreUrl(config.resume as string); // --resume postgres://...#<run-id>
   const storeArg = resumeByUrl ? config.resume as string : config.store as string;
   if (storeArg && config.detach) {
@@ -179,20 +192,6 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
  * A run whose process is still alive on this machine is refused, so that two processes never
  * write one run directory.
  */
-/** Whether `pid` is a live process that runs a lab (its command line names "lab"; Linux only, else by signal 0). */
-async function isLabProcess(pid: number): Promise<boolean> {
-  if (pid === Deno.pid) return false;
-  if (Deno.build.os === "linux") {
-    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`).catch(() => "");
-    return cmdline.split("\0").includes("lab");
-  }
-  if (Deno.build.os === "windows") return false;
-  const probe = await new Deno.Command("kill", { args: ["-0", String(pid)], stderr: "null" }).output().catch(() =>
-    null
-  );
-  return probe?.success ?? false;
-}
-
 async function readRecordedRun(
   files: RunFiles,
   labId: string,
@@ -216,7 +215,7 @@ async function readRecordedRun(
         "further, or start a new run.",
     );
   }
-  if (info.status === "running" && info.host.hostname === hostname() && await isLabProcess(info.host.pid)) {
+  if (info.status === "running" && info.host.hostname === hostname() && await isLiveCommand(info.host.pid, "lab")) {
     throw new UsageError(
       `--resume ${dir}: that run is still being written by process ${info.host.pid}; stop it first ` +
         `(kill ${info.host.pid}), then resume.`,
@@ -252,6 +251,8 @@ export async function openRun<S extends Spec>(
       spec: fullSpec(lab),
       backend,
       headline: lab.headline,
+      better: lab.better,
+      sweep: sweepOf(config.sweepTrial as string),
       totalSteps,
     }).catch((error) => { // a folder that passed the check at start but still refuses (a read-only mount, say)
       throw refusedWrite(config.runsDir as string, "--runs-dir", error);
@@ -270,6 +271,16 @@ export async function openRun<S extends Spec>(
     }
   }
   return run;
+}
+
+/** `--sweep-trial <sweep-id>/<trial-id>` as run.json records it; undefined when the run is no sweep's. */
+function sweepOf(value: string): RunInfo["sweep"] {
+  if (!value) return undefined;
+  const match = value.match(/^([A-Za-z0-9_][\w.-]*)\/([A-Za-z0-9_][\w.-]*)$/);
+  if (!match) {
+    throw new UsageError(`Invalid value '${value}' for --sweep-trial: expected <sweep-id>/<trial-id>.`);
+  }
+  return { id: match[1], trial: match[2] };
 }
 
 /**

@@ -15,6 +15,8 @@ const BELOW: Record<string, string[]> = {
   lib: ["environments", "assets"], // assets/: the yardstick classifier's weights
   runner: ["lib", "environments"],
   trainers: ["runner", "lib", "environments"],
+  // A sweep checks values with the labs' specs and runs them as processes; nothing imports it but cli.ts.
+  sweep: ["labs", "runner", "lib", "environments"],
   // The dashboard reads runs, never the training code: runner/ only for the hook it installs;
   // deno.json and dist/ for the client bundle it builds.
   web: ["runner", "lib", "environments", "deno.json", "dist"],

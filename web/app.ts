@@ -1,7 +1,7 @@
 /**
  * The dashboard as a Hono app: security first (Host check, then the token when there is one),
  * then pages, APIs, live streams, run files and the islands bundle. Everything it shows of runs
- * comes from the runs directory; the lab guides and the source view read the project's own
+ * and sweeps comes from the runs directory; the lab guides and the source view read the project's own
  * source folders as text (never importing the training code). Tests drive it in-process with `app.request()`.
  */
 import { Hono } from "hono";
@@ -21,6 +21,7 @@ import { notFoundPage } from "./routes/not_found.tsx";
 import { runPageRoutes } from "./routes/run_page.tsx";
 import { runsPageRoutes } from "./routes/runs_page.tsx";
 import { sourceRoutes } from "./routes/source.tsx";
+import { sweepPageRoutes } from "./routes/sweep_page.tsx";
 import { PROJECT_ROOT } from "./guides/render_guide.ts";
 
 export interface AppOptions {
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): Hono {
   const pages = [
     runsPageRoutes,
     runPageRoutes,
+    sweepPageRoutes,
     comparePageRoutes,
     apiRoutes,
     exportRoutes,

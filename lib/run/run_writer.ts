@@ -12,7 +12,7 @@ import { TFJS_VERSION } from "../tf.ts";
 import { jsonFileText } from "./atomic_write.ts";
 import { FolderRun, FolderStore } from "./folder_store.ts";
 import type { RunFiles, RunStore } from "./run_store.ts";
-import type { BackendInfo, EpisodeRecord, NewEvent, RunEvent, RunInfo, RunStatus } from "./types.ts";
+import type { BackendInfo, EpisodeRecord, HeadlineDirection, NewEvent, RunEvent, RunInfo, RunStatus } from "./types.ts";
 
 export interface NewRunOptions {
   runsDir: string;
@@ -25,6 +25,9 @@ export interface NewRunOptions {
   spec: Spec;
   backend: BackendInfo;
   headline: string;
+  better?: HeadlineDirection;
+  /** the sweep and trial this run is, when a sweep started it */
+  sweep?: RunInfo["sweep"];
   totalSteps: number;
 }
 
@@ -75,6 +78,8 @@ export class RunWriter {
       spec: options.spec,
       backend: options.backend,
       headline: options.headline,
+      ...(options.better ? { better: options.better } : {}),
+      ...(options.sweep ? { sweep: options.sweep } : {}),
       totalSteps: options.totalSteps,
       versions: { ...Deno.version, tfjs: TFJS_VERSION },
       host: { os: Deno.build.os, arch: Deno.build.arch, hostname: hostname(), pid: Deno.pid },

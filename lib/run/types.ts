@@ -9,6 +9,9 @@
  */
 import type { Spec } from "../hparams.ts";
 
+/** Whether a larger ("higher") or a smaller ("lower") headline value is the better result. */
+export type HeadlineDirection = "higher" | "lower";
+
 export type RunStatus = "running" | "finished" | "failed" | "interrupted";
 
 export interface BackendInfo {
@@ -50,6 +53,10 @@ export interface RunInfo {
   host: { os: string; arch: string; hostname: string; pid: number };
   /** The scalar key that sums the run up (e.g. "eval/nelbo"), shown in lists of runs. */
   headline: string;
+  /** Which way the headline improves; absent in runs written before it was recorded. */
+  better?: HeadlineDirection;
+  /** Set when the run is a trial of a sweep (`deno task sweep`): the sweep's id and the trial's. */
+  sweep?: { id: string; trial: string };
   /** The optimisation steps the run plans to take, for progress bars. */
   totalSteps: number;
   /** One entry per --resume: when, from which checkpoint step, on which backend. */

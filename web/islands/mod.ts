@@ -9,6 +9,8 @@ import ImageTimeline from "./image_timeline.tsx";
 import RunHeader from "./run_header.tsx";
 import RunsTable from "./runs_table.tsx";
 import ScalarCharts from "./scalar_charts.tsx";
+import SweepScatter from "./sweep_scatter.tsx";
+import SweepTable from "./sweep_table.tsx";
 import SystemPanel from "./system_panel.tsx";
 
 export const ISLANDS = {
@@ -19,5 +21,7 @@ export const ISLANDS = {
   RunHeader,
   RunsTable,
   ScalarCharts,
+  SweepScatter,
+  SweepTable,
   SystemPanel,
 } as const;

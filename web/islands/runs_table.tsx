@@ -124,6 +124,15 @@ export default function RunsTable({ page: initial, base = "/", selecting, error 
                     {run.status === "malformed"
                       ? run.lab
                       : <a href={`/runs/${encodeURIComponent(run.id)}`}>{run.lab}</a>}
+                    {run.sweep && (
+                      <a
+                        class="small sweep-tag"
+                        href={`/sweeps/${encodeURIComponent(run.sweep.id)}`}
+                        title={run.sweep.id}
+                      >
+                        sweep trial {run.sweep.trial}
+                      </a>
+                    )}
                     <div class="dim mono small">{run.id}</div>
                     {run.notes && <div class="small notes">{run.notes}</div>}
                   </td>

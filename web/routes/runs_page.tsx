@@ -1,7 +1,9 @@
-/** GET /?<runs query>: a page of the runs list, filtered and sorted as the URL says, live. */
+/** GET /?<runs query>: a page of the runs list, filtered and sorted as the URL says, live; above it, the sweeps. */
 import { Hono } from "hono";
 import { Island } from "../components/island.tsx";
 import { Layout } from "../components/layout.tsx";
+import { SweepList } from "../components/sweep_list.tsx";
+import { listSweeps } from "../../lib/sweep/manifest.ts";
 import RunsTable from "../islands/runs_table.tsx";
 import type { RunStore } from "../store/run_store.ts";
 import { DEFAULT_QUERY, parseRunsQuery, QueryError, type RunsQuery } from "../shared/runs_query.ts";
@@ -10,9 +12,18 @@ import { renderPage } from "./render.ts";
 
 export function runsPageRoutes({ store }: Deps): Hono {
   return new Hono().get("/", async (c) => {
-    const { page, error } = await pageFor(store, new URL(c.req.url).searchParams);
+    const [{ page, error }, sweeps] = await Promise.all([
+      pageFor(store, new URL(c.req.url).searchParams),
+      listSweeps(store.runsDir),
+    ]);
     return c.html(renderPage(
       <Layout title="Runs">
+        {sweeps.length > 0 && (
+          <>
+            <h1>Sweeps</h1>
+            <SweepList sweeps={sweeps} />
+          </>
+        )}
         <h1>Runs</h1>
         <Island component={RunsTable} props={{ page, ...(error ? { error } : {}) }} />
       </Layout>,

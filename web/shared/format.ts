@@ -1,14 +1,6 @@
 /** Number, size, duration and time formatting for tables and chart axes, the same on both sides. */
 
-/** 4 significant digits, compact for large and tiny magnitudes: 0.01234, 123.4, 1.235e+6. */
-export function formatValue(value: number | null | undefined): string {
-  if (value === null || value === undefined) return "–";
-  if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-3)) return value.toExponential(3);
-  return Number(value.toPrecision(4)).toString();
-}
+export { formatValue } from "../../lib/format_value.ts"; // shared with the sweep's report
 
 /** An axis tick: short, with SI suffixes for large magnitudes (39.1M, 8.5k), `digits` significant digits. */
 export function formatTick(value: number, digits = 3): string {

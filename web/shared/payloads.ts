@@ -58,6 +58,8 @@ export interface RunSummary {
   error?: string;
   /** the run's --notes */
   notes?: string;
+  /** set when the run is a sweep's trial */
+  sweep?: RunInfo["sweep"];
   /** its values of the page's config columns */
   config: Record<string, unknown>;
   /** its values of the page's metric columns */

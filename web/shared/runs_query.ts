@@ -1,7 +1,7 @@
 /**
  * The runs list's query, one form for the page's URL, the JSON API and the live stream:
  *
- *   ?q=words              every word in the run id, lab, title or notes (any case)
+ *   ?q=words              every word in the run id, lab, title, notes or sweep id (any case)
  *   &lab=vae-mnist        one or more labs (repeat, or comma-separated)
  *   &status=running       one or more of STATUSES
  *   &config=lr=0.001      config terms: key=value, or key=min..max for a numeric range (either end may be

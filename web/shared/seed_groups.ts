@@ -40,6 +40,7 @@ export const RUN_ONLY_FLAGS: readonly string[] = [
   "detach",
   "maxSteps",
   "notes",
+  "sweepTrial",
 ];
 
 const show = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value) ?? "–");

@@ -29,10 +29,12 @@ export interface IndexedRun {
   events: number;
   error?: string;
   notes?: string;
+  /** set when the run is a sweep's trial */
+  sweep?: RunInfo["sweep"];
   config: Record<string, unknown>;
   /** the latest value of every scalar key, then summary.json's numbers (nested keys joined by ".") */
   metrics: Record<string, number>;
-  /** id, lab, title and notes in lower case, for the free-text search */
+  /** id, lab, title, notes and sweep id in lower case, for the free-text search */
   text: string;
 }
 
@@ -47,11 +49,13 @@ interface Fold {
 const emptyFold = (): Fold => ({ step: 0, events: 0, status: null, latest: {} });
 
 /** The part of run.json the list shows: not the spec, which is most of the file. */
-type Header = Pick<RunInfo, "lab" | "title" | "status" | "createdAt" | "updatedAt" | "headline" | "totalSteps"> & {
-  backend?: { name?: string; adapter?: string };
-  config: Record<string, unknown>;
-  error?: string;
-};
+type Header =
+  & Pick<RunInfo, "lab" | "title" | "status" | "createdAt" | "updatedAt" | "headline" | "totalSteps" | "sweep">
+  & {
+    backend?: { name?: string; adapter?: string };
+    config: Record<string, unknown>;
+    error?: string;
+  };
 
 /**
  * All an entry knows, with the stamp of the file each part was read from: what a restarted index
@@ -158,7 +162,7 @@ export class RunEntry {
       const info = JSON.parse(await Deno.readTextFile(path));
       const missing = ["lab", "createdAt"].filter((key) => typeof info?.[key] !== "string");
       if (missing.length) throw new Error(`no ${missing.join(" or ")} in it`);
-      const { lab, title, status, createdAt, updatedAt, headline, totalSteps, backend, config, error } = info;
+      const { lab, title, status, createdAt, updatedAt, headline, totalSteps, backend, config, error, sweep } = info;
       this.state.header = {
         lab,
         title,
@@ -170,6 +174,7 @@ export class RunEntry {
         backend: { name: backend?.name, adapter: backend?.adapter },
         config: config && typeof config === "object" ? config : {},
         ...(error ? { error } : {}),
+        ...(sweep ? { sweep } : {}),
       };
       this.state.infoError = "";
     } catch (error) {
@@ -232,9 +237,10 @@ export class RunEntry {
       events: fold.events,
       ...(error ? { error } : {}),
       ...(notes ? { notes } : {}),
+      ...(header?.sweep ? { sweep: header.sweep } : {}),
       config,
       metrics: { ...fold.latest, ...summary },
-      text: [this.name, lab, title, notes ?? ""].join(" ").toLowerCase(),
+      text: [this.name, lab, title, notes ?? "", header?.sweep?.id ?? ""].join(" ").toLowerCase(),
     };
   }
 }

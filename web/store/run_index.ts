@@ -62,9 +62,13 @@ export class RunIndex {
     this.saveFromRuns = saveFromRuns;
   }
 
-  /** Every listed run, at most pollMs behind the disk. The array is shared: do not change it. */
+  /**
+   * Every listed run, at most pollMs behind the disk, and none missing or gone that the runs folder
+   * already shows (a stat tells). The array is shared: do not change it.
+   */
   async runs(): Promise<readonly IndexedRun[]> {
-    if (performance.now() - this.lastSweep >= this.pollMs) await this.sweep();
+    const stale = performance.now() - this.lastSweep >= this.pollMs;
+    if (stale || directoryStamp(this.runsDir).value !== this.dirStamp) await this.sweep();
     this.listed ??= [...this.entries.values()].flatMap((entry) => entry.run ? [entry.run] : []);
     return this.listed;
   }

@@ -1,14 +1,17 @@
 /**
  * End to end in a real browser, on runs written directly (fast): an RL run's episode replay
  * (drawn, plays, pauses, scrubs, and new episodes arrive live), comparing two runs picked in the
- * runs list, and three seeds of a setting drawn as one curve with its band, downloaded as CSV.
+ * runs list, three seeds of a setting drawn as one curve with its band, downloaded as CSV, and a
+ * sweep's page: sorted, its scatter drawn, two settings compared.
  */
 import assert from "node:assert/strict";
 import { make } from "../../../environments/mod.ts";
 import type { EpisodeRecord } from "../../../lib/run/types.ts";
+import { writeManifest } from "../../../lib/sweep/manifest.ts";
 import { serveDashboard } from "../../../web/serve.ts";
 import { FakeRun, withRunsDir } from "../fixtures.ts";
 import { HAS_CHROMIUM, openBrowser } from "./browser.ts";
+import { manifestOf } from "../../lib/sweep/sweep_fixtures.ts";
 
 /** A CartPole episode under a fixed action sequence, recorded as a lab would. */
 function cartPoleEpisode(seed: number): EpisodeRecord {
@@ -166,6 +169,57 @@ Deno.test({
         const lines = (await Deno.readTextFile(await download.path())).trimEnd().split("\n");
         assert.equal(lines[0], "run_id,lab,lr,seed,key,step,wall_time,value");
         assert.equal(lines.length, 1 + 4 * 20);
+        assert.deepEqual(browser.errors, []);
+      } finally {
+        await browser.close();
+        await served.shutdown();
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "e2e - a sweep's page sorts its settings, draws its scatter, and compares the runs of ticked settings",
+  ignore: !HAS_CHROMIUM,
+  sanitizeResources: false,
+  async fn() {
+    await withRunsDir(async (runsDir) => {
+      await rlRun(runsDir, "dqn-a", 1);
+      await rlRun(runsDir, "dqn-b", 2);
+      const trial = (id: string, setting: string, run: string, metric: number) => ({
+        id,
+        setting,
+        seed: 1,
+        status: "done" as const,
+        run,
+        results: [{ metric }],
+        attempts: [],
+      });
+      const id = "dqn-cartpole-0123abcd";
+      await writeManifest(
+        runsDir,
+        manifestOf({ id, trials: [trial("t001", "s01", "dqn-a", 20), trial("t002", "s02", "dqn-b", 40)] }),
+      );
+      const served = await serveDashboard({ runsDir, port: 0 });
+      const browser = await openBrowser();
+      try {
+        const { page } = browser;
+        await page.goto(served.url);
+        await page.locator(`a[href="/sweeps/${id}"]`).click();
+        await page.locator("[data-testid=scatter] canvas").waitFor();
+        const order = () =>
+          page.locator("[data-testid=settings] tbody tr").evaluateAll((rows) =>
+            rows.map((r) => (r as HTMLElement).dataset.setting)
+          );
+        assert.deepEqual(await order(), ["s02", "s01"], "best first: the higher return");
+        await page.locator('th[data-sort="mean"]').click();
+        assert.deepEqual(await order(), ["s01", "s02"], "sorted by the mean, ascending");
+        await page.locator('input[aria-label="select s01"]').check();
+        await page.locator('input[aria-label="select s02"]').check();
+        await page.locator("[data-testid=compare-settings]").click();
+        await page.waitForURL("**/compare?runs=dqn-a,dqn-b");
+        await page.locator('.chart-card[data-key="charts/episodic_return"] canvas').waitFor();
+        assert.deepEqual(await page.locator(".legend span").allInnerTexts(), ["dqn-a", "dqn-b"]);
         assert.deepEqual(browser.errors, []);
       } finally {
         await browser.close();

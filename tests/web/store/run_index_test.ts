@@ -19,10 +19,12 @@ Deno.test("run_index - a new run appears, a finishing run gets its status and me
     assert.equal(runs.get("run-a")!.notes, "Baseline");
     assert.match(runs.get("run-a")!.text, /baseline/);
 
-    const b = await FakeRun.create(runsDir, "run-b");
+    const b = await FakeRun.create(runsDir, "run-b", { sweep: { id: "vae-mnist-5f3a", trial: "t07" } });
     const version = index.version;
     runs = await byId(index);
     assert.deepEqual([...runs.keys()].sort(), ["run-a", "run-b"]);
+    assert.deepEqual(runs.get("run-b")!.sweep, { id: "vae-mnist-5f3a", trial: "t07" });
+    assert.match(runs.get("run-b")!.text, /vae-mnist-5f3a/, "a sweep's id finds its trials");
     assert.ok(index.version > version);
 
     await a.append({ kind: "scalar", step: 4, key: "eval/nelbo", value: 99.5 });
