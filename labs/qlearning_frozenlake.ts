@@ -19,6 +19,7 @@ import { deriveSeed, restoreStreams, Rng, streamStates } from "../lib/rng.ts";
 export const lab: Lab<typeof spec> = {
   id: "qlearning-frozenlake",
   title: "Tabular Q-learning (or SARSA) on FrozenLake-v1",
+  usesTfjs: false, // plain arrays: --backend auto times nothing
   description: "Sutton and Barto, chapter 6, on Gymnasium's slippery 4x4 lake. Logs, every --log-every env steps,\n" +
     "the mean return and length of the episodes that ended in the window, the mean squared TD error and\n" +
     "epsilon; evaluates the greedy policy's success rate every --eval-every env steps and records an episode.\n" +

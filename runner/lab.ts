@@ -90,6 +90,8 @@ export interface Lab<S extends Spec> {
   headline: string;
   /** which way the headline improves: what a sweep ranks its settings by */
   better: HeadlineDirection;
+  /** false for a lab that computes without tfjs (a table): `--backend auto` then has nothing to time */
+  usesTfjs?: boolean;
 }
 
 export interface LabStart<S extends Spec> {
@@ -179,7 +181,7 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
     resumeFrom = { dir, files, checkpoint: await files.loadLatestCheckpoint() };
     console.error(`resuming ${dir} from step ${resumeFrom.checkpoint.step} (${resumeFrom.checkpoint.path})`);
   }
-  const backend = config.backend === "auto"
+  const backend = config.backend === "auto" && lab.usesTfjs !== false
     ? await activateBackend(await measuredBackend({ labId: lab.id, spec: lab.spec, config }))
     : await useBackend(config.backend as (typeof BACKENDS)[number]);
   console.error(`backend: ${backend.name}${backend.adapter ? ` (${backend.adapter})` : ""} - ${backend.reason}`);
