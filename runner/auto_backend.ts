@@ -145,9 +145,6 @@ function machineOf(candidates: Candidate[], adapter: AdapterFacts | undefined): 
 }
 
 function shapeOf({ spec, config }: AutoOptions): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.keys(spec).filter((key) => spec[key].type !== "float" && !NOT_STEP_WORK.has(key)).map((
-      key,
-    ) => [key, config[key]]),
-  );
+  const shaping = Object.keys(spec).filter((key) => spec[key].type !== "float" && !NOT_STEP_WORK.has(key));
+  return Object.fromEntries(shaping.map((key) => [key, config[key]]));
 }

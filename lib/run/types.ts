@@ -26,7 +26,7 @@ export interface BackendInfo {
 export interface BackendMeasurement {
   /** ms per training step (the lab's step: an optimisation step, or an env step in RL labs) */
   candidates: Record<string, number | null>;
-  /** why a candidate has no figure, or only a bound: "stopped at >= 40 ms/step, slower than blas" */
+  /** why a candidate has no figure, or only a bound: ">= 40.2 ms/step: stopped, slower than blas" */
   notes?: Record<string, string>;
   chosen: string;
   /** read from the cache (measured by an earlier run on this machine, with this lab and config shape) */
