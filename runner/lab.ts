@@ -40,7 +40,7 @@ export const runFlags = {
   store: {
     type: "string",
     default: "",
-    help: "write the run to PostgreSQL instead of --runs-dir: postgres://user[:password]@host[:port]/database " +
+    help: "write the run to PostgreSQL instead of the runs folder: postgres://user[:password]@host[:port]/database " +
       "(the password may come from PGPASSWORD or ~/.pgpass instead; it is never printed or recorded)",
   },
   resume: {
