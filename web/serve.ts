@@ -3,7 +3,7 @@
  * build, and returns the URL to print, with the token in it when there is one. Binding beyond
  * loopback without a token generates one: a dashboard reachable from the network is never open.
  */
-import { createApp } from "./app.ts";
+import { type AppOptions, createApp } from "./app.ts";
 import { islandsBundle } from "./bundle.ts";
 import { allowedHostNames, isLoopback } from "./security/host_check.ts";
 import { newToken } from "./security/token_auth.ts";
@@ -13,6 +13,8 @@ export type { AppOptions } from "./app.ts";
 
 export interface ServeOptions {
   runsDir: string;
+  /** runs from a shared run store instead of runsDir */
+  shared?: AppOptions["shared"];
   /** address to bind; default 127.0.0.1 */
   host?: string;
   /** port; 0 picks a free one; default 8000 */
@@ -34,6 +36,7 @@ export async function serveDashboard(options: ServeOptions): Promise<ServedDashb
   const closing = new AbortController();
   const app = createApp({
     runsDir: options.runsDir,
+    shared: options.shared,
     token,
     host,
     allowedHosts: allowedHostNames(host, options.allowedHosts),

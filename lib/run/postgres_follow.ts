@@ -30,7 +30,9 @@ export class PostgresFollower {
     client.on("notification", ({ payload = "" }) => {
       const [id, seq] = payload.split(" ");
       this.announced.set(id, Math.max(this.announced.get(id) ?? 0, Number(seq)));
-      for (const waiter of this.waiters) if (waiter.id === id && Number(seq) > waiter.afterSeq) waiter.wake();
+      // Any new batch of the run wakes its waiters: one at or below what a waiter read is a resume
+      // logging the events after its checkpoint again, which the waiter must read too.
+      for (const waiter of this.waiters) if (waiter.id === id) waiter.wake();
     });
     client.on("error", () => this.reconnect(client));
     client.on("end", () => this.reconnect(client));

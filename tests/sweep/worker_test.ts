@@ -278,7 +278,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "worker and sweep --store - a wrong password, a missing database, a closed port: exit 2 naming host and database",
+    "worker, sweep, report, dashboard --store - a wrong password, a missing database, a closed port: exit 2 naming host and database",
   ignore: SKIP_POSTGRES,
   fn: async () => {
     const server = await postgres();
@@ -296,16 +296,13 @@ Deno.test({
     ];
     await withTempDir(async (dir) => {
       for (const [bad, expected] of cases) {
-        for (
-          const command of [["worker", "--store", bad, "--runs-dir", dir], [
-            "sweep",
-            LAB,
-            "--store",
-            bad,
-            "--",
-            ...SHORT,
-          ]]
-        ) {
+        const commands = [
+          ["worker", "--store", bad, "--runs-dir", dir],
+          ["sweep", LAB, "--store", bad, "--", ...SHORT],
+          ["sweep", "report", "any-sweep", "--store", bad],
+          ["dashboard", "--store", bad, "--port", "0"],
+        ];
+        for (const command of commands) {
           const started = performance.now();
           const { code, stdout, stderr } = await runCli(command);
           assert.equal(code, 2, `${command[0]}: ${stderr}`);

@@ -20,8 +20,8 @@ import { renderPage } from "./render.ts";
 export function sweepPageRoutes({ store }: Deps): Hono {
   return new Hono().get("/sweeps/:id", async (c) => {
     const id = c.req.param("id");
-    const sweep = await readManifest(store.runsDir, id).catch(() => null);
-    if (!sweep) return c.html(notFoundPage(`No sweep '${id}' in the runs directory.`), 404);
+    const sweep = store.shared ? null : await readManifest(store.runsDir, id).catch(() => null);
+    if (!sweep) return c.html(notFoundPage(`No sweep '${id}' in ${store.location}.`), 404);
     const report = sweepReport(sweep);
     const flags = sweep.search.dimensions.map((d) => d.flag);
     const trials = report.rows.flatMap((row) =>

@@ -8,29 +8,39 @@ import { EventTail } from "../../lib/run/event_tail.ts";
 import { readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunInfo } from "../../lib/run/types.ts";
 import type { RunSummary } from "../shared/payloads.ts";
+import type { EventSource } from "./run_log.ts";
 
 export class RunSummarizer {
   private info: RunInfo | null = null;
   private infoStamp = "";
-  private tail: EventTail;
+  private tail: EventSource;
   private fold = { step: 0, headlineValue: null as number | null, events: 0 };
 
-  constructor(readonly dir: string) {
-    this.tail = new EventTail(dir);
+  /** A run folder, or a run in a store: its events and its run.json as the store's list gave it. */
+  constructor(readonly source: string | { tail: EventSource; info: RunInfo }) {
+    this.tail = typeof source === "string" ? new EventTail(source) : source.tail;
   }
 
   /** The current summary; null when run.json is missing or unreadable (not a run, or being created). */
-  async summary(): Promise<RunSummary | null> {
-    const stat = await Deno.stat(join(this.dir, "run.json")).catch(() => null);
-    if (!stat) return null;
-    const stamp = `${stat.mtime?.getTime()}:${stat.size}:${stat.ino}`;
-    if (stamp !== this.infoStamp) {
-      this.info = await readRunInfo(this.dir).catch(() => this.info);
-      this.infoStamp = stamp;
-    }
+  async summary(latest?: RunInfo): Promise<RunSummary | null> {
+    if (latest) this.info = latest;
+    else if (!(await this.readFolderInfo())) return null;
     if (!this.info) return null;
     await this.readEvents(this.info.headline);
     return toSummary(this.info, this.fold);
+  }
+
+  /** run.json of a folder, read again only when it changed; false when it is missing. */
+  private async readFolderInfo(): Promise<boolean> {
+    if (typeof this.source !== "string") return true;
+    const stat = await Deno.stat(join(this.source, "run.json")).catch(() => null);
+    if (!stat) return false;
+    const stamp = `${stat.mtime?.getTime()}:${stat.size}:${stat.ino}`;
+    if (stamp !== this.infoStamp) {
+      this.info = await readRunInfo(this.source).catch(() => this.info);
+      this.infoStamp = stamp;
+    }
+    return true;
   }
 
   private async readEvents(headline: string): Promise<void> {

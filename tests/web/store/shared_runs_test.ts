@@ -1,0 +1,98 @@
+/**
+ * The dashboard on a PostgreSQL run store (`deno task dashboard --store URL`), against a real
+ * server: the runs list, the run page, its events and files come from the store through the
+ * run-store interface, and a followed run wakes on its next stored batch (LISTEN/NOTIFY: the poll
+ * interval is set to a minute, so only a notification can wake it in time); a resume, which logs
+ * the events after its checkpoint again, is seen as a rewrite.
+ */
+import assert from "node:assert/strict";
+import { PostgresFollower } from "../../../lib/run/postgres_follow.ts";
+import { PostgresStore } from "../../../lib/run/postgres_store.ts";
+import { parseStoreUrl } from "../../../lib/run/store_url.ts";
+import type { RunInfo } from "../../../lib/run/types.ts";
+import { createApp } from "../../../web/app.ts";
+import { RunStore, type SharedRuns } from "../../../web/store/run_store.ts";
+import { SKIP_POSTGRES, startPostgres } from "../../postgres_server.ts";
+
+const scalar = (seq: number, value: number) =>
+  JSON.stringify({ seq, time: seq, step: seq * 10, kind: "scalar", key: "train/loss", value }) + "\n";
+
+const info = (id: string): RunInfo => ({
+  id,
+  lab: "qlearning-frozenlake",
+  title: "a stored run",
+  status: "running",
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+  config: { seed: 1 },
+  backend: { name: "wasm", reason: "test" },
+  versions: {},
+  host: { os: "linux", arch: "x86_64", hostname: "vm-07", pid: 1, worker: "vm-07-1" },
+  headline: "train/loss",
+  totalSteps: 100,
+  resumes: [],
+} as unknown as RunInfo);
+
+Deno.test({
+  name: "shared runs - the dashboard lists, shows and follows runs of a PostgreSQL store, woken by NOTIFY",
+  ignore: SKIP_POSTGRES,
+  fn: async () => {
+    const server = await startPostgres();
+    const store = await PostgresStore.connect(parseStoreUrl(await server.createDatabase(), "--store"));
+    const follower = await PostgresFollower.start(store);
+    try {
+      const run = await store.create(info("stored-run"));
+      for (let seq = 1; seq <= 3; seq++) run.appendEvent(seq, scalar(seq, 1 / seq));
+      await run.flushEvents();
+      await run.putFile("media/grid-step-10.png", new Uint8Array([137, 80, 78, 71]));
+      const shared: SharedRuns = {
+        store,
+        wait: (id, afterSeq, signal) => follower.waitForEvents(id, afterSeq, { timeoutMs: 30_000, signal }),
+      };
+
+      const app = createApp({ runsDir: "/nonexistent", shared });
+      const list = await (await app.request("/api/runs")).json();
+      assert.deepEqual(list.map((r: { id: string; step: number; events: number }) => [r.id, r.step, r.events]), [
+        ["stored-run", 30, 3],
+      ]);
+      assert.match(await (await app.request("/")).text(), /stored-run/);
+      const page = await app.request("/runs/stored-run");
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /a stored run/);
+      const { events } = await (await app.request("/api/runs/stored-run/events")).json();
+      assert.deepEqual(events.map((e: { value: number }) => e.value), [1, 1 / 2, 1 / 3]);
+      const png = await app.request("/runs/stored-run/files/media/grid-step-10.png");
+      assert.equal(png.headers.get("content-type"), "image/png");
+      assert.deepEqual([...new Uint8Array(await png.arrayBuffer())], [137, 80, 78, 71]);
+      assert.equal((await app.request("/runs/stored-run/files/media/missing.png")).status, 404);
+      assert.equal((await app.request("/runs/no-such-run")).status, 404);
+
+      // Following: a minute between polls, so the wake-up can only come from the NOTIFY of the batch.
+      const runs = new RunStore("/nonexistent", { pollMs: 60_000, shared });
+      const log = (await runs.log("stored-run"))!;
+      assert.equal(log.lastSeq, 3);
+      const start = performance.now();
+      const woken = log.waitForChange(30_000);
+      run.appendEvent(4, scalar(4, 0.2));
+      await run.flushEvents();
+      await woken;
+      assert.ok(performance.now() - start < 5000, `woken after ${(performance.now() - start).toFixed(0)} ms`);
+      assert.equal(log.lastSeq, 4);
+
+      // A resume from the checkpoint at seq 2: seqs 3 and 4 are dropped and logged again.
+      await run.truncateEvents(2);
+      await run.writeInfo({ ...info("stored-run"), resumes: [{ at: "", fromStep: 20, backend: "wasm" }] });
+      const rewritten = log.waitForChange(30_000);
+      run.appendEvent(3, scalar(3, 0.9));
+      await run.flushEvents();
+      await rewritten;
+      assert.deepEqual(log.events.map((e) => (e.kind === "scalar" ? e.value : null)), [1, 1 / 2, 0.9]);
+      assert.equal(log.generation, "stored-run:1", "clients holding the old events start over");
+      await run.close();
+    } finally {
+      await follower.close();
+      await store.close();
+      await server.stop();
+    }
+  },
+});
