@@ -20,8 +20,10 @@ export async function queueSweep(planned: SweepManifest, { store, lease }: { sto
   }
   const sweeps = await connect(store);
   try {
-    const created = await sweeps.create(planned, { lease });
-    if (created) await sweeps.queue(planned).enqueue(planned.trials);
+    const queue = sweeps.queue(planned);
+    // A sweep written by a command stopped before its trials were (one transaction) gets them now.
+    const created = await sweeps.create(planned, { lease }) || !(await queue.list()).length;
+    if (created) await queue.enqueue(planned.trials);
     const where = sweeps.store.location;
     console.error(
       created

@@ -103,17 +103,15 @@ class Worker {
         continue;
       }
       if (this.stopRequests) return "interrupted";
-      if (!this.options.forever && !(await this.openSweeps()).length) return "finished";
+      if (!this.options.forever && !(await this.anyOpen())) return "finished";
       await sleep(POLL_MS);
     }
   }
 
-  /** Sweeps with a trial pending or running, oldest first (listing them also fails trials whose lease ran out for good). */
-  private async openSweeps(): Promise<PostgresQueue[]> {
-    const queues = [];
-    for (const id of (await this.sweeps.ids({ open: true })).reverse()) queues.push(await this.queue(id));
-    for (const queue of queues) await queue.list();
-    return queues;
+  /** Whether any sweep has a trial pending or running (listing each first fails trials whose lease ran out for good). */
+  private async anyOpen(): Promise<boolean> {
+    for (const id of await this.sweeps.ids({ open: true })) await (await this.queue(id)).list();
+    return (await this.sweeps.ids({ open: true })).length > 0;
   }
 
   private async claim(): Promise<{ queue: PostgresQueue; trial: Trial } | null> {

@@ -35,6 +35,9 @@ create table if not exists tflab.sweep_trials (
 /** A trial longer than pg-boss's largest expiry (24 hours) would be taken from its worker. */
 const EXPIRE_SECONDS = 24 * 3600;
 type Job = JobWithMetadata<{ trial: string }>;
+/** A sweep as stored: its manifest (trials aside) and the lease its queue was made with. */
+type StoredSweep = SweepManifest & { lease?: number };
+const DEFAULT_LEASE = 60;
 const queueName = (sweepId: string) => `tflab-trials/${sweepId}`;
 const now = () => new Date().toISOString();
 
@@ -138,22 +141,30 @@ export class PostgresQueue implements TrialQueue {
     return this.db.store.pool;
   }
 
-  async enqueue(trials: QueuedTrial[]): Promise<void> {
-    for (const queued of trials) {
-      const job = await this.db.boss.send(this.name, { trial: queued.id });
-      await this.pool.query(
-        `insert into tflab.sweep_trials (sweep_id, id, trial, job) values ($1, $2, $3, $4)
-         on conflict (sweep_id, id) do update
-         set trial = sweep_trials.trial || jsonb_build_object('status', 'pending', 'budget', $5::jsonb), job = $4`,
-        [
-          this.sweep.id,
-          queued.id,
-          { ...queued, status: "pending", results: [], attempts: [] },
-          job,
-          queued.budget ?? null,
-        ],
-      );
-    }
+  /**
+   * Adds the trials' rows and their jobs in one transaction (pg-boss sends through our client),
+   * so that no job is ever claimed before its row exists, and no row waits for a job never sent.
+   */
+  enqueue(trials: QueuedTrial[]): Promise<void> {
+    return this.transaction(async (client) => {
+      const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
+      for (const queued of trials) {
+        const job = crypto.randomUUID();
+        await client.query(
+          `insert into tflab.sweep_trials (sweep_id, id, trial, job) values ($1, $2, $3, $4)
+           on conflict (sweep_id, id) do update
+           set trial = sweep_trials.trial || jsonb_build_object('status', 'pending', 'budget', $5::jsonb), job = $4`,
+          [
+            this.sweep.id,
+            queued.id,
+            { ...queued, status: "pending", results: [], attempts: [] },
+            job,
+            queued.budget ?? null,
+          ],
+        );
+        await this.db.boss.send(this.name, { trial: queued.id }, { id: job, db });
+      }
+    });
   }
 
   async claim(): Promise<Trial | null> {
@@ -186,7 +197,7 @@ export class PostgresQueue implements TrialQueue {
 
   /** Heartbeats the job every third of the lease; a heartbeat the job no longer takes means another worker may have it. */
   private hold(trialId: string, job: Job): void {
-    const lease = (this.sweep as SweepManifest & { lease: number }).lease;
+    const lease = (this.sweep as StoredSweep).lease ?? DEFAULT_LEASE;
     const heartbeat = setInterval(async () => {
       // A restart: tried at the next beat. `settled` lists the jobs still ours (pg-boss fences touch to the attempt).
       const touched = await this.db.boss.touch(this.name, job).catch(() => null) as { settled?: string[] } | null;
@@ -273,35 +284,36 @@ export class PostgresQueue implements TrialQueue {
   }
 
   /**
-   * Reads a trial's row under a lock, applies `apply` and writes it back, in one transaction,
-   * tried again whole after a cut connection. `apply` returning false leaves the row as it was
-   * (and the call returns null).
+   * Reads a trial's row under a lock, applies `apply` and writes it back, in one transaction.
+   * `apply` returning false leaves the row as it was (and the call returns null).
    */
-  private change(
-    apply: (trial: Trial, row: { job: string | null }) => false | void,
-    trialId: string,
-  ): Promise<Trial | null> {
+  private async change(apply: (trial: Trial, row: { job: string | null }) => false | void, trialId: string) {
+    return await this.transaction(async (client) => {
+      const { rows } = await client.query<{ trial: Trial; job: string | null }>(
+        "select trial, job from tflab.sweep_trials where sweep_id = $1 and id = $2 for update",
+        [this.sweep.id, trialId],
+      );
+      const row = rows[0];
+      if (!row || apply(row.trial, row) === false) return null;
+      await client.query("update tflab.sweep_trials set trial = $3, job = $4 where sweep_id = $1 and id = $2", [
+        this.sweep.id,
+        trialId,
+        row.trial,
+        row.job,
+      ]);
+      return row.trial;
+    });
+  }
+
+  /** `work` in one transaction, tried again whole after a cut connection (a rollback leaves nothing behind). */
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return withReconnect(async () => {
       const client = await this.pool.connect();
       try {
         await client.query("begin");
-        const { rows } = await client.query<{ trial: Trial; job: string | null }>(
-          "select trial, job from tflab.sweep_trials where sweep_id = $1 and id = $2 for update",
-          [this.sweep.id, trialId],
-        );
-        const row = rows[0];
-        if (!row || apply(row.trial, row) === false) {
-          await client.query("rollback");
-          return null;
-        }
-        await client.query("update tflab.sweep_trials set trial = $3, job = $4 where sweep_id = $1 and id = $2", [
-          this.sweep.id,
-          trialId,
-          row.trial,
-          row.job,
-        ]);
+        const result = await work(client);
         await client.query("commit");
-        return row.trial;
+        return result;
       } catch (error) {
         await client.query("rollback").catch(() => {});
         throw error;

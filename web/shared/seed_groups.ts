@@ -39,6 +39,8 @@ export const RUN_ONLY_FLAGS: readonly string[] = [
   "detach",
   "maxSteps",
   "sweepTrial",
+  "store",
+  "worker",
 ];
 
 const show = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value) ?? "–");
