@@ -39,13 +39,13 @@ export const runFlags = {
   store: {
     type: "string",
     default: "",
-    help: "write the run to PostgreSQL instead of --runs-dir: postgres://user[:password]@host[:port]/database " +
+    help: "write the run to PostgreSQL instead of a run folder: postgres://user[:password]@host[:port]/database " +
       "(the password may come from PGPASSWORD or ~/.pgpass instead; it is never printed or recorded)",
   },
   resume: {
     type: "string",
     default: "",
-    help: "continue the run in this directory from its last checkpoint (with --store: the run with this id; " +
+    help: "continue the run in this directory from its last checkpoint (runs in PostgreSQL: the run with this id; " +
       "or postgres://...#<run-id>)",
   },
   dashboard: { type: "bool", default: true, help: "serve the live dashboard while training" },
