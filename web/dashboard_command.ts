@@ -71,11 +71,13 @@ async function connectShared(store: string): Promise<SharedRuns> {
   const url = parseStoreUrl(store, "--store");
   const { PostgresStore } = await import("../lib/run/postgres_store.ts");
   const { PostgresFollower } = await import("../lib/run/postgres_follow.ts");
+  const { readStoredSweeps } = await import("../lib/sweep/stored_sweeps.ts");
   const runs = await PostgresStore.connect(url);
   const follower = await PostgresFollower.start(runs);
   // A live page rereads at least every 5 s: a run's status can change without new events.
   return {
     store: runs,
     wait: (id, afterSeq, signal) => follower.waitForEvents(id, afterSeq, { timeoutMs: 5000, signal }),
+    sweeps: (id) => readStoredSweeps(runs.pool, id),
   };
 }

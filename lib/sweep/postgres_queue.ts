@@ -16,6 +16,7 @@ import { PostgresStore } from "../run/postgres_store.ts";
 import { withReconnect } from "../run/reconnect.ts";
 import type { StoreUrl } from "../run/store_url.ts";
 import type { Attempt, SweepManifest, Trial } from "./manifest.ts";
+import { withTrials } from "./stored_sweeps.ts";
 import type { QueuedTrial, TrialQueue } from "./trial_queue.ts";
 
 const SWEEP_SCHEMA_SQL = `
@@ -79,9 +80,7 @@ export class PostgresSweeps {
       this.store.pool.query<{ sweep: SweepManifest }>("select sweep from tflab.sweeps where id = $1", [id])
     );
     if (!rows.length) return null;
-    const trials = await this.queue(rows[0].sweep).list();
-    const open = trials.some((t) => t.status === "pending" || t.status === "running");
-    return { ...rows[0].sweep, trials, status: open ? "running" : "finished" };
+    return withTrials(rows[0].sweep, await this.queue(rows[0].sweep).list());
   }
 
   /** The ids of every sweep, newest first; with `open`, only those with a trial pending or running. */

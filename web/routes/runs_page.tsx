@@ -3,15 +3,13 @@ import { Hono } from "hono";
 import { Island } from "../components/island.tsx";
 import { Layout } from "../components/layout.tsx";
 import { SweepList } from "../components/sweep_list.tsx";
-import { listSweeps } from "../../lib/sweep/manifest.ts";
 import RunsTable from "../islands/runs_table.tsx";
 import type { Deps } from "./deps.ts";
 import { renderPage } from "./render.ts";
 
 export function runsPageRoutes({ store }: Deps): Hono {
   return new Hono().get("/", async (c) => {
-    // A shared store's sweeps are read with `deno task sweep report --store` (not on these pages yet).
-    const [runs, sweeps] = await Promise.all([store.summaries(), store.shared ? [] : listSweeps(store.runsDir)]);
+    const [runs, sweeps] = await Promise.all([store.summaries(), store.sweeps()]);
     return c.html(renderPage(
       <Layout title="Runs">
         {sweeps.length > 0 && (

@@ -10,6 +10,7 @@ import { readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunFiles, RunStore as SharedStore } from "../../lib/run/run_store.ts";
 import { StoreTail } from "../../lib/run/store_tail.ts";
 import type { RunInfo } from "../../lib/run/types.ts";
+import { listSweeps, readManifest, type SweepManifest } from "../../lib/sweep/manifest.ts";
 import { resolveRunDir } from "../security/safe_path.ts";
 import type { RunSummary } from "../shared/payloads.ts";
 import { RunLog } from "./run_log.ts";
@@ -19,6 +20,8 @@ import { RunSummarizer } from "./run_summary.ts";
 export interface SharedRuns {
   store: SharedStore;
   wait: (id: string, afterSeq: number, signal: AbortSignal) => Promise<void>;
+  /** the sweeps queued in the store (every one, newest first, or the one with `id`) */
+  sweeps: (id?: string) => Promise<SweepManifest[]>;
 }
 
 export interface RunStoreOptions {
@@ -52,6 +55,17 @@ export class RunStore {
     if (this.shared) return await (await this.open(id))?.readInfo().catch(() => null) ?? null;
     const dir = await resolveRunDir(this.runsDir, id);
     return dir ? await readRunInfo(dir).catch(() => null) : null;
+  }
+
+  /** Every sweep, newest first: the manifests in the runs folder, or the sweeps queued in the shared store. */
+  sweeps(): Promise<SweepManifest[]> {
+    return this.shared ? this.shared.sweeps() : listSweeps(this.runsDir);
+  }
+
+  /** One sweep, or null. */
+  async sweep(id: string): Promise<SweepManifest | null> {
+    if (this.shared) return (await this.shared.sweeps(id))[0] ?? null;
+    return await readManifest(this.runsDir, id).catch(() => null);
   }
 
   /** A run of the shared store, or null when it holds none of that id. */

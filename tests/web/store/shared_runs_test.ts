@@ -3,13 +3,16 @@
  * server: the runs list, the run page, its events and files come from the store through the
  * run-store interface, and a followed run wakes on its next stored batch (LISTEN/NOTIFY: the poll
  * interval is set to a minute, so only a notification can wake it in time); a resume, which logs
- * the events after its checkpoint again, is seen as a rewrite.
+ * the events after its checkpoint again, is seen as a rewrite. A sweep queued there is listed and has its page.
  */
 import assert from "node:assert/strict";
 import { PostgresFollower } from "../../../lib/run/postgres_follow.ts";
 import { PostgresStore } from "../../../lib/run/postgres_store.ts";
 import { parseStoreUrl } from "../../../lib/run/store_url.ts";
 import type { RunInfo } from "../../../lib/run/types.ts";
+import type { SweepManifest } from "../../../lib/sweep/manifest.ts";
+import { PostgresSweeps } from "../../../lib/sweep/postgres_queue.ts";
+import { readStoredSweeps } from "../../../lib/sweep/stored_sweeps.ts";
 import { createApp } from "../../../web/app.ts";
 import { RunStore, type SharedRuns } from "../../../web/store/run_store.ts";
 import { SKIP_POSTGRES, startPostgres } from "../../postgres_server.ts";
@@ -33,8 +36,27 @@ const info = (id: string): RunInfo => ({
   resumes: [],
 } as unknown as RunInfo);
 
+const SWEEP = {
+  version: 1,
+  id: "lake-1",
+  lab: "qlearning-frozenlake",
+  headline: "eval/mean_return",
+  better: "higher",
+  status: "running",
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+  search: { kind: "grid", dimensions: [{ flag: "alpha", kind: "grid", values: ["0.1"] }] },
+  method: "full",
+  seeds: [1],
+  fixed: [],
+  parallel: 1,
+  retries: 1,
+  settings: [{ id: "s01", values: { alpha: 0.1 }, args: ["--alpha", "0.1"] }],
+  trials: [{ id: "t001", setting: "s01", seed: 1, status: "pending", results: [], attempts: [] }],
+} satisfies SweepManifest;
+
 Deno.test({
-  name: "shared runs - the dashboard lists, shows and follows runs of a PostgreSQL store, woken by NOTIFY",
+  name: "shared runs - the dashboard lists, shows and follows runs and sweeps of a PostgreSQL store, woken by NOTIFY",
   ignore: SKIP_POSTGRES,
   fn: async () => {
     const server = await startPostgres();
@@ -48,6 +70,7 @@ Deno.test({
       const shared: SharedRuns = {
         store,
         wait: (id, afterSeq, signal) => follower.waitForEvents(id, afterSeq, { timeoutMs: 30_000, signal }),
+        sweeps: (id) => readStoredSweeps(store.pool, id),
       };
 
       const app = createApp({ runsDir: "/nonexistent", shared });
@@ -66,6 +89,20 @@ Deno.test({
       assert.deepEqual([...new Uint8Array(await png.arrayBuffer())], [137, 80, 78, 71]);
       assert.equal((await app.request("/runs/stored-run/files/media/missing.png")).status, 404);
       assert.equal((await app.request("/runs/no-such-run")).status, 404);
+      assert.equal((await app.request("/sweeps/lake-1")).status, 404, "no sweep was ever queued: no table yet");
+
+      // A sweep queued in the store: listed above the runs, with its page.
+      const sweeps = await PostgresSweeps.connect(store.url);
+      try {
+        await sweeps.create(SWEEP, { lease: 10 });
+        await sweeps.queue(SWEEP).enqueue(SWEEP.trials);
+      } finally {
+        await sweeps.close();
+      }
+      assert.match(await (await app.request("/")).text(), /lake-1/);
+      const sweepPage = await app.request("/sweeps/lake-1");
+      assert.equal(sweepPage.status, 200);
+      assert.match(await sweepPage.text(), /Sweep of qlearning-frozenlake/);
 
       // Following: a minute between polls, so the wake-up can only come from the NOTIFY of the batch.
       const runs = new RunStore("/nonexistent", { pollMs: 60_000, shared });
