@@ -36,11 +36,11 @@ export class PostgresStore implements RunStore {
   }
 
   /**
-   * Connects, checks the server answers, and creates the tables if they are missing. A server
+   * Connects, checks the server answers, and creates the tables (and `moreSchema`) if they are missing. A server
    * that cannot be reached, a refused login or a missing database is a UsageError naming the
    * server and database, within CONNECT_TIMEOUT_MS, before anything is written.
    */
-  static async connect(url: StoreUrl): Promise<PostgresStore> {
+  static async connect(url: StoreUrl, { moreSchema = "" }: { moreSchema?: string } = {}): Promise<PostgresStore> {
     const pool = new pg.Pool({
       connectionString: url.secret,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -54,7 +54,7 @@ export class PostgresStore implements RunStore {
       try {
         await client.query("begin");
         await client.query("select pg_advisory_xact_lock(hashtext('tflab schema'))"); // two workers starting at once
-        await client.query(SCHEMA_SQL);
+        await client.query(SCHEMA_SQL + moreSchema); // moreSchema: the tables of sweeps (lib/sweep), created with these
         await client.query("commit");
       } finally {
         client.release();

@@ -48,8 +48,7 @@ export class PostgresSweeps {
 
   /** Connects (a server that cannot be used is a UsageError naming host and database) and creates what is missing. */
   static async connect(url: StoreUrl): Promise<PostgresSweeps> {
-    const store = await PostgresStore.connect(url);
-    await locked(store.pool, SWEEP_SCHEMA_SQL);
+    const store = await PostgresStore.connect(url, { moreSchema: SWEEP_SCHEMA_SQL });
     // Supervision every 2 s: a dead worker's lease is noticed within lease + 2 s.
     const boss = new PgBoss({ connectionString: url.secret, superviseIntervalSeconds: 2, monitorIntervalSeconds: 2 });
     boss.on("error", () => {}); // connections cut by a server restart: pg-boss reconnects, calls are retried
@@ -57,21 +56,20 @@ export class PostgresSweeps {
     return new PostgresSweeps(store, boss);
   }
 
-  /** Writes a new sweep and its pg-boss queue; false (nothing written) when the id is taken. */
+  /** Writes a new sweep, after its pg-boss queue (created unless there); false when the id is taken. */
   async create(manifest: SweepManifest, { lease }: { lease: number }): Promise<boolean> {
-    const { trials: _, ...sweep } = manifest;
-    const { rowCount } = await this.store.pool.query(
-      "insert into tflab.sweeps (id, sweep) values ($1, $2) on conflict (id) do nothing",
-      [manifest.id, { ...sweep, lease }],
-    );
-    if (!rowCount) return false;
     await this.boss.createQueue(queueName(manifest.id), {
       heartbeatSeconds: lease,
       retryLimit: manifest.retries,
       retryDelay: 0,
       expireInSeconds: EXPIRE_SECONDS,
     });
-    return true;
+    const { trials: _, ...sweep } = manifest;
+    const { rowCount } = await this.store.pool.query(
+      "insert into tflab.sweeps (id, sweep) values ($1, $2) on conflict (id) do nothing",
+      [manifest.id, { ...sweep, lease }],
+    );
+    return rowCount === 1;
   }
 
   /** A sweep with its trials, status "finished" once every trial is done or failed; null when there is none. */
@@ -85,13 +83,11 @@ export class PostgresSweeps {
 
   /** The ids of every sweep, newest first; with `open`, only those with a trial pending or running. */
   async ids({ open = false } = {}): Promise<string[]> {
+    const openOnly = "where exists (select 1 from tflab.sweep_trials t " +
+      "where t.sweep_id = s.id and t.trial->>'status' in ('pending', 'running'))";
     const { rows } = await withReconnect(() =>
       this.store.pool.query<{ id: string }>(
-        `select id from tflab.sweeps s ${
-          open
-            ? "where exists (select 1 from tflab.sweep_trials t where t.sweep_id = s.id and t.trial->>'status' in ('pending', 'running'))"
-            : ""
-        } order by created_at desc, id`,
+        `select id from tflab.sweeps s ${open ? openOnly : ""} order by created_at desc, id`,
       )
     );
     return rows.map((row) => row.id);
@@ -99,28 +95,12 @@ export class PostgresSweeps {
 
   /** The queue of one sweep, as `worker` (recorded in each attempt it claims). */
   queue(sweep: SweepManifest, options: { worker?: string; onLost?: (trialId: string) => void } = {}): PostgresQueue {
-    return new PostgresQueue(this, sweep, { worker: options.worker ?? `${hostname()}-${Deno.pid}`, ...options });
+    return new PostgresQueue(this, sweep, { ...options, worker: options.worker ?? `${hostname()}-${Deno.pid}` });
   }
 
   async close(): Promise<void> {
     await this.boss.stop({ graceful: false, close: true }).catch(() => {});
     await this.store.close().catch(() => {});
-  }
-}
-
-/** Runs `sql` under the same advisory lock as the run store's schema, so that two workers starting at once do not race. */
-async function locked(pool: pg.Pool, sql: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    await client.query("select pg_advisory_xact_lock(hashtext('tflab schema'))");
-    await client.query(sql);
-    await client.query("commit");
-  } catch (error) {
-    await client.query("rollback").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
   }
 }
 
@@ -208,6 +188,14 @@ export class PostgresQueue implements TrialQueue {
     this.held.set(trialId, { job, heartbeat });
   }
 
+  /**
+   * Whether the trial's current attempt is this worker's: a worker that lost its lease unnoticed
+   * (cut off from the server longer than the lease) must not settle the attempt of the worker that took it over.
+   */
+  private mine(trial: Trial): boolean {
+    return trial.attempts.at(-1)?.worker === this.options.worker;
+  }
+
   /** Stops holding a trial (its heartbeat ends) and returns its job; the job itself is left as it is. */
   forget(trialId: string): Job {
     const held = this.held.get(trialId);
@@ -219,6 +207,7 @@ export class PostgresQueue implements TrialQueue {
 
   async started(id: string, { run, resumed }: { run: string; resumed: boolean }): Promise<void> {
     await this.change((trial) => {
+      if (!this.mine(trial)) return false;
       trial.run = run;
       Object.assign(trial.attempts.at(-1)!, { run, resumed });
     }, id);
@@ -227,6 +216,7 @@ export class PostgresQueue implements TrialQueue {
   async complete(id: string, metric: number | null): Promise<void> {
     const job = this.forget(id);
     await this.change((trial) => {
+      if (!this.mine(trial)) return false;
       trial.status = "done";
       trial.results.push({ ...(trial.budget === undefined ? {} : { budget: trial.budget }), metric });
       end(trial, "finished");
@@ -238,6 +228,7 @@ export class PostgresQueue implements TrialQueue {
     const job = this.forget(id);
     const retrying = job.retryCount < job.retryLimit;
     await this.change((trial) => {
+      if (!this.mine(trial)) return false;
       end(trial, "failed", error);
       trial.status = retrying ? "pending" : "failed";
       if (!retrying) trial.error = error;
@@ -251,6 +242,7 @@ export class PostgresQueue implements TrialQueue {
     const job = this.forget(id);
     const next = await withReconnect(() => this.db.boss.send(this.name, { trial: id }));
     await this.change((trial, row) => {
+      if (!this.mine(trial)) return false;
       trial.status = "pending";
       row.job = next;
       end(trial, "interrupted");
