@@ -37,6 +37,7 @@ export async function runSweep(argv: string[]): Promise<void> {
   }
   const lab = (await load()).lab as Lab<Spec>;
   const args = parseSweepArgs(first, rest);
+  if (!args.flags.store && args.given.has("lease")) throw new UsageError("--lease is for sweeps queued with --store.");
   if (args.flags.store) {
     const { queueSweep } = await import("./store_sweep.ts");
     return await queueSweep(await planSweep(lab, args), args.flags);

@@ -278,7 +278,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "worker, sweep, report, dashboard --store - a wrong password, a missing database, a closed port: exit 2 naming host and database",
+    "worker, sweep, report, dashboard --store - a wrong password, a missing database, a closed port, a bad value: exit 2, nothing written",
   ignore: SKIP_POSTGRES,
   fn: async () => {
     const server = await postgres();
@@ -313,6 +313,10 @@ Deno.test({
       }
       assert.deepEqual([...Deno.readDirSync(dir)], [], "something was written");
     });
+    // A bad value is refused by the lab's parser before the server is even reached.
+    const refused = await runCli(["sweep", LAB, "--store", url, "--grid", "alpha=0.1,fast", "--", ...SHORT]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /Invalid value 'fast' for --alpha/);
     const tables = await query(url, "select table_name from information_schema.tables where table_schema = 'tflab'");
     assert.deepEqual(tables, [], "nothing was created");
   },
