@@ -166,16 +166,11 @@ class Worker {
       ...[sweep.lab, ...labArgs(sweep, sweep.settings.find((s) => s.id === trial.setting)!, trial.seed, trial.budget)],
       ...["--store", this.url.shown, "--sweep-trial", key],
     ];
-    const log = join(this.options.runsDir, "sweeps", sweep.id);
-    await Deno.mkdir(log, { recursive: true });
+    const logDir = join(this.options.runsDir, "sweeps", sweep.id);
+    await Deno.mkdir(logDir, { recursive: true });
     const started = performance.now();
-    const child = await startTrialProcess(
-      [...labCommand, "--no-dashboard", "--worker", this.options.name],
-      join(log, `${trial.id}.log`),
-      {
-        env: passwordEnv(this.url),
-      },
-    );
+    const args = [...labCommand, "--no-dashboard", "--worker", this.options.name];
+    const child = await startTrialProcess(args, join(logDir, `${trial.id}.log`), { env: passwordEnv(this.url) });
     this.children.set(key, child);
     if (this.stopRequests) child.signal("SIGTERM"); // stopped while it was starting
     const named = child.runDir.then(async (location) => {
