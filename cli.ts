@@ -1,6 +1,7 @@
 /**
  * The command line: `deno task lab <id> [flags]`, `deno task sweep <id> [flags]`, `deno task
  * dashboard [flags]`, `deno task doctor [--json]`, `deno task export <run-dir>... [flags]` and
+ * `deno task worker --store URL` (runs the trials of sweeps queued there),
  * `deno task store <list | export | import> --store URL` (and, compiled by `deno task compile`,
  * `<exe> lab <id> [flags]`, `<exe> sweep ...`, `<exe> dashboard [flags]`, `<exe> doctor`, `<exe> export`).
  * Unknown commands and labs are answered with the nearest names.
@@ -12,7 +13,7 @@ import { serveDashboardWith } from "./runner/lab_hooks.ts";
 import { LABS } from "./labs/mod.ts";
 import { startLabDashboard } from "./web/lab_dashboard.ts";
 
-const COMMANDS = ["lab", "sweep", "dashboard", "doctor", "export", "store"] as const;
+const COMMANDS = ["lab", "sweep", "worker", "dashboard", "doctor", "export", "store"] as const;
 
 async function listLabs(): Promise<string> {
   const rows = await Promise.all(
@@ -49,6 +50,10 @@ export async function main(args: string[]): Promise<void> {
     case "sweep": {
       const { runSweep } = await import("./sweep/sweep_command.ts");
       return await runSweep(rest);
+    }
+    case "worker": {
+      const { runWorker } = await import("./sweep/worker.ts");
+      return await runWorker(rest);
     }
     case "dashboard": {
       // Loaded on demand: a lab run without the dashboard never imports the web server.

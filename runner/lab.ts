@@ -46,7 +46,7 @@ export const runFlags = {
   resume: {
     type: "string",
     default: "",
-    help: "continue the run in this directory from its last checkpoint (with --store: the run with this id; " +
+    help: "continue the run in this directory from its last checkpoint (runs in PostgreSQL: the run with this id; " +
       "or postgres://...#<run-id>)",
   },
   dashboard: { type: "bool", default: true, help: "serve the live dashboard while training" },
@@ -65,11 +65,27 @@ export const runFlags = {
     default: "",
     help: "the sweep trial this run is, as <sweep-id>/<trial-id> (deno task sweep sets it; run.json records it)",
   },
+  worker: {
+    type: "string",
+    default: "",
+    help: "the sweep worker running this trial (deno task worker sets it; run.json records it); the run stops " +
+      "at once if that worker's process goes",
+  },
 } as const satisfies Spec;
 export type RunFlags = typeof runFlags;
 
 /** Flags that may change when a run is resumed; the rest must match the recorded config. */
-const RESUMABLE = new Set(["backend", "maxSteps", "epochs", "dashboard", "resume", "runsDir", "store", "detach"]);
+const RESUMABLE = new Set([
+  "backend",
+  "maxSteps",
+  "epochs",
+  "dashboard",
+  "resume",
+  "runsDir",
+  "store",
+  "detach",
+  "worker",
+]);
 /** The flags that set how far a run trains: a resume may change them, and run.json records the new values. */
 export const BUDGET = ["epochs", "maxSteps"] as const;
 
@@ -141,6 +157,7 @@ export async function startLab<S extends Spec>(lab: Lab<S>, argv: readonly strin
   const spec = fullSpec(lab);
   const { config, given } = parseFlags(spec, argv);
   sweepOf(config.sweepTrial as string); // checked before anything is written
+  if (config.worker) stopWithParent(config.worker as string);
   const resumeByUrl = isStoreUrl(config.resume as string); // --resume postgres://...#<run-id>
   const storeArg = resumeByUrl ? config.resume as string : config.store as string;
   if (storeArg && config.detach) {
@@ -243,6 +260,7 @@ export async function openRun<S extends Spec>(
       backend,
       totalSteps,
       budget: Object.fromEntries(BUDGET.filter((key) => key in config).map((key) => [key, config[key]])),
+      worker: config.worker as string || undefined,
     })
     : await RunWriter.create({
       runsDir: config.runsDir as string,
@@ -255,6 +273,7 @@ export async function openRun<S extends Spec>(
       headline: lab.headline,
       better: lab.better,
       sweep: sweepOf(config.sweepTrial as string),
+      worker: config.worker as string || undefined,
       totalSteps,
     }).catch((error) => { // a folder that passed the check at start but still refuses (a read-only mount, say)
       throw refusedWrite(config.runsDir as string, "--runs-dir", error);
@@ -273,6 +292,22 @@ export async function openRun<S extends Spec>(
     }
   }
   return run;
+}
+
+/**
+ * A worker's trial ends with its worker: when the worker process dies (kill -9, a lost machine)
+ * its lease on the trial expires and another worker resumes the run from its last stored
+ * checkpoint, so this process must not write on. Orphaned, it is adopted by another process,
+ * which its parent id shows within a second. The timer is unref'd: it never keeps a finished lab alive.
+ */
+function stopWithParent(worker: string): void {
+  const parent = Deno.ppid;
+  const timer = setInterval(() => {
+    if (Deno.ppid === parent) return;
+    console.error(`error: the worker ${worker} that started this trial is gone; stopping at once`);
+    Deno.exit(137);
+  }, 1000);
+  Deno.unrefTimer(timer);
 }
 
 /** `--sweep-trial <sweep-id>/<trial-id>` as run.json records it; undefined when the run is no sweep's. */

@@ -18,6 +18,8 @@ const RESERVED: Record<string, string> = {
   detach: "the sweep runs its trials as child processes",
   dashboard: "trials run without a dashboard; `deno task dashboard` shows them all",
   sweepTrial: "the sweep names each trial itself",
+  store: "the sweep's --store sets where every trial's run goes",
+  worker: "each worker names itself (deno task worker --name)",
 };
 
 /** Runs the lab's parser; a UsageError gets `where` in front, so its message says which sweep flag held the value. */

@@ -45,6 +45,19 @@ export const sweepFlags = {
     help: "times a failed trial is tried again before it is failed",
   },
   runsDir: { type: "string", default: "runs", help: "where the trials' runs and the sweep's manifest go" },
+  store: {
+    type: "string",
+    default: "",
+    help: "queue the trials in PostgreSQL instead of running them here: postgres://user[:password]@host[:port]/db; " +
+      "workers on any machine run them (deno task worker --store URL) and write their runs there",
+  },
+  lease: {
+    type: "int",
+    default: 60,
+    min: 10,
+    max: 3600,
+    help: "with --store: seconds a trial's worker may go silent before the trial goes back to the queue",
+  },
 } as const satisfies Spec;
 export type SweepFlags = Config<typeof sweepFlags>;
 
@@ -101,7 +114,8 @@ export function sweepHelp(): string {
     "usage: deno task sweep <lab> [--grid NAME=V1,V2 ...] [--random N --range NAME=[log:|int:]LOW..HIGH ...]",
     "                             [--seeds 1,2,3] [--method halving --budgets 1,3,9] [--parallel N] [-- lab flags]",
     "       deno task sweep resume <sweep-id> [--parallel N] [--retries N] [--runs-dir DIR]",
-    "       deno task sweep report <sweep-id> [--json] [--runs-dir DIR]",
+    "       deno task sweep report <sweep-id> [--json] [--runs-dir DIR | --store URL]",
+    "       deno task sweep <lab> ... --store postgres://...   (queues the trials; deno task worker --store runs them)",
     "",
     "Runs a lab once per setting and seed (each trial a process of its own, at most --parallel at once) and",
     "ranks the settings by the lab's headline metric. Every value is checked by the lab's own parser before",

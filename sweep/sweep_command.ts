@@ -37,6 +37,11 @@ export async function runSweep(argv: string[]): Promise<void> {
   }
   const lab = (await load()).lab as Lab<Spec>;
   const args = parseSweepArgs(first, rest);
+  if (!args.flags.store && args.given.has("lease")) throw new UsageError("--lease is for sweeps queued with --store.");
+  if (args.flags.store) {
+    const { queueSweep } = await import("./store_sweep.ts");
+    return await queueSweep(await planSweep(lab, args), args.flags);
+  }
   const runsDir = args.flags.runsDir;
   await assertWritableFolder(runsDir, "--runs-dir");
   const planned = await planSweep(lab, args);
@@ -50,6 +55,9 @@ export async function runSweep(argv: string[]): Promise<void> {
 async function resume(argv: string[]): Promise<void> {
   const [id, rest] = idAndFlags(argv);
   const { config, given } = parseOwnFlags(rest);
+  if (config.store) {
+    throw new UsageError("A --store sweep is continued by its workers: deno task worker --store URL.");
+  }
   const extra = [...given].find((key) => !["parallel", "retries", "runsDir"].includes(key));
   if (extra) {
     throw new UsageError(
@@ -66,13 +74,16 @@ async function resume(argv: string[]): Promise<void> {
 const reportFlags = {
   json: { type: "bool", default: false, help: "print the report as JSON" },
   runsDir: sweepFlags.runsDir,
+  store: { type: "string", default: "", help: "the PostgreSQL database a --store sweep was queued in" },
 } as const satisfies Spec;
 
-/** `report <sweep-id> [--json] [--runs-dir DIR]` */
+/** `report <sweep-id> [--json] [--runs-dir DIR | --store URL]` */
 async function report(argv: string[]): Promise<void> {
   const [id, rest] = idAndFlags(argv);
   const { config } = parseFlags(reportFlags, rest);
-  const manifest = await findSweep(id, config.runsDir);
+  const manifest = config.store
+    ? await (await import("./store_sweep.ts")).readStoreSweep(id, config.store)
+    : await findSweep(id, config.runsDir);
   const result = sweepReport(manifest);
   console.log(config.json ? JSON.stringify(result, null, 2) : `${heading(manifest)}\n${formatReport(result)}`);
 }

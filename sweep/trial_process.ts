@@ -18,7 +18,11 @@ export interface TrialProcess {
 
 const RUN_LINE = /^run: (.+)$/;
 
-export async function startTrialProcess(labArgs: string[], logPath: string): Promise<TrialProcess> {
+export async function startTrialProcess(
+  labArgs: string[],
+  logPath: string,
+  { env = {} }: { env?: Record<string, string> } = {},
+): Promise<TrialProcess> {
   const [command, ...prefix] = selfCommand();
   const args = [...prefix, "lab", ...labArgs];
   const log = await Deno.open(logPath, { append: true, create: true });
@@ -29,7 +33,7 @@ export async function startTrialProcess(labArgs: string[], logPath: string): Pro
     stdout: "piped",
     stderr: "piped",
     detached: true,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
   }).spawn();
   let nameRun: (dir: string | null) => void = () => {};
   const runDir = new Promise<string | null>((resolve) => (nameRun = resolve));

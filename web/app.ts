@@ -9,7 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { allowedHostNames, hostCheck } from "./security/host_check.ts";
 import { tokenAuth } from "./security/token_auth.ts";
 import { DEFAULT_STREAM_OPTIONS, newStreamStats, type StreamOptions } from "./sse/stream_stats.ts";
-import { RunStore } from "./store/run_store.ts";
+import { RunStore, type SharedRuns } from "./store/run_store.ts";
 import { apiRoutes } from "./routes/api.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { comparePageRoutes } from "./routes/compare_page.tsx";
@@ -26,6 +26,8 @@ import { PROJECT_ROOT } from "./guides/render_guide.ts";
 
 export interface AppOptions {
   runsDir: string;
+  /** runs from a shared run store (PostgreSQL) instead of runsDir */
+  shared?: SharedRuns;
   /** when set, every request must carry it (?token=, cookie, or Authorization: Bearer) */
   token?: string;
   /** host names the Host header may carry, besides loopback (default: those of `host`) */
@@ -55,6 +57,7 @@ export function createApp(options: AppOptions): Hono {
       pollMs: options.pollMs ?? 250,
       listPollMs,
       indexCacheFile: options.indexCacheFile,
+      shared: options.shared,
     }),
     stream: { ...DEFAULT_STREAM_OPTIONS, ...options.stream },
     stats: newStreamStats(),

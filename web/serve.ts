@@ -3,7 +3,7 @@
  * build, and returns the URL to print, with the token in it when there is one. Binding beyond
  * loopback without a token generates one: a dashboard reachable from the network is never open.
  */
-import { createApp } from "./app.ts";
+import { type AppOptions, createApp } from "./app.ts";
 import { indexCacheFile } from "./store/run_index_cache.ts";
 import { islandsBundle } from "./bundle.ts";
 import { allowedHostNames, isLoopback } from "./security/host_check.ts";
@@ -14,6 +14,8 @@ export type { AppOptions } from "./app.ts";
 
 export interface ServeOptions {
   runsDir: string;
+  /** runs from a shared run store instead of runsDir */
+  shared?: AppOptions["shared"];
   /** address to bind; default 127.0.0.1 */
   host?: string;
   /** port; 0 picks a free one; default 8000 */
@@ -34,8 +36,10 @@ export async function serveDashboard(options: ServeOptions): Promise<ServedDashb
   const token = options.token || (isLoopback(host) ? undefined : newToken());
   const closing = new AbortController();
   const app = createApp({
-    indexCacheFile: await indexCacheFile(options.runsDir),
+    // Only a runs folder's index is kept between starts; a shared store's is built from the database at each start.
+    indexCacheFile: options.shared ? null : await indexCacheFile(options.runsDir),
     runsDir: options.runsDir,
+    shared: options.shared,
     token,
     host,
     allowedHosts: allowedHostNames(host, options.allowedHosts),

@@ -14,6 +14,7 @@ export class PostgresFollower {
   /** the highest seq announced per run since the LISTEN began */
   private announced = new Map<string, number>();
   private waiters = new Set<{ id: string; afterSeq: number; wake: () => void }>();
+  private listeners = new Set<(id: string | null) => void>();
   private client: pg.Client | null = null;
   private closed = false;
 
@@ -30,7 +31,10 @@ export class PostgresFollower {
     client.on("notification", ({ payload = "" }) => {
       const [id, seq] = payload.split(" ");
       this.announced.set(id, Math.max(this.announced.get(id) ?? 0, Number(seq)));
-      for (const waiter of this.waiters) if (waiter.id === id && Number(seq) > waiter.afterSeq) waiter.wake();
+      // Any new batch of the run wakes its waiters: one at or below what a waiter read is a resume
+      // logging the events after its checkpoint again, which the waiter must read too.
+      for (const waiter of this.waiters) if (waiter.id === id) waiter.wake();
+      for (const listener of this.listeners) listener(id);
     });
     client.on("error", () => this.reconnect(client));
     client.on("end", () => this.reconnect(client));
@@ -44,6 +48,7 @@ export class PostgresFollower {
     if (this.closed || this.client !== lost) return;
     this.client = null;
     for (const waiter of this.waiters) waiter.wake();
+    for (const listener of this.listeners) listener(null);
     const retry = () => {
       if (!this.closed) this.listen().catch(() => setTimeout(retry, 1000));
     };
@@ -67,7 +72,16 @@ export class PostgresFollower {
     });
   }
 
+  /**
+   * Calls `listener` with the run id of every batch announced, and with null when the connection
+   * was lost (batches may have gone unheard): how a list of every run (the dashboard's) follows them.
+   */
+  onBatch(listener: (id: string | null) => void): void {
+    this.listeners.add(listener);
+  }
+
   async close(): Promise<void> {
+    this.listeners.clear();
     this.closed = true;
     for (const waiter of this.waiters) waiter.wake();
     await this.client?.end().catch(() => {});

@@ -17,6 +17,7 @@ import { checkpointFileName, type CheckpointState, decodeCheckpoint, encodeCheck
 import { UsageError } from "../errors.ts";
 import { jsonFileText } from "./atomic_write.ts";
 import { parseEventLines } from "./run_reader.ts";
+import { withReconnect } from "./reconnect.ts";
 import { SCHEMA_SQL } from "./postgres_schema.ts";
 import type { RunFiles, RunStore } from "./run_store.ts";
 import { connectionError, type StoreUrl } from "./store_url.ts";
@@ -35,11 +36,11 @@ export class PostgresStore implements RunStore {
   }
 
   /**
-   * Connects, checks the server answers, and creates the tables if they are missing. A server
+   * Connects, checks the server answers, and creates the tables (and `moreSchema`) if they are missing. A server
    * that cannot be reached, a refused login or a missing database is a UsageError naming the
    * server and database, within CONNECT_TIMEOUT_MS, before anything is written.
    */
-  static async connect(url: StoreUrl): Promise<PostgresStore> {
+  static async connect(url: StoreUrl, { moreSchema = "" }: { moreSchema?: string } = {}): Promise<PostgresStore> {
     const pool = new pg.Pool({
       connectionString: url.secret,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -53,7 +54,7 @@ export class PostgresStore implements RunStore {
       try {
         await client.query("begin");
         await client.query("select pg_advisory_xact_lock(hashtext('tflab schema'))"); // two workers starting at once
-        await client.query(SCHEMA_SQL);
+        await client.query(SCHEMA_SQL + moreSchema); // moreSchema: the tables of sweeps (lib/sweep), created with these
         await client.query("commit");
       } finally {
         client.release();
@@ -71,14 +72,14 @@ export class PostgresStore implements RunStore {
   }
 
   async open(id: string): Promise<RunFiles> {
-    const { rowCount } = await this.pool.query("select 1 from tflab.runs where id = $1", [id]);
+    const { rowCount } = await withReconnect(() => this.pool.query("select 1 from tflab.runs where id = $1", [id]));
     if (!rowCount) throw new UsageError(`${this.location}: there is no run ${id} in this store.`);
     return new PostgresRun(this, id);
   }
 
   async list(): Promise<RunInfo[]> {
-    const { rows } = await this.pool.query<{ info: string }>(
-      "select info::text as info from tflab.runs order by info->>'createdAt' desc",
+    const { rows } = await withReconnect(() =>
+      this.pool.query<{ info: string }>("select info::text as info from tflab.runs order by info->>'createdAt' desc")
     );
     return rows.map((row) => JSON.parse(row.info));
   }
@@ -102,8 +103,13 @@ export class PostgresRun implements RunFiles {
     return this.store.pool;
   }
 
+  /** One statement, tried again while a server restart cuts the connection (reconnect.ts). */
+  private query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+    return withReconnect(() => this.pool.query<R>(sql, params));
+  }
+
   async readInfo(): Promise<RunInfo> {
-    const { rows } = await this.pool.query<{ info: string }>(
+    const { rows } = await this.query<{ info: string }>(
       "select info::text as info from tflab.runs where id = $1",
       [
         this.id,
@@ -114,7 +120,7 @@ export class PostgresRun implements RunFiles {
   }
 
   async writeInfo(info: RunInfo): Promise<void> {
-    await this.pool.query("update tflab.runs set info = $2::json where id = $1", [this.id, jsonFileText(info)]);
+    await this.query("update tflab.runs set info = $2::json where id = $1", [this.id, jsonFileText(info)]);
   }
 
   appendEvent(seq: number, line: string): void {
@@ -145,10 +151,11 @@ export class PostgresRun implements RunFiles {
     while (this.pending.length) {
       const batch = this.pending.splice(0, BATCH_ROWS);
       try {
-        await this.pool.query(
+        await this.query(
           `with added as (
              insert into tflab.events (run_id, seq, line)
              select $1, unnest($2::bigint[]), unnest($3::json[])
+             on conflict (run_id, seq) do nothing -- a batch sent again after a cut connection
            )
            select pg_notify('${EVENTS_CHANNEL}', $1 || ' ' || $4::text)`,
           [this.id, batch.map((e) => e.seq), batch.map((e) => e.line), batch.at(-1)!.seq],
@@ -161,7 +168,7 @@ export class PostgresRun implements RunFiles {
   }
 
   async readEvents(afterSeq = 0): Promise<RunEvent[]> {
-    const { rows } = await this.pool.query<{ line: string }>(
+    const { rows } = await this.query<{ line: string }>(
       "select line::text as line from tflab.events where run_id = $1 and seq > $2 order by seq",
       [this.id, afterSeq],
     );
@@ -170,11 +177,11 @@ export class PostgresRun implements RunFiles {
 
   async truncateEvents(seq: number): Promise<void> {
     await this.flushEvents();
-    await this.pool.query("delete from tflab.events where run_id = $1 and seq > $2", [this.id, seq]);
+    await this.query("delete from tflab.events where run_id = $1 and seq > $2", [this.id, seq]);
   }
 
   async putFile(path: string, bytes: Uint8Array): Promise<void> {
-    await this.pool.query(
+    await this.query(
       `insert into tflab.artifacts (run_id, path, bytes) values ($1, $2, $3)
        on conflict (run_id, path) do update set bytes = excluded.bytes`,
       [this.id, path, toBuffer(bytes)],
@@ -184,6 +191,12 @@ export class PostgresRun implements RunFiles {
   async saveCheckpoint(state: CheckpointState, keep = 2): Promise<string> {
     const path = `checkpoints/${checkpointFileName(state.step)}`;
     const bytes = await encodeCheckpoint(state);
+    await withReconnect(() => this.writeCheckpoint(path, bytes, keep));
+    return `${this.location}/${path}`;
+  }
+
+  /** The checkpoint and the pruning of older ones, in one transaction: tried again whole after a cut. */
+  private async writeCheckpoint(path: string, bytes: Uint8Array, keep: number): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query("begin");
@@ -205,11 +218,10 @@ export class PostgresRun implements RunFiles {
     } finally {
       client.release();
     }
-    return `${this.location}/${path}`;
   }
 
   async loadLatestCheckpoint(): Promise<CheckpointState & { path: string }> {
-    const { rows } = await this.pool.query<{ path: string }>(
+    const { rows } = await this.query<{ path: string }>(
       `select path from tflab.artifacts where run_id = $1 and path like 'checkpoints/step-%.ckpt'
        order by path desc limit 2`,
       [this.id],
@@ -233,7 +245,7 @@ export class PostgresRun implements RunFiles {
 
   /** A file of the run by its run-relative path, or null. */
   async readFile(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
-    const { rows } = await this.pool.query<{ bytes: Uint8Array<ArrayBuffer> }>(
+    const { rows } = await this.query<{ bytes: Uint8Array<ArrayBuffer> }>(
       "select bytes from tflab.artifacts where run_id = $1 and path = $2",
       [this.id, path],
     );

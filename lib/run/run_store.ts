@@ -39,6 +39,8 @@ export interface RunFiles {
   truncateEvents(seq: number): Promise<void>;
   /** Writes a file of the run (media/..., summary.json) by its run-relative path, atomically. */
   putFile(path: string, bytes: Uint8Array): Promise<void>;
+  /** A file of the run by its run-relative path, or null; stores that keep files apart from a folder (PostgreSQL) have it. */
+  readFile?(path: string): Promise<Uint8Array<ArrayBuffer> | null>;
   /** Saves a checkpoint (and keeps the newest `keep`); returns where it went. */
   saveCheckpoint(state: CheckpointState, keep?: number): Promise<string>;
   /** The newest checkpoint, verified; a UsageError when there is none or it is damaged. */

@@ -28,6 +28,8 @@ export interface NewRunOptions {
   better?: HeadlineDirection;
   /** the sweep and trial this run is, when a sweep started it */
   sweep?: RunInfo["sweep"];
+  /** the sweep worker running it (`deno task worker`), recorded in run.json's host */
+  worker?: string;
   totalSteps: number;
 }
 
@@ -82,7 +84,7 @@ export class RunWriter {
       ...(options.sweep ? { sweep: options.sweep } : {}),
       totalSteps: options.totalSteps,
       versions: { ...Deno.version, tfjs: TFJS_VERSION },
-      host: { os: Deno.build.os, arch: Deno.build.arch, hostname: hostname(), pid: Deno.pid },
+      host: thisHost(options.worker),
       resumes: [],
     };
     const files = await (options.store ?? new FolderStore(options.runsDir)).create(info);
@@ -95,10 +97,11 @@ export class RunWriter {
   static async resume(
     run: string | RunFiles,
     checkpoint: CheckpointState,
-    { backend, totalSteps, budget = {} }: {
+    { backend, totalSteps, budget = {}, worker }: {
       backend: BackendInfo;
       totalSteps: number;
       budget?: Record<string, unknown>;
+      worker?: string;
     },
   ): Promise<RunWriter> {
     const files = typeof run === "string" ? new FolderRun(run) : run;
@@ -106,9 +109,16 @@ export class RunWriter {
     Object.assign(info.config, budget); // a resume may give a new --epochs or --max-steps: record what the run now trains to
     await files.truncateEvents(checkpoint.eventSeq);
     const now = new Date().toISOString();
-    info.resumes.push({ at: now, fromStep: checkpoint.step, backend: backend.name });
+    // The machine (and worker) that continues it may not be the one that started it: the host is the latest, each resume names its own.
+    info.host = thisHost(worker);
+    info.resumes.push({
+      at: now,
+      fromStep: checkpoint.step,
+      backend: backend.name,
+      hostname: info.host.hostname,
+      ...(worker ? { worker } : {}),
+    });
     Object.assign(info, { status: "running", updatedAt: now, backend, totalSteps, error: undefined });
-    info.host.pid = Deno.pid;
     await files.writeInfo(info);
     const writer = new RunWriter(files, info, checkpoint.eventSeq);
     writer.event({ kind: "status", step: checkpoint.step, status: "resumed", message: `from step ${checkpoint.step}` });
@@ -250,3 +260,13 @@ export class RunWriter {
 /** "samples/prior" at step 469 -> "media/samples-prior-step-000000469.png" */
 const mediaPath = (key: string, step: number, extension: string) =>
   `media/${key.replaceAll("/", "-")}-step-${String(step).padStart(9, "0")}.${extension}`;
+
+function thisHost(worker?: string): RunInfo["host"] {
+  return {
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    hostname: hostname(),
+    pid: Deno.pid,
+    ...(worker ? { worker } : {}),
+  };
+}

@@ -50,7 +50,8 @@ export interface RunInfo {
   spec?: Spec;
   backend: BackendInfo;
   versions: Record<string, string>;
-  host: { os: string; arch: string; hostname: string; pid: number };
+  /** where the run was last written from; `worker`: the sweep worker (`deno task worker`) that ran it */
+  host: { os: string; arch: string; hostname: string; pid: number; worker?: string };
   /** The scalar key that sums the run up (e.g. "eval/nelbo"), shown in lists of runs. */
   headline: string;
   /** Which way the headline improves; absent in runs written before it was recorded. */
@@ -60,7 +61,7 @@ export interface RunInfo {
   /** The optimisation steps the run plans to take, for progress bars. */
   totalSteps: number;
   /** One entry per --resume: when, from which checkpoint step, on which backend. */
-  resumes: { at: string; fromStep: number; backend: string }[];
+  resumes: { at: string; fromStep: number; backend: string; hostname?: string; worker?: string }[];
   error?: string;
 }
 

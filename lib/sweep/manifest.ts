@@ -39,6 +39,8 @@ export interface Attempt {
   resumed?: boolean;
   outcome?: "finished" | "failed" | "interrupted";
   error?: string;
+  /** the worker that ran it (`deno task worker`: hostname-pid unless named) */
+  worker?: string;
 }
 
 export interface Trial {

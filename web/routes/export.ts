@@ -29,8 +29,10 @@ export function exportRoutes({ store }: Deps): Hono {
     if (!ids.length) return c.json({ error: "name the runs to export: ?runs=a,b" }, 400);
     const runs: ExportRun[] = [];
     for (const id of ids) {
-      const [dir, info] = await Promise.all([resolveRunDir(store.runsDir, id), store.info(id)]);
-      if (!dir || !info) return c.json({ error: `no run '${id}' in the runs directory` }, 404);
+      // A shared store's runs: `deno task store export` makes a folder of one first.
+      const dir = store.shared ? null : await resolveRunDir(store.runsDir, id);
+      const info = dir ? await store.info(id) : null;
+      if (!dir || !info) return c.json({ error: `no run '${id}' in ${store.location}` }, 404);
       runs.push({ id, dir, lab: info.lab, config: info.config });
     }
     const body = ReadableStream.from(exportScalars(runs, format)).pipeThrough(new TextEncoderStream());

@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import { Island } from "../components/island.tsx";
 import { Layout } from "../components/layout.tsx";
 import { SweepList } from "../components/sweep_list.tsx";
-import { listSweeps } from "../../lib/sweep/manifest.ts";
 import RunsTable from "../islands/runs_table.tsx";
 import type { RunStore } from "../store/run_store.ts";
 import { DEFAULT_QUERY, parseRunsQuery, QueryError, type RunsQuery } from "../shared/runs_query.ts";
@@ -14,7 +13,7 @@ export function runsPageRoutes({ store }: Deps): Hono {
   return new Hono().get("/", async (c) => {
     const [{ page, error }, sweeps] = await Promise.all([
       pageFor(store, new URL(c.req.url).searchParams),
-      listSweeps(store.runsDir),
+      store.sweeps(),
     ]);
     return c.html(renderPage(
       <Layout title="Runs">

@@ -1,11 +1,10 @@
 /**
  * GET /sweeps/:id: a sweep's settings ranked by the lab's headline (mean ± std over seeds), a
  * scatter of one swept value against it, and Compare for ticked settings. Read from the sweep's
- * manifest in the runs folder alone (lib/sweep), as the command-line report is.
+ * manifest in the runs folder, or its tables in a shared store (lib/sweep), as the command-line report is.
  */
 import { Hono } from "hono";
 import type { Dimension, Setting, SweepManifest } from "../../lib/sweep/manifest.ts";
-import { readManifest } from "../../lib/sweep/manifest.ts";
 import { sweepReport } from "../../lib/sweep/report.ts";
 import { Island } from "../components/island.tsx";
 import { Layout } from "../components/layout.tsx";
@@ -20,8 +19,8 @@ import { renderPage } from "./render.ts";
 export function sweepPageRoutes({ store }: Deps): Hono {
   return new Hono().get("/sweeps/:id", async (c) => {
     const id = c.req.param("id");
-    const sweep = await readManifest(store.runsDir, id).catch(() => null);
-    if (!sweep) return c.html(notFoundPage(`No sweep '${id}' in the runs directory.`), 404);
+    const sweep = await store.sweep(id);
+    if (!sweep) return c.html(notFoundPage(`No sweep '${id}' in ${store.location}.`), 404);
     const report = sweepReport(sweep);
     const flags = sweep.search.dimensions.map((d) => d.flag);
     const trials = report.rows.flatMap((row) =>

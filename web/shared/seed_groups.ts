@@ -41,6 +41,8 @@ export const RUN_ONLY_FLAGS: readonly string[] = [
   "maxSteps",
   "notes",
   "sweepTrial",
+  "store",
+  "worker",
 ];
 
 const show = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value) ?? "–");

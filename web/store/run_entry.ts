@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { EventTail } from "../../lib/run/event_tail.ts";
-import type { RunInfo } from "../../lib/run/types.ts";
+import type { RunEvent, RunInfo } from "../../lib/run/types.ts";
 import type { ListedStatus } from "../shared/runs_query.ts";
 
 export interface IndexedRun {
@@ -38,7 +38,7 @@ export interface IndexedRun {
   text: string;
 }
 
-interface Fold {
+export interface Fold {
   step: number;
   events: number;
   status: string | null;
@@ -46,10 +46,10 @@ interface Fold {
   error?: string;
 }
 
-const emptyFold = (): Fold => ({ step: 0, events: 0, status: null, latest: {} });
+export const emptyFold = (): Fold => ({ step: 0, events: 0, status: null, latest: {} });
 
 /** The part of run.json the list shows: not the spec, which is most of the file. */
-type Header =
+export type Header =
   & Pick<RunInfo, "lab" | "title" | "status" | "createdAt" | "updatedAt" | "headline" | "totalSteps" | "sweep">
   & {
     backend?: { name?: string; adapter?: string };
@@ -151,7 +151,7 @@ export class RunEntry {
       stamps.events = eventsStamp;
       changed = (await this.readEvents()) || changed;
     }
-    if (changed || !this.run) this.run = this.row();
+    if (changed || !this.run) this.run = indexedRow(this.name, this.state);
     return changed;
   }
 
@@ -159,27 +159,11 @@ export class RunEntry {
     const path = join(this.dir, "run.json");
     this.state.infoTime = Deno.statSync(path).mtime?.getTime() ?? 0;
     try {
-      const info = JSON.parse(await Deno.readTextFile(path));
-      const missing = ["lab", "createdAt"].filter((key) => typeof info?.[key] !== "string");
-      if (missing.length) throw new Error(`no ${missing.join(" or ")} in it`);
-      const { lab, title, status, createdAt, updatedAt, headline, totalSteps, backend, config, error, sweep } = info;
-      this.state.header = {
-        lab,
-        title,
-        status,
-        createdAt,
-        updatedAt,
-        headline,
-        totalSteps,
-        backend: { name: backend?.name, adapter: backend?.adapter },
-        config: config && typeof config === "object" ? config : {},
-        ...(error ? { error } : {}),
-        ...(sweep ? { sweep } : {}),
-      };
+      this.state.header = headerOf(JSON.parse(await Deno.readTextFile(path)));
       this.state.infoError = "";
     } catch (error) {
       this.state.header = null;
-      this.state.infoError = `run.json cannot be read as a run: ${error instanceof Error ? error.message : error}`;
+      this.state.infoError = unreadableInfo(error);
     }
   }
 
@@ -190,12 +174,7 @@ export class RunEntry {
       for (let more = true; more;) {
         const read = await this.tail.read();
         if (read.rewritten) state.fold = emptyFold();
-        for (const event of read.events) {
-          state.fold.step = event.step;
-          state.fold.events++;
-          if (event.kind === "scalar") state.fold.latest[event.key] = event.value;
-          else if (event.kind === "status") state.fold.status = event.status;
-        }
+        foldEvents(state.fold, read.events);
         changed ||= read.rewritten || read.events.length > 0;
         more = read.more;
       }
@@ -206,47 +185,19 @@ export class RunEntry {
     }
     return changed;
   }
-
-  private row(): IndexedRun {
-    const { header, fold, summary, infoError, infoTime } = this.state;
-    const config = header?.config ?? {};
-    const notes = typeof config.notes === "string" && config.notes ? config.notes : undefined;
-    const lab = header?.lab ?? "?";
-    const title = typeof header?.title === "string" ? header.title : "";
-    // A status event is the live truth (a crash leaves run.json at "running" but no event); run.json covers the rest.
-    const status: ListedStatus = !header
-      ? "malformed"
-      : fold.status === "resumed"
-      ? "running"
-      : (fold.status as ListedStatus | null) ?? header.status;
-    const headline = typeof header?.headline === "string" ? header.headline : "";
-    const error = infoError || header?.error || fold.error;
-    return {
-      id: this.name,
-      lab,
-      title,
-      status,
-      createdAt: header?.createdAt ?? new Date(infoTime).toISOString(),
-      updatedAt: header?.updatedAt ?? new Date(infoTime).toISOString(),
-      backend: header?.backend?.name ?? "?",
-      ...(header?.backend?.adapter ? { adapter: header.backend.adapter } : {}),
-      totalSteps: header?.totalSteps ?? 0,
-      step: fold.step,
-      headline,
-      headlineValue: fold.latest[headline] ?? summary[headline] ?? null,
-      events: fold.events,
-      ...(error ? { error } : {}),
-      ...(notes ? { notes } : {}),
-      ...(header?.sweep ? { sweep: header.sweep } : {}),
-      config,
-      metrics: { ...fold.latest, ...summary },
-      text: [this.name, lab, title, notes ?? "", header?.sweep?.id ?? ""].join(" ").toLowerCase(),
-    };
-  }
 }
 
 /** The numbers of a JSON object, nested keys joined by "." ({bestEval: {mean}} -> "bestEval.mean"); {} if unreadable. */
 async function readNumbers(path: string): Promise<Record<string, number>> {
+  try {
+    return numbersOf(JSON.parse(await Deno.readTextFile(path)));
+  } catch {
+    return {}; // being replaced, or not JSON: the run is listed without its summary's numbers
+  }
+}
+
+/** The numbers of a parsed JSON value, as readNumbers. */
+export function numbersOf(json: unknown): Record<string, number> {
   const numbers: Record<string, number> = {};
   const walk = (value: unknown, prefix: string, depth: number) => {
     if (typeof value === "number" && Number.isFinite(value)) numbers[prefix] = value;
@@ -254,10 +205,80 @@ async function readNumbers(path: string): Promise<Record<string, number>> {
       for (const [key, inner] of Object.entries(value)) walk(inner, prefix ? `${prefix}.${key}` : key, depth + 1);
     }
   };
-  try {
-    walk(JSON.parse(await Deno.readTextFile(path)), "", 0);
-  } catch {
-    // being replaced, or not JSON: the run is listed without its summary's numbers
-  }
+  walk(json, "", 0);
   return numbers;
+}
+
+/** A run's row, named `name` (the folder's name, or the stored run's id), from what was read of it. */
+export function indexedRow(
+  name: string,
+  { header, fold, summary, infoError, infoTime }: Omit<EntryState, "stamps" | "offset" | "fileId">,
+): IndexedRun {
+  const config = header?.config ?? {};
+  const notes = typeof config.notes === "string" && config.notes ? config.notes : undefined;
+  const lab = header?.lab ?? "?";
+  const title = typeof header?.title === "string" ? header.title : "";
+  // A status event is the live truth (a crash leaves run.json at "running" but no event); run.json covers the rest.
+  const status: ListedStatus = !header
+    ? "malformed"
+    : fold.status === "resumed"
+    ? "running"
+    : (fold.status as ListedStatus | null) ?? header.status;
+  const headline = typeof header?.headline === "string" ? header.headline : "";
+  const error = infoError || header?.error || fold.error;
+  return {
+    id: name,
+    lab,
+    title,
+    status,
+    createdAt: header?.createdAt ?? new Date(infoTime).toISOString(),
+    updatedAt: header?.updatedAt ?? new Date(infoTime).toISOString(),
+    backend: header?.backend?.name ?? "?",
+    ...(header?.backend?.adapter ? { adapter: header.backend.adapter } : {}),
+    totalSteps: header?.totalSteps ?? 0,
+    step: fold.step,
+    headline,
+    headlineValue: fold.latest[headline] ?? summary[headline] ?? null,
+    events: fold.events,
+    ...(error ? { error } : {}),
+    ...(notes ? { notes } : {}),
+    ...(header?.sweep ? { sweep: header.sweep } : {}),
+    config,
+    metrics: { ...fold.latest, ...summary },
+    text: [name, lab, title, notes ?? "", header?.sweep?.id ?? ""].join(" ").toLowerCase(),
+  };
+}
+
+/** The part of run.json the list shows; throws when `info` is no run's (no lab or createdAt). */
+export function headerOf(info: Record<string, unknown> | null): Header {
+  const missing = ["lab", "createdAt"].filter((key) => typeof info?.[key] !== "string");
+  if (missing.length) throw new Error(`no ${missing.join(" or ")} in it`);
+  const { lab, title, status, createdAt, updatedAt, headline, totalSteps, backend, config, error, sweep } =
+    info as unknown as RunInfo;
+  return {
+    lab,
+    title,
+    status,
+    createdAt,
+    updatedAt,
+    headline,
+    totalSteps,
+    backend: { name: backend?.name, adapter: backend?.adapter },
+    config: config && typeof config === "object" ? config : {},
+    ...(error ? { error } : {}),
+    ...(sweep ? { sweep } : {}),
+  };
+}
+
+export const unreadableInfo = (error: unknown) =>
+  `run.json cannot be read as a run: ${error instanceof Error ? error.message : error}`;
+
+/** Adds events to a fold: the latest step, their number, the latest status and value of every scalar key. */
+export function foldEvents(fold: Fold, events: readonly RunEvent[]): void {
+  for (const event of events) {
+    fold.step = event.step;
+    fold.events++;
+    if (event.kind === "scalar") fold.latest[event.key] = event.value;
+    else if (event.kind === "status") fold.status = event.status;
+  }
 }

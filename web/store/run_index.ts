@@ -6,12 +6,17 @@
  * tail), and rechecks the others in rotation, each at least every `recheckMs`: a finished run
  * changes only when it is resumed or edited by hand. Requests sweep when the last sweep is older
  * than `pollMs`; live followers keep one poll timer running while they wait, like RunLog's. A
- * served dashboard also keeps the index between starts (`cacheFile`).
+ * served dashboard also keeps the index between starts (`cacheFile`). The runs of a shared run
+ * store (PostgreSQL) are indexed the same way, told what changed by the store instead of stats
+ * (./stored_runs.ts).
  */
 import { join } from "node:path";
 import { isRunId, resolveRunDir } from "../security/safe_path.ts";
+import { checkAll } from "./check_all.ts";
 import { type EntryState, type IndexedRun, RunEntry } from "./run_entry.ts";
 import { loadEntries, saveEntries } from "./run_index_cache.ts";
+import type { SharedRuns } from "./run_store.ts";
+import { StoredRuns } from "./stored_runs.ts";
 
 export interface RunIndexOptions {
   /** the most a listed run may lag behind the disk while someone looks (ms) */
@@ -24,8 +29,6 @@ export interface RunIndexOptions {
   saveFromRuns?: number;
 }
 
-/** Runs checked at once during a sweep: enough to overlap file reads, few enough to bound open files. */
-const CONCURRENCY = 16;
 /** A directory changed this recently may change again within its mtime's resolution: list it again next time. */
 const MTIME_SLACK_MS = 2000;
 /** The index is saved after the first sweep, then at most this often while runs change. */
@@ -51,11 +54,17 @@ export class RunIndex {
   private lastSave = -Infinity;
 
   private readonly saveFromRuns: number;
+  /** the runs of a shared store, when they are not the runs directory's */
+  private readonly stored: StoredRuns | null;
+  private readonly runsDir: string;
 
+  /** The runs of a runs directory, or of a shared run store. */
   constructor(
-    readonly runsDir: string,
+    source: string | SharedRuns,
     { pollMs = 1000, recheckMs = 10_000, cacheFile = null, saveFromRuns = 200 }: RunIndexOptions = {},
   ) {
+    this.runsDir = typeof source === "string" ? source : "";
+    this.stored = typeof source === "string" ? null : new StoredRuns(source, recheckMs);
     this.pollMs = pollMs;
     this.recheckMs = recheckMs;
     this.cacheFile = cacheFile;
@@ -67,10 +76,14 @@ export class RunIndex {
    * already shows (a stat tells). The array is shared: do not change it.
    */
   async runs(): Promise<readonly IndexedRun[]> {
-    const stale = performance.now() - this.lastSweep >= this.pollMs;
-    if (stale || directoryStamp(this.runsDir).value !== this.dirStamp) await this.sweep();
-    this.listed ??= [...this.entries.values()].flatMap((entry) => entry.run ? [entry.run] : []);
+    if (this.stored ? this.stored.due : this.folderStale()) await this.sweep();
+    this.listed ??= this.stored?.runs() ?? [...this.entries.values()].flatMap((entry) => entry.run ? [entry.run] : []);
     return this.listed;
+  }
+
+  private folderStale(): boolean {
+    const stale = performance.now() - this.lastSweep >= this.pollMs;
+    return stale || directoryStamp(this.runsDir).value !== this.dirStamp;
   }
 
   /** Brings the index up to date; true when anything changed. Concurrent calls share one sweep. */
@@ -83,6 +96,19 @@ export class RunIndex {
   }
 
   private async sweepOnce(): Promise<boolean> {
+    const changed = this.stored ? await this.stored.sweep() : await this.sweepFolders();
+    if (changed) {
+      this.version++;
+      this.listed = null;
+      for (const wake of [...this.waiters]) wake();
+      const due = performance.now() - this.lastSave >= SAVE_EVERY_MS && this.entries.size >= this.saveFromRuns;
+      if (this.cacheFile && due) await this.save(this.cacheFile);
+    }
+    return changed;
+  }
+
+  /** Checks the runs found in the runs directory, the running ones, and some in rotation; true when any changed. */
+  private async sweepFolders(): Promise<boolean> {
     let changed = false;
     const due = new Set<RunEntry>();
     const stamp = directoryStamp(this.runsDir);
@@ -121,21 +147,8 @@ export class RunIndex {
     for (let i = 0; i < share; i++) due.add(all[(this.rotation + i) % all.length]);
     this.rotation = all.length ? (this.rotation + share) % all.length : 0;
 
-    const queue = [...due];
-    const worker = async () => {
-      for (let entry = queue.pop(); entry; entry = queue.pop()) {
-        if (await entry.check().catch(() => false)) changed = true;
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    if (await checkAll([...due].map((entry) => () => entry.check()))) changed = true;
     this.lastRotation = performance.now(); // what this sweep read is fresh: its own time earns no rechecks
-    if (changed) {
-      this.version++;
-      this.listed = null;
-      for (const wake of [...this.waiters]) wake();
-      const due = performance.now() - this.lastSave >= SAVE_EVERY_MS && this.entries.size >= this.saveFromRuns;
-      if (this.cacheFile && due) await this.save(this.cacheFile);
-    }
     return changed;
   }
 

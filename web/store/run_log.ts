@@ -4,8 +4,17 @@
  * an EventTail, so each refresh reads only what the writer appended. Followers wait on it with
  * `waitForChange`: one poll timer per run, running only while someone waits.
  */
-import { EventTail } from "../../lib/run/event_tail.ts";
+import { EventTail, type TailRead } from "../../lib/run/event_tail.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
+
+/** Where a run's events come from: an events.jsonl (EventTail) or a run store (StoreTail). */
+export interface EventSource {
+  read(): Promise<TailRead>;
+  fileId: string | null;
+}
+
+/** Resolves once events after `afterSeq` may have been stored (or on a timeout, or abort): LISTEN in place of polling. */
+export type WaitForEvents = (afterSeq: number, signal: AbortSignal) => Promise<void>;
 
 export interface ScalarColumns {
   seq: number[];
@@ -19,14 +28,16 @@ export class RunLog {
   scalars = new Map<string, ScalarColumns>();
   /** changes when events.jsonl is replaced (a --resume): clients holding older events must start over */
   generation = "";
-  private tail: EventTail;
+  private tail: EventSource;
   private refreshing: Promise<boolean> | null = null;
   private waiters = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private pendingWait: AbortController | undefined;
   private polling = false;
 
-  constructor(readonly dir: string, private pollMs = 250) {
-    this.tail = new EventTail(dir);
+  /** A run folder (polled every pollMs), or any EventSource; with `wait`, it is waited on instead of polled. */
+  constructor(source: string | EventSource, private pollMs = 250, private wait?: WaitForEvents) {
+    this.tail = typeof source === "string" ? new EventTail(source) : source;
   }
 
   get lastSeq(): number {
@@ -100,22 +111,36 @@ export class RunLog {
   private startPolling(): void {
     if (this.polling) return;
     this.polling = true;
-    this.timer = setTimeout(this.tick, this.pollMs);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.wait) {
+      this.timer = setTimeout(this.tick, this.pollMs);
+      return;
+    }
+    const pending = this.pendingWait = new AbortController();
+    this.wait(this.lastSeq, pending.signal).then(() => {
+      if (!pending.signal.aborted) this.tick();
+    });
   }
 
   private tick = async () => {
     this.timer = undefined;
+    this.pendingWait = undefined;
     const changed = await this.refresh().catch(() => false);
     if (changed) { for (const wake of [...this.waiters]) wake(); }
-    if (this.waiters.size) this.timer = setTimeout(this.tick, this.pollMs);
+    if (this.waiters.size) this.schedule();
     else this.polling = false;
   };
 
   /** Stops between ticks; a tick in flight sees no waiters and stops itself. */
   private stopPolling(): void {
-    if (this.timer === undefined) return;
+    if (this.timer === undefined && this.pendingWait === undefined) return;
     clearTimeout(this.timer);
+    this.pendingWait?.abort();
     this.timer = undefined;
+    this.pendingWait = undefined;
     this.polling = false;
   }
 }
