@@ -4,8 +4,8 @@
  * postgres_store.ts). A follower reads what it has, then waits here for a run's next batch; a
  * batch stored between the two is not missed, since the LISTEN began before the read and its
  * seq is remembered. When the connection drops (a server restart) every waiter wakes to read
- * again, and the follower reconnects. This is the piece the dashboard's live feed would wait on,
- * in place of its file poll.
+ * again, and the follower reconnects. The dashboard (`--store`) waits here in place of its file
+ * polls: a run page for its run's batches, the runs list for every run's (`onBatch`).
  */
 import pg from "pg";
 import { EVENTS_CHANNEL, type PostgresStore } from "./postgres_store.ts";
