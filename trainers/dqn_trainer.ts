@@ -13,7 +13,7 @@
 import { make } from "../environments/mod.ts";
 import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
 import { buildQNetwork, dqnUpdate, type QNetworks, updateTarget } from "../lib/rl/dqn.ts";
-import { afterEnvStep } from "../lib/rl/dqn_schedule.ts";
+import { actsAtRandom, afterEnvStep } from "../lib/rl/dqn_schedule.ts";
 import type { DqnSpec } from "../lib/rl/dqn_spec.ts";
 import { type Minibatch, ReplayBuffer } from "../lib/rl/replay_buffer.ts";
 import { linearSchedule } from "../lib/rl/schedule.ts";
@@ -214,7 +214,8 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
     while (step < totalSteps) {
       await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
       // #region act-and-store
-      const action = actionRng.uniform() < epsilonAt(step)
+      // uniform before learningStarts (SB3's warm-up), then epsilon-greedy
+      const action = actsAtRandom(step, c) || actionRng.uniform() < epsilonAt(step)
         ? actionRng.int(numActions)
         : (await greedy(agent.online, obs, 1))[0];
       const next = env.step(action);
