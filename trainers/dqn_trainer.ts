@@ -13,6 +13,7 @@
 import { make } from "../environments/mod.ts";
 import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
 import { buildQNetwork, dqnUpdate, type QNetworks, updateTarget } from "../lib/rl/dqn.ts";
+import { actsAtRandom, afterEnvStep } from "../lib/rl/dqn_schedule.ts";
 import type { DqnSpec } from "../lib/rl/dqn_spec.ts";
 import { type Minibatch, ReplayBuffer } from "../lib/rl/replay_buffer.ts";
 import { linearSchedule } from "../lib/rl/schedule.ts";
@@ -213,7 +214,8 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
     while (step < totalSteps) {
       await run.yieldToSignals(); // lets Ctrl-C stop the run promptly
       // #region act-and-store
-      const action = actionRng.uniform() < epsilonAt(step)
+      // uniform before learningStarts (SB3's warm-up), then epsilon-greedy
+      const action = actsAtRandom(step, c) || actionRng.uniform() < epsilonAt(step)
         ? actionRng.int(numActions)
         : (await greedy(agent.online, obs, 1))[0];
       const next = env.step(action);
@@ -234,14 +236,14 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
       }
 
       // #region learn
-      if (step > c.learningStarts && step % c.trainFrequency === 0) {
-        for (let g = 0; g < c.gradientSteps; g++) {
-          const batch = buffer.sample(c.batchSize, replayRng);
-          log.add(dqnUpdate(agent, batch, c), batch);
-          gradientSteps++;
-        }
+      // as SB3 orders them (lib/rl/dqn_schedule.ts): a target update due now, then the training phase
+      const due = afterEnvStep(step, c);
+      if (due.updateTarget) updateTarget(agent.online, agent.target, c.tau);
+      for (let g = 0; g < due.gradientSteps; g++) {
+        const batch = buffer.sample(c.batchSize, replayRng);
+        log.add(dqnUpdate(agent, batch, c), batch);
+        gradientSteps++;
       }
-      if (step % c.targetUpdateInterval === 0) updateTarget(agent.online, agent.target, c.tau);
       // #endregion
 
       // ---- logging, evaluation, checkpoints (at episode ends, so no episode is cut in two)

@@ -45,7 +45,7 @@ export function dqnSpec(d: DqnDefaults) {
       type: "int",
       default: d.learningStarts,
       min: 0,
-      help: "env steps before the first training phase (acting is epsilon-greedy throughout)",
+      help: "env steps before the first training phase; actions are uniform at random until then (SB3)",
     },
     trainFrequency: { type: "int", default: d.trainFrequency, min: 1, help: "env steps between training phases" },
     gradientSteps: { type: "int", default: d.gradientSteps, min: 1, help: "gradient steps per training phase" },
