@@ -9,6 +9,8 @@ export interface SystemPanelProps {
   cursor: number;
   backend: RunInfo["backend"];
   host: RunInfo["host"];
+  /** the run's resumes, for the workers that ran it before */
+  resumes?: RunInfo["resumes"];
   versions: Record<string, string>;
   /** latest value of each system/ and speed key */
   latest: Record<string, number>;
@@ -31,6 +33,8 @@ export default function SystemPanel(props: SystemPanelProps) {
     ["tfjs tensors", formatValue(latest["system/num_tensors"])],
     ["tfjs memory", "system/num_bytes" in latest ? formatBytes(latest["system/num_bytes"]) : "–"],
     ["host", `${host.hostname} · ${host.os}/${host.arch}`],
+    // a sweep trial says which worker (deno task worker) ran it, and the ones before a resume
+    ...(host.worker ? [["worker", workersOf(host.worker, props.resumes)] as [string, string]] : []),
     [
       "versions",
       Object.entries(versions).filter(([k]) => ["deno", "tfjs", "v8"].includes(k)).map(([k, v]) => `${k} ${v}`).join(
@@ -50,4 +54,10 @@ export default function SystemPanel(props: SystemPanelProps) {
       </tbody>
     </table>
   );
+}
+
+/** The worker that wrote the run last, after those that ran it before a resume (earliest first), when they differ. */
+function workersOf(last: string, resumes: SystemPanelProps["resumes"]): string {
+  const earlier = (resumes ?? []).map((r) => r.worker).filter((w): w is string => !!w && w !== last);
+  return [...new Set([...earlier, last])].join(" → ");
 }

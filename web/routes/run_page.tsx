@@ -60,7 +60,14 @@ export function runPageRoutes({ store, projectRoot }: Deps): Hono {
             <h2>System</h2>
             <Island
               component={SystemPanel}
-              props={{ ...live, backend: info.backend, host: info.host, versions: info.versions, latest: snap.latest }}
+              props={{
+                ...live,
+                backend: info.backend,
+                host: info.host,
+                resumes: info.resumes,
+                versions: info.versions,
+                latest: snap.latest,
+              }}
             />
             <h2>Config</h2>
             <ConfigTable config={info.config} spec={info.spec} />

@@ -155,6 +155,28 @@ Deno.test("run page - a crashed run shows its error", async () => {
   });
 });
 
+Deno.test("run page - a sweep trial names the workers that ran it, the one before a resume first", async () => {
+  await withRunsDir(async (runsDir) => {
+    const host = { os: "linux", arch: "x86_64", hostname: "vm-2", pid: 7, worker: "vm-2-7" };
+    const resumes = [{
+      at: "2026-12-07T10:00:00Z",
+      fromStep: 300,
+      backend: "wasm",
+      hostname: "vm-1",
+      worker: "vm-1-4",
+    }];
+    await FakeRun.create(runsDir, ID, { host, resumes });
+    await FakeRun.create(runsDir, "by-hand", {});
+    const app = createApp({ runsDir });
+    const props = islandProps(await (await app.request(`/runs/${ID}`)).text(), "SystemPanel");
+    assert.deepEqual(props.host, host);
+    assert.deepEqual(props.resumes, resumes);
+    const html = await (await app.request(`/runs/${ID}`)).text();
+    assert.match(html, /<th>worker<\/th><td[^>]*>vm-1-4 → vm-2-7<\/td>/);
+    assert.doesNotMatch(await (await app.request("/runs/by-hand")).text(), /<th>worker<\/th>/);
+  });
+});
+
 Deno.test("run page - an unknown run is a 404 page that links back", async () => {
   await withRunsDir(async (runsDir) => {
     const response = await createApp({ runsDir }).request("/runs/no-such-run");
