@@ -1,7 +1,8 @@
 /**
  * GET /runs/:id: one run, live: status line, scalar charts, and beside them the lab's guide (the
  * lecture's equations linked to the code and to these charts), the system panel and the config;
- * then images and episodes.
+ * then images and episodes. The lab's reference curves are drawn on the charts and judge the
+ * headline metric in the status line.
  */
 import { Hono } from "hono";
 import { ConfigTable } from "../components/config_table.tsx";
@@ -15,6 +16,7 @@ import RunHeader from "../islands/run_header.tsx";
 import ScalarCharts from "../islands/scalar_charts.tsx";
 import SystemPanel from "../islands/system_panel.tsx";
 import { runSnapshot } from "../store/run_snapshot.ts";
+import { loadReferencesOrError } from "../references/load_references.ts";
 import type { Deps } from "./deps.ts";
 import { notFoundPage } from "./not_found.tsx";
 import { renderPage } from "./render.ts";
@@ -26,6 +28,7 @@ export function runPageRoutes({ store, projectRoot }: Deps): Hono {
     if (!info || !log) return c.html(notFoundPage(`No run '${id}' in the runs directory.`), 404);
     const snap = runSnapshot(id, info, log);
     const guide = await loadGuide(info.lab, projectRoot);
+    const { curves, error: referenceError } = await loadReferencesOrError(info.lab, projectRoot);
     const guideLatest = Object.fromEntries(
       (guide?.keys ?? []).flatMap((key) => {
         const value = log.scalars.get(key)?.value.at(-1);
@@ -41,15 +44,22 @@ export function runPageRoutes({ store, projectRoot }: Deps): Hono {
         </div>
         <Island
           component={RunHeader}
-          props={{ ...live, ...snap, totalSteps: info.totalSteps, headline: info.headline }}
+          props={{
+            ...live,
+            ...snap,
+            totalSteps: info.totalSteps,
+            headline: info.headline,
+            references: curves.filter((c) => c.metric === info.headline),
+          }}
         />
         {info.error && <pre class="error">{info.error}</pre>}
+        {referenceError && <pre class="error">{referenceError}</pre>}
         <div class={guide ? "run-grid with-guide" : "run-grid"}>
           <section class="main-col">
             <h2>Scalars</h2>
             <Island
               component={ScalarCharts}
-              props={{ runId: id, generation: snap.generation, scalars: snap.scalars }}
+              props={{ runId: id, generation: snap.generation, scalars: snap.scalars, references: curves }}
             />
             <Island component={ImageTimeline} props={{ ...live, images: snap.images }} />
             <Island component={EpisodePanel} props={{ ...live, episodes: snap.episodes }} />

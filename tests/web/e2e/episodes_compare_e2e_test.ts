@@ -1,12 +1,16 @@
 /**
  * End to end in a real browser, on runs written directly (fast): an RL run's episode replay
- * (drawn, plays, pauses, scrubs, and new episodes arrive live), and comparing two runs picked
- * in the runs list.
+ * (drawn, plays, pauses, scrubs, and new episodes arrive live), its lab's reference curve drawn
+ * dashed on the evaluation chart with the status line's verdict, and comparing two runs picked
+ * in the runs list, with the reference on the compared chart too.
  */
 import assert from "node:assert/strict";
 import { make } from "../../../environments/mod.ts";
 import type { EpisodeRecord } from "../../../lib/run/types.ts";
+import type { ChartBox } from "../../../web/components/line_chart.tsx";
+import { loadReferences } from "../../../web/references/load_references.ts";
 import { serveDashboard } from "../../../web/serve.ts";
+import { REPO_ROOT } from "../../helpers.ts";
 import { FakeRun, withRunsDir } from "../fixtures.ts";
 import { HAS_CHROMIUM, openBrowser } from "./browser.ts";
 
@@ -24,13 +28,29 @@ function cartPoleEpisode(seed: number): EpisodeRecord {
   return { env: "CartPole-v1", fps: env.metadata.renderFps, frames, rewards };
 }
 
-async function rlRun(runsDir: string, id: string, scale: number): Promise<FakeRun> {
-  const run = await FakeRun.create(runsDir, id, { lab: "dqn-cartpole", headline: "charts/episodic_return" });
+// The dqn-cartpole reference the status line judges by (the first in its file), as shipped.
+const REFERENCE = (await loadReferences("dqn-cartpole", REPO_ROOT))!.curves[0];
+
+/** A dqn-cartpole run; its evaluations sit at the top of the reference's band (on track) or below it (behind). */
+async function rlRun(runsDir: string, id: string, scale: number, onTrack = true): Promise<FakeRun> {
+  const run = await FakeRun.create(runsDir, id, { lab: "dqn-cartpole", headline: "eval/mean_return" });
   for (let i = 1; i <= 20; i++) {
     await run.append({ kind: "scalar", step: i * 100, key: "charts/episodic_return", value: scale * i });
   }
+  for (const p of REFERENCE.points) {
+    await run.append({ kind: "scalar", step: p.x, key: "eval/mean_return", value: onTrack ? p.high! : p.low! - 1 });
+  }
   return run;
 }
+
+/** The dashed series of the chart of `key` in the page: label, dash, and how many points it holds. */
+const dashedSeries = (page: import("playwright-core").Page, key: string) =>
+  page.locator(`.chart-card[data-key="${key}"] .chart`).evaluate((el: ChartBox) => {
+    const u = el.uplot!;
+    return u.series.flatMap((s, i) =>
+      s.dash ? [{ label: s.label, dash: s.dash, points: [...u.data[i]].filter((v: unknown) => v != null).length }] : []
+    );
+  });
 
 const frameText = (page: import("playwright-core").Page) => page.locator("[data-testid=replay-frame]").innerText();
 
@@ -76,6 +96,17 @@ Deno.test({
 
         await run.episode(2000, cartPoleEpisode(2), 475);
         await page.waitForFunction(() => document.querySelectorAll("[data-testid=episode-select] option").length === 2);
+
+        // The reference: dashed on the evaluation chart, labelled with its source, and the status line's verdict.
+        const evalCard = page.locator('.chart-card[data-key="eval/mean_return"]');
+        await evalCard.locator("canvas").waitFor();
+        const label = evalCard.locator("[data-testid=reference-label]").first();
+        assert.equal(await label.innerText(), REFERENCE.label);
+        assert.ok((await label.getAttribute("title"))!.startsWith(REFERENCE.source));
+        const dashed = await dashedSeries(page, "eval/mean_return");
+        assert.deepEqual(dashed[0], { label: REFERENCE.label, dash: [6, 4], points: REFERENCE.points.length });
+        const status = page.locator("[data-testid=reference-status]");
+        assert.equal(await status.innerText(), `on track · ${REFERENCE.label}`);
         assert.deepEqual(browser.errors, []);
       } finally {
         await browser.close();
@@ -92,7 +123,7 @@ Deno.test({
   async fn() {
     await withRunsDir(async (runsDir) => {
       await rlRun(runsDir, "dqn-a", 1);
-      await rlRun(runsDir, "dqn-b", 2);
+      await rlRun(runsDir, "dqn-b", 2, false);
       const served = await serveDashboard({ runsDir, port: 0 });
       const browser = await openBrowser();
       try {
@@ -105,9 +136,16 @@ Deno.test({
         const chart = page.locator('.chart-card[data-key="charts/episodic_return"]');
         await chart.locator("canvas").waitFor();
         assert.deepEqual(await page.locator(".legend span").allInnerTexts(), ["dqn-a", "dqn-b"]);
+        const evalCard = page.locator('.chart-card[data-key="eval/mean_return"]');
+        assert.equal(await evalCard.locator("[data-testid=reference-label]").first().innerText(), REFERENCE.label);
+        assert.equal((await dashedSeries(page, "eval/mean_return"))[0].label, REFERENCE.label);
         await page.locator("[data-testid=chart-controls] select").selectOption("mean");
         await page.locator('[data-testid=chart-controls] input[type="number"]').waitFor();
         await chart.locator("canvas").waitFor();
+        // The run below its reference's band is behind it.
+        await page.goto(new URL("/runs/dqn-b", served.url).href);
+        const status = page.locator("[data-testid=reference-status]");
+        assert.equal(await status.innerText(), `behind the reference · ${REFERENCE.label}`);
         assert.deepEqual(browser.errors, []);
       } finally {
         await browser.close();
