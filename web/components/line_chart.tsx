@@ -49,8 +49,10 @@ export function LineChart(props: LineChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const height = props.height ?? 170;
-  const linesKey = [...props.lines, ...props.references ?? []].map((l) => l.label + l.color).join() +
-    props.lines.map((l) => l.dash ?? "").join();
+  const linesKey = [
+    ...props.lines.map((l) => l.label + l.color + (l.dash ?? "")),
+    ...(props.references ?? []).map((r) => r.label + r.color),
+  ].join();
   const data = () => withReferences(props.data(), props.references ?? []);
 
   useEffect(() => {
@@ -88,9 +90,16 @@ function withReferences(own: uPlot.AlignedData, references: ChartReference[]): u
 function options(props: LineChartProps, width: number, height: number): uPlot.Options {
   const threshold = props.threshold;
   const references = props.references ?? [];
+  // Each reference is a mean series, then its band's low and high series when it has a band.
+  let next = 1 + props.lines.length;
+  const bands = references.flatMap((ref) => {
+    const mean = next;
+    next += ref.band ? 3 : 1;
+    return ref.band ? [{ color: ref.color, low: mean + 1, high: mean + 2 }] : [];
+  });
   const draw = [
     ...(threshold === undefined ? [] : [(u: uPlot) => drawThreshold(u, threshold)]),
-    ...(references.some((r) => r.band) ? [(u: uPlot) => drawWhiskers(u, props.lines.length, references)] : []),
+    ...(bands.length ? [(u: uPlot) => drawWhiskers(u, bands)] : []),
   ];
   return {
     title: props.title,
@@ -171,8 +180,8 @@ function drawThreshold(u: uPlot, value: number): void {
   ctx.restore();
 }
 
-/** A vertical whisker with caps over each reference point's band; the reference series follow `ownLines`. */
-function drawWhiskers(u: uPlot, ownLines: number, references: ChartReference[]): void {
+/** A vertical whisker with caps over each reference point's band (its low and high series). */
+function drawWhiskers(u: uPlot, bands: { color: string; low: number; high: number }[]): void {
   const { ctx, bbox } = u;
   const cap = 4 * devicePixelRatio;
   ctx.save();
@@ -180,12 +189,9 @@ function drawWhiskers(u: uPlot, ownLines: number, references: ChartReference[]):
   ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height); // a zoomed chart's whiskers stay inside the plot
   ctx.clip();
   ctx.lineWidth = devicePixelRatio;
-  let series = 1 + ownLines;
-  for (const ref of references) {
-    const [low, high] = ref.band ? [u.data[series + 1], u.data[series + 2]] : [];
-    series += ref.band ? 3 : 1;
-    if (!low || !high) continue;
-    ctx.strokeStyle = ref.color;
+  for (const band of bands) {
+    const [low, high] = [u.data[band.low], u.data[band.high]];
+    ctx.strokeStyle = band.color;
     for (let i = 0; i < u.data[0].length; i++) {
       if (low[i] == null || high[i] == null) continue;
       const x = u.valToPos(u.data[0][i], "x", true);

@@ -2,9 +2,10 @@
 import { referenceColor } from "../client/reference_lines.ts";
 import type { ReferenceCurve } from "../shared/reference_curves.ts";
 
-/** The source in full: what it is, what its band is, how to reproduce it or where it was published. */
+/** The source in full: whose it is, what it is, what its band is, how to reproduce it or where it was published. */
 export function describeReference(curve: ReferenceCurve): string {
   return [
+    curve.kind === "own" ? "The project's own recorded runs." : "Outside reference.",
     curve.source,
     curve.band && `Band: ${curve.band}.`,
     curve.command && `Reproduce: ${curve.command}`,
