@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import {
+  type FlagValue,
   type LabReferences,
   REFERENCE_UNITS,
   type ReferenceCurve,
@@ -68,7 +69,7 @@ export function parseReferences(text: string, file: string, labId: string): LabR
 
 type Fail = (where: string, problem: string) => never;
 
-const CURVE_KEYS = ["id", "label", "kind", "metric", "better", "x", "source", "command", "url", "band", "points"];
+const CURVE_KEYS = ["id", "label", "kind", "metric", "better", "x", "source", "command", "url", "band", "config", "points"];
 
 function parseCurve(value: unknown, where: string, fail: Fail): ReferenceCurve {
   const c = record(value, where, fail, CURVE_KEYS);
@@ -96,6 +97,7 @@ function parseCurve(value: unknown, where: string, fail: Fail): ReferenceCurve {
     command: text("command", true),
     url: text("url", true),
     band: text("band", true),
+    config: c.config === undefined ? undefined : parseConfig(c.config, `${where}.config`, fail),
     points: [],
   };
   if (!/^[a-z0-9-]+$/.test(curve.id)) {
@@ -114,6 +116,16 @@ function parseCurve(value: unknown, where: string, fail: Fail): ReferenceCurve {
   }
   if (banded && !curve.band) fail(`${where}.band`, "expected a sentence saying what low and high are");
   return curve;
+}
+
+function parseConfig(value: unknown, where: string, fail: Fail): Record<string, FlagValue> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(where, "expected an object of flag values");
+  for (const [flag, v] of Object.entries(value as object)) {
+    if (!["string", "number", "boolean"].includes(typeof v)) {
+      fail(`${where}.${flag}`, `expected a string, number or boolean, got ${JSON.stringify(v)}`);
+    }
+  }
+  return value as Record<string, FlagValue>;
 }
 
 function parsePoint(value: unknown, where: string, fail: Fail): ReferencePoint {

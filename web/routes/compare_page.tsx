@@ -8,7 +8,7 @@ import { Layout } from "../components/layout.tsx";
 import CompareCharts from "../islands/compare_charts.tsx";
 import RunsTable from "../islands/runs_table.tsx";
 import { loadReferencesOrError } from "../references/load_references.ts";
-import type { ReferenceCurve } from "../shared/reference_curves.ts";
+import { configMismatch, type ReferenceCurve } from "../shared/reference_curves.ts";
 import { formatCursor } from "../sse/follow_runs.ts";
 import { scalarsPayload } from "../store/scalars.ts";
 import { DEFAULT_SMOOTHING } from "../shared/smoothing.ts";
@@ -36,10 +36,13 @@ export function comparePageRoutes({ store, projectRoot }: Deps): Hono {
       if (!info || !log) return c.html(notFoundPage(`No run '${id}' in the runs directory.`), 404);
       runs.push({ id, lab: info.lab, label: id.startsWith(info.lab + "-") ? id.slice(info.lab.length + 1) : id });
       payloads.push(scalarsPayload(id, log, { smoothing: DEFAULT_SMOOTHING }));
-      if (info.lab in references) continue;
-      const { curves, error } = await loadReferencesOrError(info.lab, projectRoot);
-      references[info.lab] = curves;
-      if (error) errors.push(error);
+      if (!(info.lab in references)) {
+        const { curves, error } = await loadReferencesOrError(info.lab, projectRoot);
+        references[info.lab] = curves;
+        if (error) errors.push(error);
+      }
+      // A lab's references are drawn only if every compared run of the lab was trained with their settings.
+      references[info.lab] = references[info.lab].filter((curve) => !configMismatch(curve, info.config));
     }
     const cursor = formatCursor(new Map(payloads.map((p) => [p.runId, p.cursor])));
     return c.html(renderPage(

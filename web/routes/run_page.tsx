@@ -17,6 +17,8 @@ import ScalarCharts from "../islands/scalar_charts.tsx";
 import SystemPanel from "../islands/system_panel.tsx";
 import { runSnapshot } from "../store/run_snapshot.ts";
 import { loadReferencesOrError } from "../references/load_references.ts";
+import { configMismatch, type ReferenceCurve } from "../shared/reference_curves.ts";
+import { flagName } from "../../lib/hparams.ts";
 import type { Deps } from "./deps.ts";
 import { notFoundPage } from "./not_found.tsx";
 import { renderPage } from "./render.ts";
@@ -28,7 +30,10 @@ export function runPageRoutes({ store, projectRoot }: Deps): Hono {
     if (!info || !log) return c.html(notFoundPage(`No run '${id}' in the runs directory.`), 404);
     const snap = runSnapshot(id, info, log);
     const guide = await loadGuide(info.lab, projectRoot);
-    const { curves, error: referenceError } = await loadReferencesOrError(info.lab, projectRoot);
+    const { curves: labCurves, error: referenceError } = await loadReferencesOrError(info.lab, projectRoot);
+    // Only the references measured with this run's settings are drawn and judge it.
+    const curves = labCurves.filter((c) => !configMismatch(c, info.config));
+    const skipped = labCurves.filter((c) => configMismatch(c, info.config));
     const guideLatest = Object.fromEntries(
       (guide?.keys ?? []).flatMap((key) => {
         const value = log.scalars.get(key)?.value.at(-1);
@@ -57,6 +62,7 @@ export function runPageRoutes({ store, projectRoot }: Deps): Hono {
         <div class={guide ? "run-grid with-guide" : "run-grid"}>
           <section class="main-col">
             <h2>Scalars</h2>
+            <SkippedReferences curves={skipped} config={info.config} />
             <Island
               component={ScalarCharts}
               props={{ runId: id, generation: snap.generation, scalars: snap.scalars, references: curves }}
@@ -84,4 +90,18 @@ export function runPageRoutes({ store, projectRoot }: Deps): Hono {
       </Layout>,
     ));
   });
+}
+
+/** Why a reference of the lab is not drawn: it was measured with another value of a flag this run sets. */
+function SkippedReferences({ curves, config }: { curves: ReferenceCurve[]; config: Record<string, unknown> }) {
+  if (!curves.length) return null;
+  return (
+    <p class="small dim" data-testid="references-skipped">
+      Not drawn:{" "}
+      {curves.map((curve) => {
+        const { flag, curve: theirs, run } = configMismatch(curve, config)!;
+        return `${curve.label}, measured with --${flagName(flag)} ${theirs} (this run: ${run})`;
+      }).join("; ")}.
+    </p>
+  );
 }

@@ -35,7 +35,26 @@ export interface ReferenceCurve {
   url?: string;
   /** what low and high are, when the points have them */
   band?: string;
+  /**
+   * the lab's flags (as run.json's config names them) whose values shaped the curve: a run with
+   * other values is not judged by it, nor shown it
+   */
+  config?: Record<string, FlagValue>;
   points: ReferencePoint[];
+}
+
+export type FlagValue = string | number | boolean;
+
+/** The first flag of the curve's config that the run's config sets otherwise, or null when the curve applies. */
+export function configMismatch(
+  curve: ReferenceCurve,
+  config: Record<string, unknown>,
+): { flag: string; curve: FlagValue; run: unknown } | null {
+  for (const [flag, value] of Object.entries(curve.config ?? {})) {
+    // A run recorded before a flag existed ran with what is now its default: no mismatch.
+    if (flag in config && config[flag] !== value) return { flag, curve: value, run: config[flag] };
+  }
+  return null;
 }
 
 export interface LabReferences {

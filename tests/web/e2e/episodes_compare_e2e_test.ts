@@ -33,7 +33,11 @@ const REFERENCE = (await loadReferences("dqn-cartpole", REPO_ROOT))!.curves[0];
 
 /** A dqn-cartpole run; its evaluations sit at the top of the reference's band (on track) or below it (behind). */
 async function rlRun(runsDir: string, id: string, scale: number, onTrack = true): Promise<FakeRun> {
-  const run = await FakeRun.create(runsDir, id, { lab: "dqn-cartpole", headline: "eval/mean_return" });
+  const run = await FakeRun.create(runsDir, id, {
+    lab: "dqn-cartpole",
+    headline: "eval/mean_return",
+    config: { seed: 1 },
+  });
   for (let i = 1; i <= 20; i++) {
     await run.append({ kind: "scalar", step: i * 100, key: "charts/episodic_return", value: scale * i });
   }

@@ -72,6 +72,21 @@ Deno.test("references - each curve overlays the lab's headline metric, measured 
   }
 });
 
+Deno.test("references - each curve's config names flags of its lab at their current defaults (what it was measured with)", async () => {
+  for (const name of Deno.readDirSync(join(REPO_ROOT, REFERENCES_DIR))) {
+    const labId = name.name.slice(0, -".json".length);
+    const spec = ((await LABS[labId]()).lab as unknown as { spec: Record<string, { default: unknown }> }).spec;
+    for (const curve of (await loadReferences(labId, REPO_ROOT))!.curves) {
+      assert.ok(curve.config && Object.keys(curve.config).length > 0, `${name.name}#${curve.id} has no config`);
+      for (const [flag, value] of Object.entries(curve.config)) {
+        assert.ok(flag in spec, `${name.name}#${curve.id}: ${flag} is not a flag of ${labId}`);
+        // A changed default leaves the reference measured with the old one: measure it again, or keep the old value.
+        assert.equal(value, spec[flag].default, `${name.name}#${curve.id}: ${flag}`);
+      }
+    }
+  }
+});
+
 Deno.test("references - a lab without a file has none; an id that is not a lab id reads nothing", async () => {
   assert.equal(await loadReferences("no-such-lab", REPO_ROOT), null);
   assert.equal(await loadReferences("../deno", REPO_ROOT), null);
@@ -116,6 +131,11 @@ Deno.test("references - a malformed file is an error naming the file, the field 
       /curves\[0\]\.band: expected a sentence/,
     ],
     ["id twice", (f) => f.curves.push(f.curves[0]), /curves: the id "pytorch" is used twice/],
+    [
+      "a config value",
+      (f) => Object.assign(f.curves[0], { config: { lr: [1] } }),
+      /curves\[0\]\.config\.lr: expected a string, number or boolean, got \[1\]/,
+    ],
   ];
   for (const [name, edit, expected] of cases) assert.match(errorOf(edited(edit)), expected, name);
   assert.match(errorOf("{ lab: 1 }"), /^references\/demo-lab\.json: not JSON: /);

@@ -24,7 +24,7 @@ function islandProps(html: string, name: string): Record<string, unknown> {
 
 /** A vae-mnist run at the end of its second epoch (100 steps each), its negative ELBO `above` the band's top then. */
 async function vaeRun(runsDir: string, id: string, above: number): Promise<FakeRun> {
-  const run = await FakeRun.create(runsDir, id);
+  const run = await FakeRun.create(runsDir, id, { config: { epochs: 10, batchSize: 128, seed: 1 } });
   for (const epoch of [1, 2]) {
     const value = PYTORCH.points[epoch - 1].high! + (epoch === 2 ? above : -1);
     await run.append(
@@ -55,10 +55,28 @@ Deno.test("run page - the lab's references reach the charts, and the status line
   });
 });
 
+Deno.test("run page - a run trained with other settings than the reference's is not judged or drawn with it, and says why", async () => {
+  await withRunsDir(async (runsDir) => {
+    const run = await vaeRun(runsDir, ID, 0);
+    run.info.config = { ...run.info.config, arch: "conv" };
+    await run.writeInfo();
+    const html = await (await createApp({ runsDir }).request(`/runs/${ID}`)).text();
+    assert.deepEqual(islandProps(html, "RunHeader").references as unknown[], []);
+    assert.deepEqual((islandProps(html, "ScalarCharts") as { references: unknown[] }).references, []);
+    assert.ok(!html.includes(`data-testid="reference-status"`));
+    const note = html.match(/data-testid="references-skipped">(.*?)<\/p>/s)?.[1].replace(/<!-- -->/g, "");
+    assert.equal(note, `Not drawn: ${PYTORCH.label}, measured with --arch mlp (this run: conv).`);
+  });
+});
+
 Deno.test("compare page - each lab's reference curves go to the compared charts", async () => {
   await withRunsDir(async (runsDir) => {
     await vaeRun(runsDir, "vae-mnist-a", 0);
-    await FakeRun.create(runsDir, "dqn-cartpole-b", { lab: "dqn-cartpole", headline: "eval/mean_return" });
+    await FakeRun.create(runsDir, "dqn-cartpole-b", {
+      lab: "dqn-cartpole",
+      headline: "eval/mean_return",
+      config: { seed: 1 },
+    });
     const html = await (await createApp({ runsDir }).request("/compare?runs=vae-mnist-a,dqn-cartpole-b")).text();
     const props = islandProps(html, "CompareCharts") as {
       runs: { lab: string }[];

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  configMismatch,
   curveSteps,
   referenceAt,
   type ReferenceCurve,
@@ -94,4 +95,18 @@ Deno.test("epochs - placed on the run's steps through its epoch scalar; a capped
   assert.ok(Math.abs(v.at.mean - (127 - 21.5 / 9)) < 1e-9);
   assert.equal(v.onTrack, false);
   assert.equal(verdict([nelbo], { step: 938, value: 124 }, undefined), null);
+});
+
+Deno.test("configMismatch - a run with another value of a flag the curve was measured with is not judged by it", () => {
+  const vae = curve({ config: { arch: "mlp", latent: 20, lr: 0.001 } });
+  assert.equal(configMismatch(vae, { arch: "mlp", latent: 20, lr: 0.001, seed: 7, epochs: 30 }), null);
+  assert.deepEqual(configMismatch(vae, { arch: "conv", latent: 20, lr: 0.001 }), {
+    flag: "arch",
+    curve: "mlp",
+    run: "conv",
+  });
+  assert.deepEqual(configMismatch(vae, { arch: "mlp", latent: 2 }), { flag: "latent", curve: 20, run: 2 });
+  // A flag the run does not record (a run from before the flag existed) counts as its default.
+  assert.equal(configMismatch(vae, { arch: "mlp" }), null);
+  assert.equal(configMismatch(curve({}), { arch: "conv" }), null);
 });
