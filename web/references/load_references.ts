@@ -69,7 +69,7 @@ export function parseReferences(text: string, file: string, labId: string): LabR
 
 type Fail = (where: string, problem: string) => never;
 
-const CURVE_KEYS = ["id", "label", "kind", "metric", "better", "x", "source", "command", "url", "band", "config", "points"];
+const CURVE_KEYS = "id label kind metric better x source command url band config points".split(" ");
 
 function parseCurve(value: unknown, where: string, fail: Fail): ReferenceCurve {
   const c = record(value, where, fail, CURVE_KEYS);
@@ -119,7 +119,9 @@ function parseCurve(value: unknown, where: string, fail: Fail): ReferenceCurve {
 }
 
 function parseConfig(value: unknown, where: string, fail: Fail): Record<string, FlagValue> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(where, "expected an object of flag values");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    fail(where, "expected an object of flag values");
+  }
   for (const [flag, v] of Object.entries(value as object)) {
     if (!["string", "number", "boolean"].includes(typeof v)) {
       fail(`${where}.${flag}`, `expected a string, number or boolean, got ${JSON.stringify(v)}`);

@@ -97,8 +97,7 @@ function SkippedReferences({ curves, config }: { curves: ReferenceCurve[]; confi
   if (!curves.length) return null;
   return (
     <p class="small dim" data-testid="references-skipped">
-      Not drawn:{" "}
-      {curves.map((curve) => {
+      Not drawn: {curves.map((curve) => {
         const { flag, curve: theirs, run } = configMismatch(curve, config)!;
         return `${curve.label}, measured with --${flagName(flag)} ${theirs} (this run: ${run})`;
       }).join("; ")}.
