@@ -31,3 +31,21 @@ export function chartReferences(
     }];
   });
 }
+
+/**
+ * The compare page's references, several labs' told apart by their lab's name, one colour per
+ * curve over all of them; `forKey` places each lab's on the steps `epochsOf(lab)` gives.
+ */
+export function compareReferences(references: Record<string, ReferenceCurve[]>) {
+  const labs = Object.keys(references);
+  const refs = labs.flatMap((lab) =>
+    references[lab].map((curve) => ({
+      lab,
+      curve: labs.length > 1 ? { ...curve, label: `${lab}: ${curve.label}` } : curve,
+    }))
+  );
+  const all = refs.map((r) => r.curve);
+  const forKey = (key: string, epochsOf: (lab: string) => EpochMarks | undefined) =>
+    refs.flatMap(({ lab, curve }) => chartReferences([curve], key, epochsOf(lab), all));
+  return { all, forKey };
+}

@@ -13,13 +13,13 @@ import uPlot from "uplot";
 import { byGroup, ChartModels } from "../client/chart_models.ts";
 import { consume, liveFeed } from "../client/live_feed.ts";
 import { type ChartSettings, loadSettings, saveSettings } from "../client/run_feed.ts";
+import { compareReferences } from "../client/reference_lines.ts";
 import { groupedChart, Memo, seedLayout } from "../client/seed_curves.ts";
 import { ChartControls } from "../components/chart_controls.tsx";
 import { LineChart } from "../components/line_chart.tsx";
 import { ReferenceLegend } from "../components/reference_legend.tsx";
 import { RlAggregateTable } from "../components/rl_aggregate_table.tsx";
 import { SeedControls } from "../components/seed_controls.tsx";
-import { chartReferences } from "../client/reference_lines.ts";
 import type { ReferenceCurve } from "../shared/reference_curves.ts";
 import { namespaceOf } from "../shared/format.ts";
 import type { RunEvent, ScalarsPayload } from "../shared/payloads.ts";
@@ -109,20 +109,9 @@ export default function CompareCharts(
   const scores = memo.get("scores", evalInputs, () => groupScores(groups, (id) => model(id, EVAL_KEY)));
 
   const keys = [...new Set([...models.current.values()].flatMap((m) => [...m.models.keys()]))].sort();
-  // Several labs' references are told apart by their lab's name; each is placed on the steps of its lab's first run.
-  const labs = Object.keys(references);
-  const refs = labs.flatMap((lab) =>
-    references[lab].map((curve) => ({
-      lab,
-      curve: labs.length > 1 ? { ...curve, label: `${lab}: ${curve.label}` } : curve,
-    }))
-  );
-  const allCurves = refs.map((r) => r.curve);
+  const labRefs = compareReferences(references);
+  // Each lab's references are placed on the steps of its first run.
   const epochsOf = (lab: string) => model(runs.find((r) => r.lab === lab)!.id, "epoch");
-  const chartRefs = (key: string) =>
-    settings.axis === "step"
-      ? refs.flatMap(({ lab, curve }) => chartReferences([curve], key, epochsOf(lab), allCurves))
-      : [];
   return (
     <div class="scalars">
       <ChartControls settings={settings} onChange={change} />
@@ -159,9 +148,9 @@ export default function CompareCharts(
                     version={`${epoch}:${version}:${JSON.stringify(view)}`}
                     axis={settings.axis}
                     legend={false}
-                    references={chartRefs(key)}
+                    references={settings.axis === "step" ? labRefs.forKey(key, epochsOf) : []}
                   />
-                  <ReferenceLegend shown={allCurves.filter((c) => c.metric === key)} all={allCurves} />
+                  <ReferenceLegend shown={labRefs.all.filter((c) => c.metric === key)} all={labRefs.all} />
                   {notes.map((note) => <p key={note} class="chart-note small dim" data-testid="chart-note">{note}</p>)}
                 </div>
               );
