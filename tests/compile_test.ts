@@ -80,7 +80,10 @@ Deno.test({
         };
         const { runs } = JSON.parse((await get("/api/runs")).body) as { runs: { id: string }[] };
         assert.deepEqual(runs.map((r) => r.id), [info.id]);
-        assert.equal((await get(`/runs/${info.id}`)).status, 200);
+        const page = await get(`/runs/${info.id}`);
+        assert.equal(page.status, 200);
+        // The lab's reference curves come from inside the executable too (references/, an --include).
+        assert.match(page.body, /data-testid="reference-label"/);
         const js = await get("/static/islands.js");
         assert.equal(js.status, 200, js.body);
         assert.match(js.type ?? "", /javascript/);

@@ -2,6 +2,8 @@
  * A uPlot line chart as a Preact component. The server renders an empty box of the final size
  * (no layout shift); in the browser the chart is created once and fed with setData whenever
  * `version` changes, which is cheap enough for every live update. Width follows the container.
+ * Reference curves (what a run should look like) are drawn dashed over the lines, a marker at
+ * each of their points and a whisker over each point's band.
  */
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
@@ -22,6 +24,19 @@ export interface Band {
   fill: string;
 }
 
+/** A reference curve placed on the chart's x axis. */
+export interface ChartReference {
+  label: string;
+  color: string;
+  xs: number[];
+  mean: number[];
+  /** the band at each point (seeds' range, or a published spread), drawn as whiskers */
+  band?: { low: number[]; high: number[] };
+}
+
+/** The chart's element, with its uPlot instance. */
+export type ChartBox = HTMLDivElement & { uplot?: uPlot };
+
 export interface LineChartProps {
   title: string;
   lines: Line[];
@@ -32,8 +47,11 @@ export interface LineChartProps {
   height?: number;
   /** a horizontal reference line, e.g. an environment's reward threshold */
   threshold?: number;
+  /** dashed reference curves, on the x axis of `data` */
+  references?: ChartReference[];
   /** uPlot's legend with hover values under the chart (default: when there are several lines) */
   legend?: boolean;
+  /** shaded areas between pairs of `lines` (a seed group's spread) */
   bands?: Band[];
 }
 
@@ -41,13 +59,18 @@ export function LineChart(props: LineChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const height = props.height ?? 170;
-  const linesKey = props.lines.map((l) => l.label + l.color + (l.dash ?? "") + (l.width ?? "")).join() +
-    JSON.stringify(props.bands ?? []);
+  const linesKey = [
+    ...props.lines.map((l) => l.label + l.color + (l.dash ?? "") + (l.width ?? "")),
+    ...(props.references ?? []).map((r) => r.label + r.color + (r.band ? "|" : "")),
+  ].join() + JSON.stringify(props.bands ?? []);
+  // The references' series come after the lines', so `bands` (indices into `lines`) hold as they are.
+  const data = () => withReferences(props.data(), props.references ?? []);
 
   useEffect(() => {
     const el = box.current!;
-    const u = new uPlot(options(props, el.clientWidth || 300, height), props.data(), el);
+    const u = new uPlot(options(props, el.clientWidth || 300, height), data(), el);
     plot.current = u;
+    (el as ChartBox).uplot = u; // a debugging and testing handle: what the chart holds and how it draws it
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height }));
     resize.observe(el);
     return () => {
@@ -58,7 +81,7 @@ export function LineChart(props: LineChartProps) {
   }, [props.axis, linesKey, props.threshold, props.legend, height]);
 
   useEffect(() => {
-    plot.current?.setData(props.data());
+    plot.current?.setData(data());
   }, [props.version]);
 
   // Reserve the final height on the server too, so the page does not jump when charts appear.
@@ -66,8 +89,29 @@ export function LineChart(props: LineChartProps) {
   return <div class="chart" ref={box} style={{ minHeight: `${height + extra}px` }} />;
 }
 
+/** The chart's own table joined with each reference's [xs, mean, low, high] on the union of their xs. */
+function withReferences(own: uPlot.AlignedData, references: ChartReference[]): uPlot.AlignedData {
+  if (!references.length) return own;
+  return uPlot.join([
+    own,
+    ...references.map((r) => [r.xs, r.mean, ...(r.band ? [r.band.low, r.band.high] : [])] as uPlot.AlignedData),
+  ]);
+}
+
 function options(props: LineChartProps, width: number, height: number): uPlot.Options {
   const threshold = props.threshold;
+  const references = props.references ?? [];
+  // Each reference is a mean series, then its band's low and high series when it has a band.
+  let next = 1 + props.lines.length;
+  const whiskers = references.flatMap((ref) => {
+    const mean = next;
+    next += ref.band ? 3 : 1;
+    return ref.band ? [{ color: ref.color, low: mean + 1, high: mean + 2 }] : [];
+  });
+  const draw = [
+    ...(threshold === undefined ? [] : [(u: uPlot) => drawThreshold(u, threshold)]),
+    ...(whiskers.length ? [(u: uPlot) => drawWhiskers(u, whiskers)] : []),
+  ];
   return {
     title: props.title,
     width,
@@ -94,13 +138,31 @@ function options(props: LineChartProps, width: number, height: number): uPlot.Op
         points: { show: false },
         value: (_u: uPlot, v: number | null) => (v == null ? "–" : formatValue(v)),
       })),
+      ...references.flatMap((ref) => [
+        {
+          label: ref.label,
+          stroke: ref.color,
+          width: 1.5,
+          dash: [6, 4],
+          spanGaps: true,
+          points: { show: true, size: 6, fill: ref.color },
+          value: (_u: uPlot, v: number | null) => (v == null ? "–" : formatValue(v)),
+        },
+        // The band's ends: not drawn as lines (drawWhiskers draws them), but in the y range.
+        ...(ref.band ? ["low", "high"] : []).map((end) => ({
+          label: `${ref.label} ${end}`,
+          stroke: ref.color,
+          paths: () => null,
+          points: { show: false },
+        })),
+      ]),
     ],
     axes: [
       { values: (_u, ticks) => ticks.map((t) => formatX(props.axis, t)), size: 30, font: "11px system-ui" },
       // Wide enough for the longest tick label (a narrow range needs more digits).
       { values: (_u, ticks) => formatTicks(ticks), size: axisSize, font: "11px system-ui" },
     ],
-    hooks: threshold === undefined ? {} : { draw: [(u) => drawThreshold(u, threshold)] },
+    hooks: draw.length ? { draw } : {},
   };
 }
 
@@ -128,5 +190,32 @@ function drawThreshold(u: uPlot, value: number): void {
   ctx.moveTo(bbox.left, y);
   ctx.lineTo(bbox.left + bbox.width, y);
   ctx.stroke();
+  ctx.restore();
+}
+
+/** A vertical whisker with caps over each reference point's band (its low and high series). */
+function drawWhiskers(u: uPlot, bands: { color: string; low: number; high: number }[]): void {
+  const { ctx, bbox } = u;
+  const cap = 4 * devicePixelRatio;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height); // a zoomed chart's whiskers stay inside the plot
+  ctx.clip();
+  ctx.lineWidth = devicePixelRatio;
+  for (const band of bands) {
+    const [low, high] = [u.data[band.low], u.data[band.high]];
+    ctx.strokeStyle = band.color;
+    for (let i = 0; i < u.data[0].length; i++) {
+      if (low[i] == null || high[i] == null) continue;
+      const x = u.valToPos(u.data[0][i], "x", true);
+      const [y0, y1] = [u.valToPos(low[i]!, "y", true), u.valToPos(high[i]!, "y", true)];
+      ctx.beginPath();
+      for (const [from, to] of [[[x, y0], [x, y1]], [[x - cap, y0], [x + cap, y0]], [[x - cap, y1], [x + cap, y1]]]) {
+        ctx.moveTo(from[0], from[1]);
+        ctx.lineTo(to[0], to[1]);
+      }
+      ctx.stroke();
+    }
+  }
   ctx.restore();
 }

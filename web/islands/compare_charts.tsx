@@ -3,19 +3,24 @@
  * Several runs overlaid, one chart per scalar key that any of them logged. Runs that share a
  * setting (web/shared/seed_groups.ts) are drawn as one curve per group with its band
  * (web/client/seed_curves.ts), and RL runs get the seeds' aggregate table; runs that share
- * nothing keep a colour each. Every curve is smoothed on its own full series. Live through one
- * multiplexed stream whose ids carry every run's cursor, so a reconnect resumes each run exactly.
+ * nothing keep a colour each. Every curve is smoothed on its own full series. The reference
+ * curves of the runs' labs are drawn dashed on the charts of their keys, on the step axis, after
+ * the runs' lines. Live through one multiplexed stream whose ids carry every run's cursor, so a
+ * reconnect resumes each run exactly.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
 import { byGroup, ChartModels } from "../client/chart_models.ts";
 import { consume, liveFeed } from "../client/live_feed.ts";
 import { type ChartSettings, loadSettings, saveSettings } from "../client/run_feed.ts";
+import { compareReferences } from "../client/reference_lines.ts";
 import { groupedChart, Memo, seedLayout } from "../client/seed_curves.ts";
 import { ChartControls } from "../components/chart_controls.tsx";
 import { LineChart } from "../components/line_chart.tsx";
+import { ReferenceLegend } from "../components/reference_legend.tsx";
 import { RlAggregateTable } from "../components/rl_aggregate_table.tsx";
 import { SeedControls } from "../components/seed_controls.tsx";
+import type { ReferenceCurve } from "../shared/reference_curves.ts";
 import { namespaceOf } from "../shared/format.ts";
 import type { RunEvent, ScalarsPayload } from "../shared/payloads.ts";
 import { EVAL_KEY, groupScores } from "../shared/rl_aggregates.ts";
@@ -33,9 +38,13 @@ export interface CompareChartsProps {
   /** points per series the payloads were downsampled to; a refetch asks for as many */
   points: number;
   view: SeedView;
+  /** each lab's reference curves, by lab id */
+  references: Record<string, ReferenceCurve[]>;
 }
 
-export default function CompareCharts({ runs, payloads, cursor, points, view: firstView }: CompareChartsProps) {
+export default function CompareCharts(
+  { runs, payloads, cursor, points, view: firstView, references }: CompareChartsProps,
+) {
   const ids = runs.map((r) => r.id);
   const feed = useMemo(
     () => liveFeed(`/api/compare/live?runs=${ids.map(encodeURIComponent).join(",")}&after=${cursor}`),
@@ -100,6 +109,9 @@ export default function CompareCharts({ runs, payloads, cursor, points, view: fi
   const scores = memo.get("scores", evalInputs, () => groupScores(groups, (id) => model(id, EVAL_KEY)));
 
   const keys = [...new Set([...models.current.values()].flatMap((m) => [...m.models.keys()]))].sort();
+  const labRefs = compareReferences(references);
+  // Each lab's references are placed on the steps of its first run.
+  const epochsOf = (lab: string) => model(runs.find((r) => r.lab === lab)!.id, "epoch");
   return (
     <div class="scalars">
       <ChartControls settings={settings} onChange={change} />
@@ -136,7 +148,9 @@ export default function CompareCharts({ runs, payloads, cursor, points, view: fi
                     version={`${epoch}:${version}:${JSON.stringify(view)}`}
                     axis={settings.axis}
                     legend={false}
+                    references={settings.axis === "step" ? labRefs.forKey(key, epochsOf) : []}
                   />
+                  <ReferenceLegend shown={labRefs.all.filter((c) => c.metric === key)} all={labRefs.all} />
                   {notes.map((note) => <p key={note} class="chart-note small dim" data-testid="chart-note">{note}</p>)}
                 </div>
               );

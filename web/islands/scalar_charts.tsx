@@ -3,6 +3,7 @@
  * History comes in the props (downsampled and smoothed on the server); live points come from
  * the page's feed. Changing the smoothing refetches history smoothed on the full series, cut at
  * the last event already applied, and replays the live events on top: no gap, no duplicate.
+ * The lab's reference curves are drawn dashed on the charts of their keys, on the step axis.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ChartModels } from "../client/chart_models.ts";
@@ -11,6 +12,9 @@ import { type ChartSettings, loadSettings, runFeed, saveSettings } from "../clie
 import type { SeriesModel } from "../client/series_model.ts";
 import { ChartControls } from "../components/chart_controls.tsx";
 import { LineChart } from "../components/line_chart.tsx";
+import { ReferenceLegend } from "../components/reference_legend.tsx";
+import { chartReferences } from "../client/reference_lines.ts";
+import type { ReferenceCurve } from "../shared/reference_curves.ts";
 import { formatValue } from "../shared/format.ts";
 import type { RunEvent, ScalarsPayload } from "../shared/payloads.ts";
 import { formatSmoothing } from "../shared/smoothing.ts";
@@ -19,9 +23,11 @@ export interface ScalarChartsProps {
   runId: string;
   generation: string;
   scalars: ScalarsPayload;
+  /** the lab's reference curves (references/<lab-id>.json) */
+  references: ReferenceCurve[];
 }
 
-export default function ScalarCharts({ runId, generation, scalars }: ScalarChartsProps) {
+export default function ScalarCharts({ runId, generation, scalars, references }: ScalarChartsProps) {
   const feed = useMemo(() => runFeed(runId, scalars.cursor, generation), []);
   const models = useRef(new ChartModels(scalars));
   const consumed = useRef(0);
@@ -74,6 +80,8 @@ export default function ScalarCharts({ runId, generation, scalars }: ScalarChart
                 startTime={models.current.startTime}
                 smoothed={smoothed}
                 version={`${epoch}:${version}`}
+                references={references}
+                epochs={models.current.models.get("epoch")}
               />
             ))}
           </div>
@@ -83,12 +91,14 @@ export default function ScalarCharts({ runId, generation, scalars }: ScalarChart
   );
 }
 
-function ScalarChart({ model, axis, startTime, smoothed, version }: {
+function ScalarChart({ model, axis, startTime, smoothed, version, references, epochs }: {
   model: SeriesModel;
   axis: "step" | "time";
   startTime: number;
   smoothed: boolean;
   version: string;
+  references: ReferenceCurve[];
+  epochs: SeriesModel | undefined;
 }) {
   const lines = smoothed
     ? [{ label: "raw", color: "rgba(37,99,235,0.28)", width: 1 }, { label: "smoothed", color: "#2563eb" }]
@@ -106,7 +116,19 @@ function ScalarChart({ model, axis, startTime, smoothed, version }: {
           {smoothed && <span class="dim">{` · ${formatValue(model.smooth.at(-1))} smoothed`}</span>}
         </span>
       </div>
-      <LineChart title="" lines={lines} data={data} version={version} axis={axis} legend={false} />
+      <LineChart
+        title=""
+        lines={lines}
+        data={data}
+        version={version}
+        axis={axis}
+        legend={false}
+        references={axis === "step" ? chartReferences(references, model.key, epochs) : []}
+      />
+      <ReferenceLegend shown={references.filter((c) => c.metric === model.key)} all={references} />
+      {axis === "time" && references.some((c) => c.metric === model.key) && (
+        <p class="small dim">references are drawn on the step axis</p>
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@
 import { SYSTEM_KEYS } from "../islands/system_panel.tsx";
 import type { EpisodeEvent, ImageEvent, RunInfo, RunStatus, ScalarsPayload } from "../shared/payloads.ts";
 import { DEFAULT_SMOOTHING } from "../shared/smoothing.ts";
+import type { EpochMarks } from "../shared/reference_curves.ts";
 import type { RunLog } from "./run_log.ts";
 import { scalarsPayload } from "./scalars.ts";
 
@@ -16,6 +17,9 @@ export interface RunSnapshot {
   firstTime: number;
   lastTime: number;
   headlineValue: number | null;
+  headlineStep: number | null;
+  /** the run's epoch scalar (epoch labs), which places references measured per epoch on its steps */
+  epochs: EpochMarks;
   latest: Record<string, number>;
   images: ImageEvent[];
   episodes: EpisodeEvent[];
@@ -46,6 +50,8 @@ export function runSnapshot(runId: string, info: RunInfo, log: RunLog): RunSnaps
     firstTime: events[0]?.time ?? 0,
     lastTime: events.at(-1)?.time ?? 0,
     headlineValue: log.scalars.get(info.headline)?.value.at(-1) ?? null,
+    headlineStep: log.scalars.get(info.headline)?.step.at(-1) ?? null,
+    epochs: { step: log.scalars.get("epoch")?.step ?? [], value: log.scalars.get("epoch")?.value ?? [] },
     latest,
     images,
     episodes,

@@ -1,14 +1,19 @@
 /**
  * End to end in a real browser, on runs written directly (fast): an RL run's episode replay
- * (drawn, plays, pauses, scrubs, and new episodes arrive live), comparing two runs picked in the
- * runs list, three seeds of a setting drawn as one curve with its band, downloaded as CSV, and a
- * sweep's page: sorted, its scatter drawn, two settings compared.
+ * (drawn, plays, pauses, scrubs, and new episodes arrive live), its lab's reference curve drawn
+ * dashed on the evaluation chart with the status line's verdict, comparing two runs picked in the
+ * runs list with the reference on the compared chart too, three seeds of a setting drawn as one
+ * curve with its band (and the reference beside it), downloaded as CSV, and a sweep's page:
+ * sorted, its scatter drawn, two settings compared.
  */
 import assert from "node:assert/strict";
 import { make } from "../../../environments/mod.ts";
 import type { EpisodeRecord } from "../../../lib/run/types.ts";
 import { writeManifest } from "../../../lib/sweep/manifest.ts";
+import type { ChartBox } from "../../../web/components/line_chart.tsx";
+import { loadReferences } from "../../../web/references/load_references.ts";
 import { serveDashboard } from "../../../web/serve.ts";
+import { REPO_ROOT } from "../../helpers.ts";
 import { FakeRun, withRunsDir } from "../fixtures.ts";
 import { HAS_CHROMIUM, openBrowser } from "./browser.ts";
 import { manifestOf } from "../../lib/sweep/sweep_fixtures.ts";
@@ -27,13 +32,37 @@ function cartPoleEpisode(seed: number): EpisodeRecord {
   return { env: "CartPole-v1", fps: env.metadata.renderFps, frames, rewards };
 }
 
-async function rlRun(runsDir: string, id: string, scale: number, config = {}): Promise<FakeRun> {
-  const run = await FakeRun.create(runsDir, id, { lab: "dqn-cartpole", headline: "charts/episodic_return", config });
+// The dqn-cartpole reference the status line judges by (the first in its file), as shipped.
+const REFERENCE = (await loadReferences("dqn-cartpole", REPO_ROOT))!.curves[0];
+
+/**
+ * A dqn-cartpole run with the flags of `config`; its evaluations sit at the top of the reference's
+ * band (on track) or below it (behind).
+ */
+async function rlRun(
+  runsDir: string,
+  id: string,
+  scale: number,
+  { config = {}, onTrack = true }: { config?: Record<string, unknown>; onTrack?: boolean } = {},
+): Promise<FakeRun> {
+  const run = await FakeRun.create(runsDir, id, { lab: "dqn-cartpole", headline: "eval/mean_return", config });
   for (let i = 1; i <= 20; i++) {
     await run.append({ kind: "scalar", step: i * 100, key: "charts/episodic_return", value: scale * i });
   }
+  for (const p of REFERENCE.points) {
+    await run.append({ kind: "scalar", step: p.x, key: "eval/mean_return", value: onTrack ? p.high! : p.low! - 1 });
+  }
   return run;
 }
+
+/** The dashed series of the chart of `key` in the page: label, dash, and how many points it holds. */
+const dashedSeries = (page: import("playwright-core").Page, key: string) =>
+  page.locator(`.chart-card[data-key="${key}"] .chart`).evaluate((el: ChartBox) => {
+    const u = el.uplot!;
+    return u.series.flatMap((s, i) =>
+      s.dash ? [{ label: s.label, dash: s.dash, points: [...u.data[i]].filter((v: unknown) => v != null).length }] : []
+    );
+  });
 
 const frameText = (page: import("playwright-core").Page) => page.locator("[data-testid=replay-frame]").innerText();
 
@@ -79,6 +108,17 @@ Deno.test({
 
         await run.episode(2000, cartPoleEpisode(2), 475);
         await page.waitForFunction(() => document.querySelectorAll("[data-testid=episode-select] option").length === 2);
+
+        // The reference: dashed on the evaluation chart, labelled with its source, and the status line's verdict.
+        const evalCard = page.locator('.chart-card[data-key="eval/mean_return"]');
+        await evalCard.locator("canvas").waitFor();
+        const label = evalCard.locator("[data-testid=reference-label]").first();
+        assert.equal(await label.innerText(), REFERENCE.label);
+        assert.ok((await label.getAttribute("title"))!.includes(REFERENCE.source));
+        const dashed = await dashedSeries(page, "eval/mean_return");
+        assert.deepEqual(dashed[0], { label: REFERENCE.label, dash: [6, 4], points: REFERENCE.points.length });
+        const status = page.locator("[data-testid=reference-status]");
+        assert.equal(await status.innerText(), `on track · ${REFERENCE.label}`);
         assert.deepEqual(browser.errors, []);
       } finally {
         await browser.close();
@@ -95,7 +135,7 @@ Deno.test({
   async fn() {
     await withRunsDir(async (runsDir) => {
       await rlRun(runsDir, "dqn-a", 1);
-      await rlRun(runsDir, "dqn-b", 2);
+      await rlRun(runsDir, "dqn-b", 2, { onTrack: false });
       const served = await serveDashboard({ runsDir, port: 0 });
       const browser = await openBrowser();
       try {
@@ -108,9 +148,16 @@ Deno.test({
         const chart = page.locator('.chart-card[data-key="charts/episodic_return"]');
         await chart.locator("canvas").waitFor();
         assert.deepEqual(await page.locator(".legend span").allInnerTexts(), ["dqn-a", "dqn-b"]);
+        const evalCard = page.locator('.chart-card[data-key="eval/mean_return"]');
+        assert.equal(await evalCard.locator("[data-testid=reference-label]").first().innerText(), REFERENCE.label);
+        assert.equal((await dashedSeries(page, "eval/mean_return"))[0].label, REFERENCE.label);
         await page.locator("[data-testid=chart-controls] select").selectOption("mean");
         await page.locator('[data-testid=chart-controls] input[type="number"]').waitFor();
         await chart.locator("canvas").waitFor();
+        // The run below its reference's band is behind it.
+        await page.goto(new URL("/runs/dqn-b", served.url).href);
+        const status = page.locator("[data-testid=reference-status]");
+        assert.equal(await status.innerText(), `behind the reference · ${REFERENCE.label}`);
         assert.deepEqual(browser.errors, []);
       } finally {
         await browser.close();
@@ -140,8 +187,11 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     await withRunsDir(async (runsDir) => {
-      for (const seed of [1, 2, 3]) await rlRun(runsDir, `dqn-s${seed}`, seed, { lr: 0.001, seed });
-      await rlRun(runsDir, "dqn-other", 10, { lr: 0.01, seed: 1 });
+      // The seeds share the reference's learning rate; seed 2 is behind it, so its evaluations have a band.
+      for (const seed of [1, 2, 3]) {
+        await rlRun(runsDir, `dqn-s${seed}`, seed, { config: { lr: REFERENCE.config!.lr, seed }, onTrack: seed !== 2 });
+      }
+      await rlRun(runsDir, "dqn-other", 10, { config: { lr: 0.01, seed: 1 } });
       const served = await serveDashboard({ runsDir, port: 0 });
       const browser = await openBrowser();
       try {
@@ -150,7 +200,7 @@ Deno.test({
         const canvas = page.locator('.chart-card[data-key="charts/episodic_return"] canvas');
         await canvas.waitFor();
         assert.deepEqual(await page.locator("[data-testid=compare-legend] span").allInnerTexts(), [
-          "lr=0.001 (n=3 seeds)",
+          `lr=${REFERENCE.config!.lr} (n=3 seeds)`,
           "lr=0.01 (n=1 run)",
         ]);
         await page.locator("select[name=band]").selectOption("minmax");
@@ -168,7 +218,23 @@ Deno.test({
         assert.equal(download.suggestedFilename(), "4-runs-scalars.csv");
         const lines = (await Deno.readTextFile(await download.path())).trimEnd().split("\n");
         assert.equal(lines[0], "run_id,lab,lr,seed,key,step,wall_time,value");
-        assert.equal(lines.length, 1 + 4 * 20);
+        assert.equal(lines.length, 1 + 4 * (20 + REFERENCE.points.length));
+
+        // Without dqn-other (trained with another lr) the reference applies: appended after the group's
+        // centre and band edges, which the band still shades between.
+        await page.goto(new URL("/compare?runs=dqn-s1,dqn-s2,dqn-s3&band=minmax", served.url).href);
+        const evalCanvas = page.locator('.chart-card[data-key="eval/mean_return"] canvas');
+        await evalCanvas.waitFor();
+        const layout = await page.locator('.chart-card[data-key="eval/mean_return"] .chart').evaluate(
+          (el: ChartBox) => {
+            const u = el.uplot!;
+            return { series: u.series.map((s) => s.label), columns: u.data.length };
+          },
+        );
+        assert.deepEqual(layout.series.slice(1, 5), ["all runs", "all runs high", "all runs low", REFERENCE.label]);
+        assert.equal(layout.columns, layout.series.length, "one data column per series");
+        const evalShaded = await bandPixels(evalCanvas);
+        assert.ok(evalShaded > 200, `${evalShaded} pixels of band beside the reference`);
         assert.deepEqual(browser.errors, []);
       } finally {
         await browser.close();
