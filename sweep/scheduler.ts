@@ -15,6 +15,7 @@ import { nextRung } from "./halving.ts";
 import { readHeadline, readRunState, waitForExit } from "./run_state.ts";
 import { labArgs } from "./sweep_plan.ts";
 import { startTrialProcess, type TrialProcess } from "./trial_process.ts";
+import { withStopSignals } from "./stop_signals.ts";
 
 export interface SchedulerOptions {
   runsDir: string;
@@ -36,15 +37,8 @@ export class Scheduler {
     this.budgetKey = sweep.halving?.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   }
 
-  async run(): Promise<SweepEnd> {
-    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-    const onSignal = () => this.stop();
-    for (const signal of signals) Deno.addSignalListener(signal, onSignal);
-    try {
-      return await this.loop();
-    } finally {
-      for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
-    }
+  run(): Promise<SweepEnd> {
+    return withStopSignals(() => this.stop(), () => this.loop());
   }
 
   /** First call: every child checkpoints and stops; a second: they stop at once (still resumable). */

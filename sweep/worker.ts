@@ -18,6 +18,7 @@ import { parseStoreUrl, type StoreUrl } from "../lib/run/store_url.ts";
 import { labArgs } from "./sweep_plan.ts";
 import { readStoreHeadline, readStoreRunState } from "./store_run_state.ts";
 import { startTrialProcess, type TrialProcess } from "./trial_process.ts";
+import { withStopSignals } from "./stop_signals.ts";
 
 export const workerFlags = {
   store: {
@@ -68,15 +69,8 @@ class Worker {
     private options: { parallel: number; forever: boolean; name: string; runsDir: string },
   ) {}
 
-  async run(): Promise<"finished" | "interrupted"> {
-    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-    const onSignal = () => this.stop();
-    for (const signal of signals) Deno.addSignalListener(signal, onSignal);
-    try {
-      return await this.loop();
-    } finally {
-      for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
-    }
+  run(): Promise<"finished" | "interrupted"> {
+    return withStopSignals(() => this.stop(), () => this.loop());
   }
 
   private stop(): void {

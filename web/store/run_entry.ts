@@ -10,27 +10,13 @@
 import { join } from "node:path";
 import { EventTail } from "../../lib/run/event_tail.ts";
 import type { RunEvent, RunInfo } from "../../lib/run/types.ts";
+import type { RunSummary } from "../shared/payloads.ts";
 import type { ListedStatus } from "../shared/runs_query.ts";
 
-export interface IndexedRun {
+/** A runs-list row (what the list shows: RunSummary) with all of the run's config and metrics, and its search text. */
+export interface IndexedRun extends Omit<RunSummary, "config" | "metrics"> {
   /** the folder's name, which URLs use (it may differ from run.json's id in a copied run) */
   id: string;
-  lab: string;
-  title: string;
-  status: ListedStatus;
-  createdAt: string;
-  updatedAt: string;
-  backend: string;
-  adapter?: string;
-  totalSteps: number;
-  step: number;
-  headline: string;
-  headlineValue: number | null;
-  events: number;
-  error?: string;
-  notes?: string;
-  /** set when the run is a sweep's trial */
-  sweep?: RunInfo["sweep"];
   config: Record<string, unknown>;
   /** the latest value of every scalar key, then summary.json's numbers (nested keys joined by ".") */
   metrics: Record<string, number>;
