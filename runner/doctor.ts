@@ -240,7 +240,7 @@ export function diagnose(facts: DoctorFacts): Finding[] {
           "about 3 times slower (a conv lab's step 1.3 to 1.5 times as long).",
         fix: "sudo apt-get install libdnnl2",
       },
-    { level: "ok", text: `--backend auto picks ${facts.auto.name}: ${facts.auto.reason.replace(/^auto: /, "")}.` },
+    autoFinding(facts),
   );
   if (facts.memory && facts.memory.availableBytes < 2 * GIB) {
     found.push({ level: "problem", text: `memory: only ${gib(facts.memory.availableBytes)} available.` });
@@ -318,3 +318,20 @@ function diagnoseLinuxGpu(linux: LinuxFacts, adapter: AdapterReport | null): Fin
 }
 
 export const gib = (bytes: number): string => `${(bytes / GIB).toFixed(1)} GiB`;
+
+/**
+ * What `--backend auto` will do here. With more than one candidate it times them on a lab's first
+ * run of each config (runner/auto_backend.ts); the fixed rule (lib/backend.ts) is what it falls
+ * back to where nothing can be timed, and all it has with a single candidate.
+ */
+function autoFinding(facts: DoctorFacts): Finding {
+  const candidates = [...(facts.adapter ? ["webgpu"] : []), ...(facts.cpu.blas ? ["blas"] : []), "wasm"];
+  const rule = `${facts.auto.name}: ${facts.auto.reason.replace(/^auto: /, "")}`;
+  if (candidates.length === 1) return { level: "ok", text: `--backend auto picks ${rule}.` };
+  return {
+    level: "ok",
+    text: `--backend auto times a few training steps on ${candidates.join(", ")} the first time a lab runs a ` +
+      `config, keeps the fastest and remembers it (in the cache folder, ~/.cache/tflab); where nothing can be ` +
+      `timed it takes ${rule}.`,
+  };
+}

@@ -132,7 +132,14 @@ Deno.test("doctor - on this machine: --json matches the backend's own probe; a s
     assert.equal(report.disk.checkedPath, dir, "the nearest existing folder of the runs dir");
     assert.ok(report.disk.freeBytes > 0 && report.memory.availableBytes > 0);
     assert.equal(typeof report.cpu.wasmSimd, "boolean");
-    assert.ok(report.findings.some((f: Finding) => f.text.startsWith(`--backend auto picks ${auto.name}`)));
+    // more than one candidate (wasm, and blas or an adapter): auto times them, the fixed rule is its fallback
+    const candidates = 1 + (report.cpu.blas ? 1 : 0) + (adapter ? 1 : 0);
+    const autoLine = (f: Finding) =>
+      candidates > 1
+        ? f.text.startsWith("--backend auto times a few training steps on ") && f.text.includes(`takes ${auto.name}: `)
+        : f.text.startsWith(`--backend auto picks ${auto.name}: `);
+    assert.ok(report.findings.some(autoLine), "the finding says what --backend auto does here");
+
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /nothing was changed/);
   });
