@@ -50,15 +50,10 @@ export class PostgresStore implements RunStore {
     });
     pool.on("error", () => {}); // an idle connection cut (a server restart): the next query opens a new one
     try {
-      const client = await pool.connect();
-      try {
-        await client.query("begin");
+      await inTransaction(pool, async (client) => {
         await client.query("select pg_advisory_xact_lock(hashtext('tflab schema'))"); // two workers starting at once
         await client.query(SCHEMA_SQL + moreSchema); // moreSchema: the tables of sweeps (lib/sweep), created with these
-        await client.query("commit");
-      } finally {
-        client.release();
-      }
+      });
     } catch (error) {
       await pool.end().catch(() => {});
       throw connectionError(url, error);
@@ -196,10 +191,8 @@ export class PostgresRun implements RunFiles {
   }
 
   /** The checkpoint and the pruning of older ones, in one transaction: tried again whole after a cut. */
-  private async writeCheckpoint(path: string, bytes: Uint8Array, keep: number): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("begin");
+  private writeCheckpoint(path: string, bytes: Uint8Array, keep: number): Promise<void> {
+    return inTransaction(this.pool, async (client) => {
       await client.query(
         `insert into tflab.artifacts (run_id, path, bytes) values ($1, $2, $3)
          on conflict (run_id, path) do update set bytes = excluded.bytes`,
@@ -211,13 +204,7 @@ export class PostgresRun implements RunFiles {
            order by path desc offset $2)`,
         [this.id, keep],
       );
-      await client.query("commit");
-    } catch (error) {
-      await client.query("rollback").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async loadLatestCheckpoint(): Promise<CheckpointState & { path: string }> {
@@ -258,4 +245,20 @@ export class PostgresRun implements RunFiles {
 }
 
 /** node-postgres sends a Buffer as binary; a plain Uint8Array would go as text. */
-const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** `work` in one transaction on a client of `pool`: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const result = await work(client);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -3,10 +3,9 @@
  * back byte for byte (run.json, events.jsonl, media, checkpoints, summary.json and anything
  * else in it). An export writes a new folder whole or not at all; an import is one transaction.
  */
-import { Buffer } from "node:buffer";
 import { dirname, join, relative } from "node:path";
 import { UsageError } from "../errors.ts";
-import type { PostgresStore } from "./postgres_store.ts";
+import { inTransaction, type PostgresStore, toBuffer } from "./postgres_store.ts";
 
 const ROOT_FILES = new Set(["run.json", "events.jsonl"]);
 const BATCH_ROWS = 1000;
@@ -61,9 +60,7 @@ export async function importRun(store: PostgresStore, dir: string): Promise<stri
   if (typeof id !== "string" || !id) throw new UsageError(`${dir}/run.json has no run id.`);
   const events = parseEventFile(await Deno.readTextFile(join(dir, "events.jsonl")).catch(() => ""), dir);
   const files = await runFiles(dir);
-  const client = await store.pool.connect();
-  try {
-    await client.query("begin");
+  await inTransaction(store.pool, async (client) => {
     const added = await client.query(
       "insert into tflab.runs (id, info) values ($1, $2::json) on conflict (id) do nothing",
       [id, infoText],
@@ -81,16 +78,10 @@ export async function importRun(store: PostgresStore, dir: string): Promise<stri
       await client.query("insert into tflab.artifacts (run_id, path, bytes) values ($1, $2, $3)", [
         id,
         path,
-        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        toBuffer(bytes),
       ]);
     }
-    await client.query("commit");
-  } catch (error) {
-    await client.query("rollback").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return id;
 }
 

@@ -12,7 +12,7 @@
 import { hostname } from "node:os";
 import { type JobWithMetadata, PgBoss } from "pg-boss";
 import type pg from "pg";
-import { PostgresStore } from "../run/postgres_store.ts";
+import { inTransaction, PostgresStore } from "../run/postgres_store.ts";
 import { withReconnect } from "../run/reconnect.ts";
 import type { StoreUrl } from "../run/store_url.ts";
 import type { Attempt, SweepManifest, Trial } from "./manifest.ts";
@@ -298,20 +298,7 @@ export class PostgresQueue implements TrialQueue {
 
   /** `work` in one transaction, tried again whole after a cut connection (a rollback leaves nothing behind). */
   private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return withReconnect(async () => {
-      const client = await this.pool.connect();
-      try {
-        await client.query("begin");
-        const result = await work(client);
-        await client.query("commit");
-        return result;
-      } catch (error) {
-        await client.query("rollback").catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    });
+    return withReconnect(() => inTransaction(this.pool, work));
   }
 }
 
