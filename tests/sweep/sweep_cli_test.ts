@@ -12,6 +12,7 @@ import type { RunInfo } from "../../lib/run/types.ts";
 import { listSweeps, type SweepManifest } from "../../lib/sweep/manifest.ts";
 import { meanStd, type SweepReport } from "../../lib/sweep/report.ts";
 import { assertClose, cliCommand, runCli, withTempDir } from "../helpers.ts";
+import { TINY_DIFFUSION } from "./tiny_diffusion.ts";
 
 const LAB = "qlearning-frozenlake";
 /** 20,000 env steps, evaluated once at the end on 100 episodes: about a second per trial. */
@@ -137,22 +138,9 @@ Deno.test("sweep - a bad value is refused with the lab's message, exit 2, before
 
 Deno.test("sweep - a failing trial is retried, then failed with its error, while the sweep completes", async () => {
   await withTempDir(async (runsDir) => {
-    // diffusion-mnist refuses an odd --width only once it runs (its time embedding needs an even one).
-    const tiny = [
-      "--max-steps",
-      "2",
-      "--log-every",
-      "2",
-      "--batch-size",
-      "2",
-      "--sample-steps",
-      "1",
-      "--sample-count",
-      "0",
-    ];
     const { code, stderr } = await runCli([
       ...["sweep", "diffusion-mnist", "--grid", "width=4,5", "--parallel", "2", "--runs-dir", runsDir],
-      ...["--", ...tiny, "--sample-batch", "64"],
+      ...["--", ...TINY_DIFFUSION, "--sample-batch", "64"],
     ]);
     assert.equal(code, 0, stderr);
     const manifest = await onlySweep(runsDir);

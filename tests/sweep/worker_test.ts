@@ -16,6 +16,7 @@ import { cliCommand, runCli, withTempDir } from "../helpers.ts";
 import { sharedPostgres, SKIP_POSTGRES } from "../postgres_server.ts";
 import { readEvents } from "../../lib/run/run_reader.ts";
 import { join } from "node:path";
+import { TINY_DIFFUSION } from "./tiny_diffusion.ts";
 
 const postgres = sharedPostgres();
 const LAB = "qlearning-frozenlake";
@@ -187,19 +188,6 @@ Deno.test({
         "--",
         ...SHORT,
       ]);
-      // diffusion-mnist refuses an odd --width only once it runs (its time embedding needs an even one).
-      const tiny = [
-        "--max-steps",
-        "2",
-        "--log-every",
-        "2",
-        "--batch-size",
-        "2",
-        "--sample-steps",
-        "1",
-        "--sample-count",
-        "0",
-      ];
       const bad = await queueSweep(url, [
         "diffusion-mnist",
         "--grid",
@@ -209,7 +197,7 @@ Deno.test({
         "--lease",
         "10",
         "--",
-        ...tiny,
+        ...TINY_DIFFUSION,
       ]);
       const names = ["w1", "w2", "w3", "w4"];
       const logs = await Promise.all(names.map((name) => finishes(startWorker(url, dir, name))));
