@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: each workload's training step on every available backend, beside the same
  * workload in PyTorch when `python3` with `torch` is present, in one run on one machine. Warm-up
- * steps are excluded; each figure is the median over repeats of the mean time per step. Then
+ * steps are excluded; each figure is the median over repeats of the mean time per step (the fastest and slowest
+ * repeat beside it), and 3 steps under tf.profile say how many kernels it dispatches and which cost most. Then
  * CartPole env steps per second beside Gymnasium's (./env_steps.ts), and the time a fresh process
  * takes to its first training step beside PyTorch's (./first_step.ts). `--only dashboard` times the
  * dashboard's runs page and memory with thousands of generated runs instead (./dashboard.ts).
@@ -22,6 +23,7 @@ import { TFJS_VERSION } from "../lib/tf.ts";
 import { benchDashboard, dashboardTable } from "./dashboard.ts";
 import { benchEnvSteps, type EnvRow, VECTOR_ENVS } from "./env_steps.ts";
 import { benchFirstStep, type FirstStepRow } from "./first_step.ts";
+import { describeProfile, profileStep, type StepProfile } from "./kernel_profile.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const spec = {
@@ -62,8 +64,13 @@ interface Row {
   backend: string;
   /** blas: the BLAS threads of the faster of 1 and all cores, as for PyTorch */
   threads?: number;
+  /** the median over repeats of the mean time per step */
   msPerStep?: number;
+  /** the fastest and slowest repeat */
+  msSpread?: [number, number];
   samplesPerSecond?: number;
+  /** one step's kernels (./kernel_profile.ts) */
+  profile?: StepProfile;
   error?: string;
 }
 
@@ -83,7 +90,8 @@ async function timeWorkload(step: () => Promise<void>, backend: string, options:
     for (let i = 0; i < perRepeat; i++) await step();
     samples.push((performance.now() - start) / perRepeat);
   }
-  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+  samples.sort((a, b) => a - b);
+  return { median: samples[Math.floor(samples.length / 2)], spread: [samples[0], samples.at(-1)!] as [number, number] };
 }
 
 // The first Python that has torch: a virtualenv's or pyenv's python3 often lacks it while
@@ -155,14 +163,16 @@ async function withBlasThreads<T>(threads: number | undefined, body: () => Promi
 }
 
 function table(rows: Row[], reference: Map<string, { ms: number; threads: number }> | string): string {
-  const lines = [["workload", "backend", "ms/step", "samples/s", "PyTorch ms/step", "tfjs / PyTorch"]];
+  const lines = [["workload", "backend", "ms/step (spread)", "samples/s", "PyTorch ms/step", "tfjs / PyTorch"]];
   for (const row of rows) {
     const torch = typeof reference === "string" ? undefined : reference.get(row.workload);
     const ms = row.msPerStep;
     lines.push([
       row.workload,
       row.threads ? `${row.backend} (${plural(row.threads, "thread")})` : row.backend,
-      ms === undefined ? `fails: ${row.error}` : ms.toFixed(2),
+      ms === undefined
+        ? `fails: ${row.error}`
+        : `${ms.toFixed(2)} (${row.msSpread!.map((x) => x.toFixed(2)).join("-")})`,
       row.samplesPerSecond === undefined ? "" : Math.round(row.samplesPerSecond).toString(),
       torch ? `${torch.ms.toFixed(2)} (${plural(torch.threads, "thread")})` : "",
       torch && ms !== undefined ? `${(ms / torch.ms).toFixed(1)}x` : "",
@@ -251,9 +261,12 @@ async function main(args: string[]) {
       try {
         built = workload.setup(mnist);
         for (const threads of threadCounts(backend)) {
-          const ms = await withBlasThreads(threads, () => timeWorkload(built!.step, backend, config));
-          if (row.msPerStep === undefined || ms < row.msPerStep) Object.assign(row, { msPerStep: ms, threads });
+          const { median, spread } = await withBlasThreads(threads, () => timeWorkload(built!.step, backend, config));
+          if (row.msPerStep === undefined || median < row.msPerStep) {
+            Object.assign(row, { msPerStep: median, msSpread: spread, threads });
+          }
         }
+        row.profile = await withBlasThreads(row.threads, () => profileStep(built!.step));
         row.samplesPerSecond = (1000 * workload.batch) / row.msPerStep!;
       } catch (error) {
         row.error = (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 80);
@@ -262,12 +275,19 @@ async function main(args: string[]) {
       }
       rows.push(row);
       console.error(`  ${workload.name} on ${backend}: ${row.msPerStep?.toFixed(2) ?? row.error} ms/step`);
+      if (row.profile) console.error(`    ${describeProfile(row.profile, row.msPerStep)}`);
     }
   }
   const torchPython = config.torch ? await pythonWith("torch") : undefined;
   const reference = config.torch ? await torchReference(torchPython, names) : "PyTorch reference skipped (--no-torch)";
   console.log(`\n${table(rows, reference)}`);
   if (typeof reference === "string") console.log(`\n${reference}`);
+  console.log(
+    "\nwhere a step's time goes (3 steps under tf.profile, per step; the rest of ms/step is tfjs's bookkeeping):",
+  );
+  for (const row of rows.filter((r) => r.profile)) {
+    console.log(`  ${row.workload} on ${row.backend}: ${describeProfile(row.profile!, row.msPerStep)}`);
+  }
 
   if (config.envs) {
     console.log(`\n${envTable(envRows, gymnasium)}`);
