@@ -10,7 +10,7 @@ import { discriminatorStep, generatorStep, lab as ganLab } from "../labs/gan_mni
 import { buildDcgan, type Refine } from "../lib/models/dcgan.ts";
 import { linear } from "../lib/models/linear.ts";
 import { buildVae, negativeElboSum, vaeVariables } from "../lib/models/vae.ts";
-import { buildQNetwork, qLoss, tdTargets } from "../lib/rl/dqn.ts";
+import { buildQNetwork, dqnUpdate } from "../lib/rl/dqn.ts";
 import type { Minibatch } from "../lib/rl/replay_buffer.ts";
 import { Rng } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
@@ -83,7 +83,7 @@ const cnn: Workload = {
 
 const dqnUpdate: Workload = {
   name: "dqn_update",
-  description: "DQN gradient step, MLP 4-256-256-2, double-DQN target, Huber, Adam",
+  description: "dqn-cartpole's gradient step (dqnUpdate): MLP 4-256-256-2, DQN target, Huber, clip to norm 10, Adam",
   batch: 64,
   setup() {
     const online = buildQNetwork({ obsSize: 4, actions: 2, hidden: [256, 256], rng: new Rng(1) });
@@ -96,15 +96,24 @@ const dqnUpdate: Workload = {
       nextObs: Float32Array.from({ length: 256 }, () => rng.normal()),
       terminated: Float32Array.from({ length: 64 }, () => (rng.uniform() < 0.05 ? 1 : 0)),
     };
-    const variables = online.trainableWeights.map((w) => w.read() as tf.Variable);
-    const optimizer = adam(2.3e-3, PYTORCH_ADAM);
+    const nets = {
+      online,
+      target,
+      variables: online.trainableWeights.map((w) => w.read() as tf.Variable),
+      optimizer: adam(2.3e-3, PYTORCH_ADAM),
+    };
+    // dqn-cartpole's defaults (lib/rl/dqn_spec.ts, labs/dqn_cartpole.ts)
+    const settings = { gamma: 0.99, double: false, maxGradNorm: 10 };
     return {
       async step() {
-        const y = tdTargets(online, target, batch, { gamma: 0.99, double: true });
-        await adamStep(optimizer, () => qLoss(online, batch, y), variables);
-        y.dispose();
+        const loss = dqnUpdate(nets, batch, settings);
+        await loss.data();
+        loss.dispose();
       },
-      dispose: () => tf.dispose([...variables, ...target.weights.map((w) => w.read())]),
+      dispose: () => {
+        tf.dispose([...nets.variables, ...target.weights.map((w) => w.read())]);
+        nets.optimizer.dispose();
+      },
     };
   },
 };

@@ -45,6 +45,14 @@ const REPLACED = [
 ] as const;
 type Replaced = typeof REPLACED[number];
 let originals: Partial<Record<Replaced, tf.KernelConfig>> | undefined;
+let blasProducts = false;
+
+/**
+ * Whether the wasm backend's matrix products run in the system BLAS (the `blas` backend), which
+ * broadcasts batch dimensions (wasm's own _FusedMatMul does not) and whose rounding depends on a
+ * product's row count.
+ */
+export const wasmProductsInBlas = (): boolean => tf.getBackend() === "wasm" && blasProducts;
 
 /** tfjs's own wasm kernels, saved before the first replacement. */
 function saveOriginals(): Partial<Record<Replaced, tf.KernelConfig>> {
@@ -68,6 +76,7 @@ function replace(kernelName: string, kernelFunc: KernelFunc): void {
 
 export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null; onednn?: OneDnn | null }): void {
   saveOriginals();
+  blasProducts = blas !== null;
   const original = (name: Replaced) => originals![name]!.kernelFunc;
   replace("MaxPoolGrad", maxPoolGrad);
   replace("Identity", identity);
@@ -101,6 +110,7 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
 /** tfjs's wasm backend as shipped: its own kernels back, the project's removed (to compare against). */
 export function useStockWasmKernels(): void {
   saveOriginals();
+  blasProducts = false;
   for (const name of [...REPLACED, FUSED_ADAM]) {
     if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
     const original = originals![name as Replaced];

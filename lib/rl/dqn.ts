@@ -7,6 +7,7 @@
  *
  *   y = r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_(online|target)(s', a'))
  */
+import { wasmProductsInBlas } from "../kernels/wasm_kernels.ts";
 import { linear } from "../models/linear.ts";
 import { clipGradNorm } from "./clip_grad_norm.ts";
 import type { Rng } from "../rng.ts";
@@ -41,6 +42,54 @@ export function updateTarget(online: layers.LayersModel, target: layers.LayersMo
   });
 }
 
+type Activation = "relu" | "linear";
+const activations = new WeakMap<layers.Sequential, Activation[]>();
+
+/**
+ * Q-values [..., B, actions] of observations [..., B, obsSize]: the network's dense layers as plain
+ * fused matMuls (bias and ReLU) over its own weight variables, the arithmetic of apply without
+ * tfjs-layers' reshapes and clones around each product (a third of an update's kernels). The layers
+ * model keeps owning the weights: checkpoints and updateTarget see no change.
+ */
+export function qValues<T extends tf.Tensor2D | tf.Tensor3D>(net: layers.Sequential, obs: T): T {
+  let layerActivations = activations.get(net);
+  if (!layerActivations) {
+    layerActivations = net.layers.map((layer) => {
+      const { activation } = layer.getConfig();
+      if (activation !== "relu" && activation !== "linear") {
+        throw new Error(`qValues: expected dense layers with relu or linear activations, got ${activation}`);
+      }
+      return activation;
+    });
+    activations.set(net, layerActivations);
+  }
+  return tf.tidy(() =>
+    net.layers.reduce((x, layer, i) => {
+      const [kernel, bias] = layer.weights.map((w) => w.read());
+      return tf.fused.matMul({ a: x, b: kernel, bias, activation: layerActivations[i] }) as T;
+    }, obs)
+  );
+}
+
+/** The rows of each product of net.predict (its default batchSize). */
+const PREDICT_ROWS = 32;
+
+/**
+ * Q-values [B, actions] as net.predict(obs) gives them, with a third of its kernels. predict runs
+ * blocks of 32 rows, and OpenBLAS rounds a 32-row product differently from a 64-row one, so on
+ * `blas` this runs the same blocks, as one batched product: the numbers stay predict's, bit for bit.
+ * (tfjs's own kernels round each row alike whatever the rows.)
+ */
+export function predictQ(net: layers.Sequential, obs: tf.Tensor2D): tf.Tensor2D {
+  const [rows, size] = obs.shape;
+  if (!wasmProductsInBlas() || rows <= PREDICT_ROWS) return qValues(net, obs);
+  if (rows % PREDICT_ROWS !== 0) return net.predict(obs) as tf.Tensor2D;
+  return tf.tidy(() => {
+    const q = qValues(net, tf.reshape(obs, [rows / PREDICT_ROWS, PREDICT_ROWS, size]) as tf.Tensor3D);
+    return tf.reshape(q, [rows, q.shape[2]]);
+  });
+}
+
 /**
  * TD targets y [B] for a minibatch.
  *
@@ -48,10 +97,11 @@ export function updateTarget(online: layers.LayersModel, target: layers.LayersMo
  * transition, with a* = argmax_a' Q_target(s', a') (DQN) or argmax_a' Q_online(s', a') when
  * `double` is set (double DQN: the online network picks the action, the target network values it).
  * Hints:
- * - batch.nextObs is flat, [B * obsSize]: make it a [B, obsSize] tensor; predict gives [B, actions].
+ * - batch.nextObs is flat, [B * obsSize]: make it a [B, obsSize] tensor; predictQ(net, x) gives [B, actions]
+ *   (net.predict(x)'s numbers, with fewer kernels).
  * - tf.max(q, 1) takes the best value of each row; tf.argMax and tf.oneHot pick the value of a
  *   chosen action.
- * - No gradient should flow into y: predict, not apply, and wrap it all in tf.tidy.
+ * - Wrap it all in tf.tidy; dqnGradients computes y outside the gradient tape, so no gradient flows into it.
  */
 export function tdTargets(
   online: layers.LayersModel,
@@ -63,9 +113,9 @@ export function tdTargets(
   return tf.tidy(() => {
     const n = batch.actions.length;
     const nextObs = tf.tensor2d(batch.nextObs, [n, batch.nextObs.length / n]);
-    const nextTarget = target.predict(nextObs) as Tensor; // [B, actions]
+    const nextTarget = predictQ(target, nextObs); // [B, actions]
     const nextValue = double
-      ? tf.sum(tf.mul(nextTarget, tf.oneHot(tf.argMax(online.predict(nextObs) as Tensor, 1), nextTarget.shape[1]!)), 1)
+      ? tf.sum(tf.mul(nextTarget, tf.oneHot(tf.argMax(predictQ(online, nextObs), 1), nextTarget.shape[1]!)), 1)
       : tf.max(nextTarget, 1); // [B]
     const notDone = tf.sub(1, tf.tensor1d(batch.terminated));
     return tf.add(tf.tensor1d(batch.rewards), tf.mul(gamma, tf.mul(notDone, nextValue)));
@@ -77,7 +127,7 @@ export function tdTargets(
 export function qLoss(online: layers.LayersModel, batch: Minibatch, targets: Tensor): tf.Scalar {
   return tf.tidy(() => {
     const n = batch.actions.length;
-    const q = online.apply(tf.tensor2d(batch.obs, [n, batch.obs.length / n])) as Tensor; // [B, actions]
+    const q = qValues(online, tf.tensor2d(batch.obs, [n, batch.obs.length / n])); // [B, actions]
     const taken = tf.sum(tf.mul(q, tf.oneHot(tf.tensor1d(batch.actions, "int32"), q.shape[1]!)), 1); // [B]
     return tf.losses.huberLoss(targets, taken, undefined, 1.0, tf.Reduction.MEAN) as tf.Scalar;
   });

@@ -140,7 +140,7 @@ export const MUTATIONS: Mutation[] = [
     exercise: "dqn-td-target",
     what: "take the max of the online network",
     from: ": tf.max(nextTarget, 1)",
-    to: ": tf.max(online.predict(nextObs) as Tensor, 1)",
+    to: ": tf.max(predictQ(online, nextObs), 1)",
   },
   {
     exercise: "dqn-td-target",
@@ -151,7 +151,7 @@ export const MUTATIONS: Mutation[] = [
   {
     exercise: "dqn-td-target",
     what: "double DQN picks a' with the target network",
-    from: "tf.argMax(online.predict(nextObs) as Tensor, 1)",
+    from: "tf.argMax(predictQ(online, nextObs), 1)",
     to: "tf.argMax(nextTarget, 1)",
   },
   {
