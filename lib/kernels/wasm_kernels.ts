@@ -3,7 +3,9 @@
  *
  * - always: a one-pass MaxPoolGrad (wasm_max_pool_grad.ts); an Identity that shares instead of
  *   copying (wasm_identity.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
- *   and a fused Adam update (wasm_adam.ts, used by lib/adam.ts);
+ *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); and DQN's Huber loss on the taken
+ *   actions with its gradient (wasm_td_huber_loss.ts) and clipping by global norm
+ *   (wasm_clip_grad_norm.ts), used by lib/rl/;
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts);
@@ -21,6 +23,8 @@ import { blasConv2DKernels } from "./wasm_blas_conv2d.ts";
 import { blasMatMulKernels } from "./wasm_blas_matmul.ts";
 import { im2colConv2DBackprop } from "./wasm_conv2d_backprop.ts";
 import { FUSED_ADAM, fusedAdam } from "./wasm_adam.ts";
+import { CLIP_GRAD_NORM, clipGradNorm } from "./wasm_clip_grad_norm.ts";
+import { TD_HUBER_LOSS, TD_HUBER_LOSS_GRAD, tdHuberLoss, tdHuberLossGrad } from "./wasm_td_huber_loss.ts";
 import { identity } from "./wasm_identity.ts";
 import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { leadingReduce } from "./wasm_leading_reduce.ts";
@@ -45,6 +49,8 @@ const REPLACED = [
 ] as const;
 type Replaced = typeof REPLACED[number];
 let originals: Partial<Record<Replaced, tf.KernelConfig>> | undefined;
+/** the project's own kernels, which tfjs's wasm backend lacks */
+const PROJECT_KERNELS = [FUSED_ADAM, TD_HUBER_LOSS, TD_HUBER_LOSS_GRAD, CLIP_GRAD_NORM];
 let blasProducts = false;
 
 /**
@@ -83,6 +89,9 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   replace("Sum", leadingReduce(original("Sum"), false));
   replace("Mean", leadingReduce(original("Mean"), true));
   replace(FUSED_ADAM, fusedAdam);
+  replace(TD_HUBER_LOSS, tdHuberLoss);
+  replace(CLIP_GRAD_NORM, clipGradNorm);
+  replace(TD_HUBER_LOSS_GRAD, tdHuberLossGrad);
   let conv: Conv2DKernels = {
     conv2D: original("Conv2D"),
     fusedConv2D: original("FusedConv2D"),
@@ -111,7 +120,7 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
 export function useStockWasmKernels(): void {
   saveOriginals();
   blasProducts = false;
-  for (const name of [...REPLACED, FUSED_ADAM]) {
+  for (const name of [...REPLACED, ...PROJECT_KERNELS]) {
     if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
     const original = originals![name as Replaced];
     if (original) tf.registerKernel(original);

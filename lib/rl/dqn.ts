@@ -10,6 +10,7 @@
 import { wasmProductsInBlas } from "../kernels/wasm_kernels.ts";
 import { linear } from "../models/linear.ts";
 import { clipGradNorm } from "./clip_grad_norm.ts";
+import { tdHuberLoss } from "./td_huber_loss.ts";
 import type { Rng } from "../rng.ts";
 import { layers, type Tensor, tf } from "../tf.ts";
 import type { Minibatch } from "./replay_buffer.ts";
@@ -128,8 +129,7 @@ export function qLoss(online: layers.LayersModel, batch: Minibatch, targets: Ten
   return tf.tidy(() => {
     const n = batch.actions.length;
     const q = qValues(online, tf.tensor2d(batch.obs, [n, batch.obs.length / n])); // [B, actions]
-    const taken = tf.sum(tf.mul(q, tf.oneHot(tf.tensor1d(batch.actions, "int32"), q.shape[1]!)), 1); // [B]
-    return tf.losses.huberLoss(targets, taken, undefined, 1.0, tf.Reduction.MEAN) as tf.Scalar;
+    return tdHuberLoss(q, tf.tensor1d(batch.actions, "int32"), targets);
   });
 }
 

@@ -1,0 +1,47 @@
+/**
+ * Gradient clipping by global norm (lib/rl/clip_grad_norm.ts) as one kernel for tfjs's wasm
+ * backend: inputs the gradients g0, g1, ...; outputs each gradient scaled by
+ * min(1, maxNorm / (||g|| + 1e-6)), then the norm ||g||. tfjs composes it from 5 kernels per
+ * gradient plus 5 (23 for an MLP's six weights), most of them on a handful of floats.
+ *
+ * The arithmetic is that of the composition, in float32 and in the same order (a Square, a
+ * sequential Sum per gradient, AddN, Sqrt, Add, RealDiv, Minimum, Multiply), so the clipped
+ * gradients are bit for bit the same; tests/lib/kernels/wasm_clip_grad_norm_test.ts checks it.
+ */
+import { tf } from "../tf.ts";
+import type { WasmKernelBackend } from "./wasm_heap.ts";
+
+export const CLIP_GRAD_NORM = "TflabClipGradNorm";
+
+export interface ClipGradNormAttrs {
+  maxNorm: number;
+}
+
+const f32 = Math.fround;
+
+export const clipGradNorm: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
+  const { maxNorm } = attrs as unknown as ClipGradNormAttrs;
+  const grads = Object.keys(inputs).map((_, i) => inputs[`g${i}`]);
+  grads.forEach((g, i) => {
+    if (!g || g.dtype !== "float32") {
+      throw new Error(`${CLIP_GRAD_NORM}: expected float32 inputs g0..g${grads.length - 1}, got ${g?.dtype} g${i}`);
+    }
+  });
+  const wasm = backend as unknown as WasmKernelBackend;
+  const outputs = [...grads.map((g) => wasm.makeOutput(g.shape, "float32")), wasm.makeOutput([], "float32")];
+  const views = grads.map((g) => wasm.typedArrayFromHeap(g)); // views after the allocations
+  let squares = 0;
+  for (const values of views) {
+    let sum = 0;
+    for (let j = 0; j < values.length; j++) sum = f32(sum + f32(values[j] * values[j]));
+    squares = f32(squares + sum);
+  }
+  const norm = f32(Math.sqrt(squares));
+  const scale = Math.min(1, f32(f32(maxNorm) / f32(norm + f32(1e-6))));
+  views.forEach((values, i) => {
+    const clipped = wasm.typedArrayFromHeap(outputs[i]);
+    for (let j = 0; j < values.length; j++) clipped[j] = values[j] * scale;
+  });
+  wasm.typedArrayFromHeap(outputs[grads.length])[0] = norm;
+  return outputs;
+};
