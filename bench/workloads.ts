@@ -81,7 +81,7 @@ const cnn: Workload = {
   },
 };
 
-const dqnUpdate: Workload = {
+const dqn: Workload = {
   name: "dqn_update",
   description: "dqn-cartpole's gradient step (dqnUpdate): MLP 4-256-256-2, DQN target, Huber, clip to norm 10, Adam",
   batch: 64,
@@ -175,4 +175,4 @@ const ddpm: Workload = {
   },
 };
 
-export const WORKLOADS: Workload[] = [vae, cnn, dcgan, ddpm, dqnUpdate];
+export const WORKLOADS: Workload[] = [vae, cnn, dcgan, ddpm, dqn];

@@ -21,11 +21,12 @@ const f32 = Math.fround;
 
 export const clipGradNorm: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
   const { maxNorm } = attrs as unknown as ClipGradNormAttrs;
-  const grads = Object.keys(inputs).map((_, i) => inputs[`g${i}`]);
-  grads.forEach((g, i) => {
-    if (!g || g.dtype !== "float32") {
-      throw new Error(`${CLIP_GRAD_NORM}: expected float32 inputs g0..g${grads.length - 1}, got ${g?.dtype} g${i}`);
+  const grads = Object.keys(inputs).map((_, i) => {
+    const g = inputs[`g${i}`];
+    if (g?.dtype !== "float32") {
+      throw new Error(`${CLIP_GRAD_NORM}: expected float32 inputs g0, g1, ..., got ${g?.dtype} for g${i}`);
     }
+    return g;
   });
   const wasm = backend as unknown as WasmKernelBackend;
   const outputs = [...grads.map((g) => wasm.makeOutput(g.shape, "float32")), wasm.makeOutput([], "float32")];

@@ -87,6 +87,8 @@ tf.registerGradient({
   inputsToSave: ["q", "actions", "targets"],
   gradFunc: (dy, saved) => {
     const [q, actions, targets] = saved;
-    return { q: () => tf.engine().runKernel(TD_HUBER_LOSS_GRAD, { dy: dy as tf.Tensor, q, actions, targets }) as tf.Tensor };
+    return {
+      q: () => tf.engine().runKernel(TD_HUBER_LOSS_GRAD, { dy: dy as tf.Tensor, q, actions, targets }) as tf.Tensor,
+    };
   },
 });

@@ -44,7 +44,7 @@ export function updateTarget(online: layers.LayersModel, target: layers.LayersMo
 }
 
 type Activation = "relu" | "linear";
-const activations = new WeakMap<layers.Sequential, Activation[]>();
+const activations = new WeakMap<layers.LayersModel, Activation[]>();
 
 /**
  * Q-values [..., B, actions] of observations [..., B, obsSize]: the network's dense layers as plain
@@ -52,7 +52,7 @@ const activations = new WeakMap<layers.Sequential, Activation[]>();
  * tfjs-layers' reshapes and clones around each product (a third of an update's kernels). The layers
  * model keeps owning the weights: checkpoints and updateTarget see no change.
  */
-export function qValues<T extends tf.Tensor2D | tf.Tensor3D>(net: layers.Sequential, obs: T): T {
+export function qValues<T extends tf.Tensor2D | tf.Tensor3D>(net: layers.LayersModel, obs: T): T {
   let layerActivations = activations.get(net);
   if (!layerActivations) {
     layerActivations = net.layers.map((layer) => {
@@ -81,7 +81,7 @@ const PREDICT_ROWS = 32;
  * `blas` this runs the same blocks, as one batched product: the numbers stay predict's, bit for bit.
  * (tfjs's own kernels round each row alike whatever the rows.)
  */
-export function predictQ(net: layers.Sequential, obs: tf.Tensor2D): tf.Tensor2D {
+export function predictQ(net: layers.LayersModel, obs: tf.Tensor2D): tf.Tensor2D {
   const [rows, size] = obs.shape;
   if (!wasmProductsInBlas() || rows <= PREDICT_ROWS) return qValues(net, obs);
   if (rows % PREDICT_ROWS !== 0) return net.predict(obs) as tf.Tensor2D;
