@@ -7,9 +7,9 @@
  *
  *   y = r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_(online|target)(s', a'))
  */
-import { wasmProductsInBlas } from "../kernels/wasm_kernels.ts";
 import { linear } from "../models/linear.ts";
 import { clipGradNorm } from "./clip_grad_norm.ts";
+import { predictQ, qValues } from "./q_values.ts";
 import { tdHuberLoss } from "./td_huber_loss.ts";
 import type { Rng } from "../rng.ts";
 import { layers, type Tensor, tf } from "../tf.ts";
@@ -40,54 +40,6 @@ export function updateTarget(online: layers.LayersModel, target: layers.LayersMo
       const t = target.weights[i];
       t.write(tau === 1 ? w.read().clone() : tf.add(tf.mul(tau, w.read()), tf.mul(1 - tau, t.read())));
     });
-  });
-}
-
-type Activation = "relu" | "linear";
-const activations = new WeakMap<layers.LayersModel, Activation[]>();
-
-/**
- * Q-values [..., B, actions] of observations [..., B, obsSize]: the network's dense layers as plain
- * fused matMuls (bias and ReLU) over its own weight variables, the arithmetic of apply without
- * tfjs-layers' reshapes and clones around each product (a third of an update's kernels). The layers
- * model keeps owning the weights: checkpoints and updateTarget see no change.
- */
-export function qValues<T extends tf.Tensor2D | tf.Tensor3D>(net: layers.LayersModel, obs: T): T {
-  let layerActivations = activations.get(net);
-  if (!layerActivations) {
-    layerActivations = net.layers.map((layer) => {
-      const { activation } = layer.getConfig();
-      if (activation !== "relu" && activation !== "linear") {
-        throw new Error(`qValues: expected dense layers with relu or linear activations, got ${activation}`);
-      }
-      return activation;
-    });
-    activations.set(net, layerActivations);
-  }
-  return tf.tidy(() =>
-    net.layers.reduce((x, layer, i) => {
-      const [kernel, bias] = layer.weights.map((w) => w.read());
-      return tf.fused.matMul({ a: x, b: kernel, bias, activation: layerActivations[i] }) as T;
-    }, obs)
-  );
-}
-
-/** The rows of each product of net.predict (its default batchSize). */
-const PREDICT_ROWS = 32;
-
-/**
- * Q-values [B, actions] as net.predict(obs) gives them, with a third of its kernels. predict runs
- * blocks of 32 rows, and OpenBLAS rounds a 32-row product differently from a 64-row one, so on
- * `blas` this runs the same blocks, as one batched product: the numbers stay predict's, bit for bit.
- * (tfjs's own kernels round each row alike whatever the rows.)
- */
-export function predictQ(net: layers.LayersModel, obs: tf.Tensor2D): tf.Tensor2D {
-  const [rows, size] = obs.shape;
-  if (!wasmProductsInBlas() || rows <= PREDICT_ROWS) return qValues(net, obs);
-  if (rows % PREDICT_ROWS !== 0) return net.predict(obs) as tf.Tensor2D;
-  return tf.tidy(() => {
-    const q = qValues(net, tf.reshape(obs, [rows / PREDICT_ROWS, PREDICT_ROWS, size]) as tf.Tensor3D);
-    return tf.reshape(q, [rows, q.shape[2]]);
   });
 }
 
