@@ -80,8 +80,13 @@ function backward(net: Dense[], dq: tf.Tensor2D, inputs: tf.Tensor2D[]): Tensor[
   return grads;
 }
 
-/** Q-values [B, actions] of observations [B, obsSize], with gradients for the network's weights. */
-export function qValues(net: layers.LayersModel, obs: tf.Tensor2D): tf.Tensor2D {
+/**
+ * Q-values [B, actions] of observations [B, obsSize], with gradients for the network's weights. An
+ * op (tf.op), so that profiles name the gradient's node "qValues__op" and count its kernels once.
+ */
+export const qValues = tf.op({ qValues_ }) as (net: layers.LayersModel, obs: tf.Tensor2D) => tf.Tensor2D;
+
+function qValues_(net: layers.LayersModel, obs: tf.Tensor2D): tf.Tensor2D {
   const layers = denseLayers(net);
   const withGradient = tf.customGrad((...args) => {
     const save = args.at(-1) as tf.GradSaveFunc;
