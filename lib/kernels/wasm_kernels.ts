@@ -3,10 +3,9 @@
  *
  * - always: a one-pass MaxPoolGrad (wasm_max_pool_grad.ts); an Identity that shares instead of
  *   copying (wasm_identity.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
- *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); and DQN's Huber loss on the taken
- *   actions with its gradient (wasm_td_huber_loss.ts) and clipping by global norm
- *   (wasm_clip_grad_norm.ts), and a dense layer's ReLU and bias gradients (wasm_relu_bias_grad.ts),
- *   used by lib/rl/;
+ *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); and, for DQN's update in lib/rl/, the
+ *   Huber loss on the taken actions with its gradient (wasm_td_huber_loss.ts), clipping by global
+ *   norm (wasm_clip_grad_norm.ts) and a dense layer's ReLU and bias gradients (wasm_relu_bias_grad.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts);
