@@ -152,7 +152,7 @@ export async function benchLabs(
     console.error(`  tflab: ${describeSide(tflab)}; now PyTorch (${load()})`);
     const pytorch = o.python
       ? await runReference(bench, { ...o, envSteps, python: o.python }).catch(failed)
-      : { error: "no python3 with torch" };
+      : { error: "not run (--no-torch, or no python3 with torch)" };
     console.error(`  PyTorch: ${describeSide(pytorch)} (${load()})`);
     rows.push({ lab: bench.lab, envSteps, tflab, pytorch });
   }

@@ -24,9 +24,9 @@ import { formatFlags, parseFlags } from "../lib/hparams.ts";
 import { TFJS_VERSION } from "../lib/tf.ts";
 import { benchDashboard, dashboardTable } from "./dashboard.ts";
 import { benchEnvSteps, type EnvRow, VECTOR_ENVS } from "./env_steps.ts";
-import { benchLabs, labFlags, labsToBench, labTable } from "./lab_cpu.ts";
 import { benchFirstStep, type FirstStepRow } from "./first_step.ts";
 import { describeProfile, profileStep, type StepProfile } from "./kernel_profile.ts";
+import { benchLabs, labFlags, labsToBench, labTable } from "./lab_cpu.ts";
 import { PYTHONS, pythonWith } from "./python.ts";
 import { WORKLOADS } from "./workloads.ts";
 
