@@ -44,7 +44,9 @@ export const labFlags = {
     type: "int",
     default: 0,
     min: 0,
-    help: "--only labs: env steps of both runs, 0 for each lab's own (dqn-cartpole 50,000, ppo-cartpole 100,000)",
+    help: `--only labs: env steps of both runs, 0 for each lab's own (${
+      LAB_BENCHES.map((b) => `${b.lab} ${b.envSteps}`).join(", ")
+    })`,
   },
 } as const;
 
