@@ -5,10 +5,12 @@
  * repeat beside it), and 3 steps under tf.profile say how many kernels it dispatches and which cost most. Then
  * CartPole env steps per second beside Gymnasium's (./env_steps.ts), and the time a fresh process
  * takes to its first training step beside PyTorch's (./first_step.ts). `--only dashboard` times the
- * dashboard's runs page and memory with thousands of generated runs instead (./dashboard.ts).
+ * dashboard's runs page and memory with thousands of generated runs instead (./dashboard.ts);
+ * `--only labs` runs whole RL labs beside their PyTorch references in CPU seconds (./lab_cpu.ts).
  *
  *   deno task bench [--workloads vae,mnist_cnn] [--backends blas,wasm] [--no-envs] [--no-first-step] [--out FILE]
  *   deno task bench --only dashboard [--runs 100,1000,5000] [--events-per-run 300]
+ *   deno task bench --only labs [--labs dqn-cartpole,ppo-cartpole] [--seed 1] [--backend blas] [--env-steps N]
  */
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -24,6 +26,8 @@ import { benchDashboard, dashboardTable } from "./dashboard.ts";
 import { benchEnvSteps, type EnvRow, VECTOR_ENVS } from "./env_steps.ts";
 import { benchFirstStep, type FirstStepRow } from "./first_step.ts";
 import { describeProfile, profileStep, type StepProfile } from "./kernel_profile.ts";
+import { benchLabs, labFlags, labsToBench, labTable } from "./lab_cpu.ts";
+import { PYTHONS, pythonWith } from "./python.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const spec = {
@@ -42,8 +46,9 @@ const spec = {
   only: {
     type: "string",
     default: "training",
-    choices: ["training", "dashboard"],
-    help: "training: the workloads above; dashboard: the runs page and memory with many runs",
+    choices: ["training", "dashboard", "labs"],
+    help: "training: the workloads above; dashboard: the runs page and memory with many runs; " +
+      "labs: whole RL labs beside PyTorch, in CPU seconds",
   },
   runs: { type: "string", default: "100,1000,5000", help: "--only dashboard: comma-separated counts of runs" },
   eventsPerRun: {
@@ -53,6 +58,7 @@ const spec = {
     max: 100_000,
     help: "--only dashboard: lines of each events.jsonl",
   },
+  ...labFlags,
 } as const;
 
 const WARMUP_STEPS = 3;
@@ -92,18 +98,6 @@ async function timeWorkload(step: () => Promise<void>, backend: string, options:
   }
   samples.sort((a, b) => a - b);
   return { median: samples[Math.floor(samples.length / 2)], spread: [samples[0], samples.at(-1)!] as [number, number] };
-}
-
-// The first Python that has torch: a virtualenv's or pyenv's python3 often lacks it while
-// Debian's python3-torch lives under /usr/bin/python3.
-const PYTHONS = ["python3", "/usr/bin/python3"];
-
-async function pythonWith(module: string): Promise<string | undefined> {
-  for (const python of PYTHONS) {
-    const probe = await new Deno.Command(python, { args: ["-c", `import ${module}`], stdout: "null", stderr: "null" })
-      .output().catch(() => ({ success: false }));
-    if (probe.success) return python;
-  }
 }
 
 /** PyTorch's figures, or the reason there are none. Tries 1 and 2 threads and keeps the faster. */
@@ -230,6 +224,7 @@ async function main(args: string[]) {
   if (args.includes("--help")) return console.log(`usage: deno task bench [flags]\n\n${formatFlags(spec)}`);
   const { config } = parseFlags(spec, args);
   if (config.only === "dashboard") return await dashboardOnly(config);
+  if (config.only === "labs") return await labsOnly(config);
   const names = config.workloads.split(",");
   const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
   if (unknown.length) {
@@ -327,6 +322,25 @@ async function dashboardOnly({ runs, eventsPerRun, out }: { runs: string; events
   const rows = await benchDashboard({ counts, eventsPerRun });
   console.log(aligned(dashboardTable(rows)));
   if (out) await Deno.writeTextFile(out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
+}
+
+async function labsOnly(
+  config: { labs: string; seed: number; backend: string; envSteps: number; torch: boolean; out: string },
+) {
+  const benches = labsToBench(config.labs);
+  const python = config.torch ? await pythonWith("torch") : undefined;
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+  console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}; PyTorch: ${python ?? "none"}\n`);
+  const rows = await benchLabs(benches, { ...config, python });
+  console.log(`\n${aligned(labTable(rows, config.backend))}`);
+  console.log(
+    "\nCPU s: user + sys of the whole process tree, start-up and evaluations included; PyTorch on one thread " +
+      "(OMP_NUM_THREADS=1). CPU ratio: tflab / PyTorch.",
+  );
+  if (!python && config.torch) console.log(`no PyTorch reference: none of ${PYTHONS.join(", ")} can import torch`);
+  if (config.out) {
+    await Deno.writeTextFile(config.out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
+  }
 }
 
 if (import.meta.main) await exitOnError(() => main(Deno.args));
