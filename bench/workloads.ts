@@ -12,6 +12,8 @@ import { linear } from "../lib/models/linear.ts";
 import { buildVae, negativeElboSum, vaeVariables } from "../lib/models/vae.ts";
 import { buildQNetwork, dqnUpdate } from "../lib/rl/dqn.ts";
 import type { Minibatch } from "../lib/rl/replay_buffer.ts";
+import { categoricalPpoAgent } from "../lib/rl/ppo_agent.ts";
+import { type PpoRolloutBatch, ppoUpdate } from "../lib/rl/ppo_update.ts";
 import { Rng } from "../lib/rng.ts";
 import { layers, type Tensor, tf } from "../lib/tf.ts";
 import { adam, KERAS_ADAM, PYTORCH_ADAM } from "../lib/adam.ts";
@@ -118,6 +120,41 @@ const dqn: Workload = {
   },
 };
 
+const ppo: Workload = {
+  name: "ppo_update",
+  description: "ppo-cartpole's gradient step (ppoUpdate): 64-64 tanh actor and critic, clipped PPO, clip to norm 0.5, Adam",
+  batch: 256,
+  setup() {
+    const agent = categoricalPpoAgent({ obsSize: 4, actions: 2, hidden: 64, rng: new Rng(1) });
+    const optimizer = adam(1e-3, { ...PYTORCH_ADAM, epsilon: 1e-5 });
+    const rng = new Rng(2);
+    const normals = () => tf.tensor1d(Float32Array.from({ length: 256 }, () => rng.normal()));
+    const batch: PpoRolloutBatch = {
+      obs: tf.tensor2d(Float32Array.from({ length: 256 * 4 }, () => rng.normal()), [256, 4]),
+      actions: tf.tensor1d(Int32Array.from({ length: 256 }, () => rng.int(2)), "int32"),
+      logProbs: tf.fill([256], Math.log(0.5)), // the near-uniform first policy's
+      advantages: normals(),
+      returns: normals(),
+      values: normals(),
+    };
+    const indices = rng.permutation(256);
+    // ppo-cartpole's defaults (lib/rl/ppo_spec.ts, labs/ppo_cartpole.ts)
+    const settings = { clipCoef: 0.2, entCoef: 0, vfCoef: 1, clipVloss: false, normAdv: true, maxGradNorm: 0.5 };
+    return {
+      async step() {
+        const metrics = ppoUpdate(agent, optimizer, { batch, indices }, settings);
+        await metrics.data();
+        metrics.dispose();
+      },
+      dispose: () => {
+        tf.dispose(Object.values(batch));
+        agent.dispose();
+        optimizer.dispose();
+      },
+    };
+  },
+};
+
 const dcgan: Workload = {
   name: "dcgan",
   description: "gan-mnist's DCGAN at its defaults: a discriminator step, then a generator step, Adam 2e-4",
@@ -175,4 +212,4 @@ const ddpm: Workload = {
   },
 };
 
-export const WORKLOADS: Workload[] = [vae, cnn, dcgan, ddpm, dqn];
+export const WORKLOADS: Workload[] = [vae, cnn, dcgan, ddpm, dqn, ppo];

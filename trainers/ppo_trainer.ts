@@ -21,10 +21,9 @@ import { captureTraining, restoreTraining, type Training } from "../lib/train_st
 import type { Config } from "../lib/hparams.ts";
 import type { PpoSpec } from "../lib/rl/ppo_spec.ts";
 import { ActionLog } from "../lib/rl/action_log.ts";
-import { clipGradNorm } from "../lib/rl/clip_grad_norm.ts";
 import type { BatchedPolicy } from "../lib/rl/evaluate_batched.ts";
 import type { PpoAgent } from "../lib/rl/ppo_agent.ts";
-import { ppoLoss } from "../lib/rl/ppo_loss.ts";
+import { type PpoRolloutBatch, ppoUpdate } from "../lib/rl/ppo_update.ts";
 import { explainedVariance, Rollout } from "../lib/rl/rollout.ts";
 import { type EvalReturn, type Reached, RlRun, type VectorObsEnvId } from "./rl_run.ts";
 
@@ -87,60 +86,6 @@ const deterministic = (agent: PpoAgent): BatchedPolicy => async (obs, rows) => {
   a.dispose();
   return data;
 };
-
-/** What one update trains on: the rollout, flattened, as tensors. */
-type Batch = {
-  obs: Tensor; // [B, obsSize]
-  actions: Tensor; // [B] int32 or [B, actionSize]
-  logProbs: Tensor; // [B]
-  advantages: Tensor; // [B]
-  returns: Tensor; // [B]
-  values: Tensor; // [B]
-};
-
-/**
- * One clipped-PPO step on the minibatch `indices`; returns, not yet read back, [policy loss,
- * value loss, entropy, approx_kl, clip fraction, gradient norm].
- */
-function trainMinibatch(
-  agent: PpoAgent,
-  optimizer: tf.AdamOptimizer,
-  batch: Batch,
-  indices: Int32Array,
-  c: { clipCoef: number; entCoef: number; vfCoef: number; clipVloss: boolean; normAdv: boolean; maxGradNorm: number },
-): Tensor {
-  return tf.tidy(() => {
-    const idx = tf.tensor1d(indices, "int32");
-    const mb = Object.fromEntries(Object.entries(batch).map(([k, t]) => [k, tf.gather(t, idx)])) as Batch;
-    let metrics!: Tensor;
-    const { value, grads } = tf.variableGrads(() => {
-      const policy = agent.evaluate(mb.obs, mb.actions);
-      const out = ppoLoss({
-        newLogProb: policy.logProb,
-        oldLogProb: mb.logProbs,
-        advantages: mb.advantages,
-        newValues: tf.reshape(agent.critic.apply(mb.obs) as Tensor, [-1]),
-        oldValues: mb.values,
-        returns: mb.returns,
-        entropy: policy.entropy,
-      }, {
-        clipCoef: c.clipCoef,
-        entCoef: c.entCoef,
-        vfCoef: c.vfCoef,
-        clipValueLoss: c.clipVloss,
-        normAdvantages: c.normAdv,
-      });
-      metrics = tf.keep(tf.stack([out.policyLoss, out.valueLoss, out.entropy, out.approxKl, out.clipFraction]));
-      return out.loss;
-    }, agent.variables);
-    value.dispose();
-    const clipped = c.maxGradNorm > 0 ? clipGradNorm(grads, c.maxGradNorm) : { grads, norm: tf.scalar(NaN) };
-    optimizer.applyGradients(Object.entries(clipped.grads).map(([name, tensor]) => ({ name, tensor })));
-    const all = tf.concat([metrics, tf.reshape(clipped.norm, [1])]); // [6]
-    metrics.dispose(); // kept out of variableGrads' scope, so no tidy disposes it
-    return all;
-  });
-}
 
 /** The counters a run keeps of when its evaluation first reached the threshold. */
 type PpoAt = { envSteps: number; update: number };
@@ -258,7 +203,7 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       const { advantages, returns } = rollout.advantages(await stateValues(agent, obs), config);
 
       // ---- optimisation: updateEpochs passes over shuffled minibatches
-      const batch: Batch = {
+      const batch: PpoRolloutBatch = {
         obs: tf.tensor2d(rollout.obs, [batchSize, agent.obsSize]),
         actions: agent.actionTensor(rollout.actions, batchSize),
         logProbs: tf.tensor1d(rollout.logProbs),
@@ -272,7 +217,7 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
         const order = shuffling.permutation(batchSize);
         for (let m = 0; m < config.numMinibatches; m++) {
           const indices = order.subarray(m * minibatchSize, (m + 1) * minibatchSize);
-          metrics.push(trainMinibatch(agent, optimizer, batch, indices, coefficients));
+          metrics.push(ppoUpdate(agent, optimizer, { batch, indices }, coefficients));
         }
       }
       const means = tf.tidy(() => tf.mean(tf.stack(metrics), 0));

@@ -75,6 +75,48 @@ def dqn_update():
     return step
 
 
+def ppo_update():
+    """ppo-cartpole's gradient step (lib/rl/ppo_update.ts), as CleanRL's ppo.py takes it: separate 64-64 tanh actor
+    and critic (orthogonal init), a minibatch of 256 gathered from the rollout, the clipped objective (clip 0.2),
+    advantages normalised, value loss 0.5 * MSE, no entropy bonus, clip to norm 0.5, Adam 1e-3 eps 1e-5; the six
+    diagnostics read back each step."""
+    def mlp(out, std):
+        layers = [nn.Linear(4, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, out)]
+        for layer, gain in zip(layers[::2], [math.sqrt(2), math.sqrt(2), std]):
+            nn.init.orthogonal_(layer.weight, gain)
+            nn.init.zeros_(layer.bias)
+        return nn.Sequential(*layers)
+    actor, critic = mlp(2, 0.01), mlp(1, 1.0)
+    params = [*actor.parameters(), *critic.parameters()]
+    opt = torch.optim.Adam(params, lr=1e-3, eps=1e-5)
+    obs, actions = torch.randn(256, 4), torch.randint(0, 2, (256,))
+    logprobs, advantages = torch.full((256,), math.log(0.5)), torch.randn(256)
+    returns, values = torch.randn(256), torch.randn(256)
+    order = torch.randperm(256)
+
+    def step():
+        mb_obs = obs[order]
+        probs = torch.distributions.Categorical(logits=actor(mb_obs))
+        newlogprob, entropy, newvalue = probs.log_prob(actions[order]), probs.entropy(), critic(mb_obs).squeeze(-1)
+        logratio = newlogprob - logprobs[order]
+        ratio = logratio.exp()
+        mb_adv = advantages[order]
+        mb_adv = (mb_adv - mb_adv.mean()) / (mb_adv.std(unbiased=False) + 1e-8)
+        pg_loss = torch.max(-mb_adv * ratio, -mb_adv * torch.clamp(ratio, 0.8, 1.2)).mean()
+        v_loss = 0.5 * ((newvalue - returns[order]) ** 2).mean()
+        entropy_loss = entropy.mean()
+        loss = pg_loss - 0.0 * entropy_loss + v_loss * 1.0
+        opt.zero_grad()
+        loss.backward()
+        grad_norm = nn.utils.clip_grad_norm_(params, 0.5)
+        opt.step()
+        with torch.no_grad():
+            approx_kl = ((ratio - 1) - logratio).mean()
+            clipfrac = ((ratio - 1.0).abs() > 0.2).float().mean()
+            torch.stack([pg_loss, v_loss, entropy_loss, approx_kl, clipfrac, grad_norm]).tolist()
+    return step
+
+
 def dcgan():
     """bench/workloads.ts's dcgan: lib/models/dcgan.ts at gan-mnist's defaults (width 32, latent 100,
     --refine 28x28), one discriminator step on real digits and detached fakes, then one generator
@@ -204,7 +246,8 @@ def measure(build, warmup=5, repeats=5, target_seconds=0.4):
 
 
 for name, build in [("vae", trainer(vae)), ("mnist_cnn", trainer(mnist_cnn)), ("dcgan", dcgan),
-                    ("ddpm", trainer(ddpm)), ("dqn_update", dqn_update)]:
+                    ("ddpm", trainer(ddpm)), ("dqn_update", dqn_update),
+                    ("ppo_update", ppo_update)]:
     if wanted and name not in wanted:
         continue
     print(json.dumps({"workload": name, "ms_per_step": round(measure(build), 3), "torch": torch.__version__,
