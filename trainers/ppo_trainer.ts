@@ -22,6 +22,7 @@ import type { Config } from "../lib/hparams.ts";
 import type { PpoSpec } from "../lib/rl/ppo_spec.ts";
 import { ActionLog } from "../lib/rl/action_log.ts";
 import type { BatchedPolicy } from "../lib/rl/evaluate_batched.ts";
+import { denseOutput } from "../lib/rl/dense_stack.ts";
 import type { PpoAgent } from "../lib/rl/ppo_agent.ts";
 import { type PpoRolloutBatch, ppoUpdate } from "../lib/rl/ppo_update.ts";
 import { explainedVariance, Rollout } from "../lib/rl/rollout.ts";
@@ -48,7 +49,7 @@ async function act(agent: PpoAgent, obs: Float32Array, seed: number) {
   const out = tf.tidy(() => {
     const x = tf.tensor2d(obs, [rows, agent.obsSize]);
     const { actions, logProb } = agent.sample(x, seed); // [N, actionSize], [N]
-    const value = tf.reshape(agent.critic.apply(x) as Tensor, [-1]); // [N]
+    const value = tf.reshape(denseOutput(agent.critic, x), [-1]); // [N]
     return tf.concat([tf.reshape(actions, [-1]), logProb, value]); // [N * actionSize + 2N]
   });
   const data = await out.data() as Float32Array;
@@ -59,7 +60,7 @@ async function act(agent: PpoAgent, obs: Float32Array, seed: number) {
 /** V(s) of each row of `obs`. */
 async function stateValues(agent: PpoAgent, obs: Float32Array): Promise<Float32Array> {
   const v = tf.tidy(() =>
-    tf.reshape(agent.critic.apply(tf.tensor2d(obs, [obs.length / agent.obsSize, agent.obsSize])) as Tensor, [-1])
+    tf.reshape(denseOutput(agent.critic, tf.tensor2d(obs, [obs.length / agent.obsSize, agent.obsSize])), [-1])
   );
   const data = await v.data() as Float32Array;
   v.dispose();

@@ -3,11 +3,13 @@
  * orthogonal init (gains sqrt(2) on hidden layers, 0.01 on the policy head, 1 on the value head).
  * The policy is categorical over discrete actions (ppo.py) or a diagonal Gaussian whose log standard
  * deviation is a learned vector that does not depend on the state (ppo_continuous_action.py).
- * trainers/ppo_trainer.ts trains either; only the policy's distribution differs.
+ * trainers/ppo_trainer.ts trains either; only the policy's distribution differs. The networks run
+ * through lib/rl/dense_stack.ts: apply's numbers, bit for bit, in fewer kernels.
  */
 import type { Rng } from "../rng.ts";
 import { layers, type Tensor, tf } from "../tf.ts";
 import type { TensorGroup } from "../train_state.ts";
+import { denseOutput, denseStack } from "./dense_stack.ts";
 import { orthogonalDense } from "./orthogonal.ts";
 import {
   categoricalEntropy,
@@ -21,6 +23,8 @@ export interface PpoAgent {
   obsSize: number;
   /** numbers per action: 1 for a discrete action, the action's dimensions for a continuous one */
   actionSize: number;
+  /** obs [B, obsSize] -> the policy's logits [B, actions] (categorical) or mean [B, actionSize] (Gaussian) */
+  actor: layers.Sequential;
   critic: layers.Sequential; // obs [B, obsSize] -> V(s) [B, 1]
   /** what a checkpoint keeps of the agent: the networks as "model", and the Gaussian's logStd */
   checkpointed: Record<string, TensorGroup>;
@@ -63,19 +67,20 @@ export function categoricalPpoAgent(
   return {
     obsSize,
     actionSize: 1,
+    actor,
     critic,
     checkpointed: { model: { models: [actor, critic] } },
     variables: [...variablesOf(actor), ...variablesOf(critic)],
     sample(x, seed) {
-      const logits = actor.apply(x) as Tensor; // [N, actions]
+      const logits = denseOutput(actor, x as tf.Tensor2D); // [N, actions]
       const sampled = sampleCategorical(logits, seed); // [N]
       return { actions: tf.cast(sampled, "float32"), logProb: categoricalLogProb(logits, sampled) };
     },
     evaluate(obs, taken) {
-      const logits = actor.apply(obs) as Tensor; // [M, actions]
+      const logits = denseStack(actor, obs as tf.Tensor2D); // [M, actions]
       return { logProb: categoricalLogProb(logits, taken), entropy: categoricalEntropy(logits) };
     },
-    deterministic: (x) => tf.argMax(actor.apply(x) as Tensor, 1), // [N]
+    deterministic: (x) => tf.argMax(denseOutput(actor, x as tf.Tensor2D), 1), // [N]
     actionTensor: (taken) => tf.tensor1d(Int32Array.from(taken), "int32"),
     chartScalars: () => Promise.resolve({}),
     dispose() {
@@ -101,20 +106,21 @@ export function gaussianPpoAgent(
   return {
     obsSize,
     actionSize,
+    actor: actorMean,
     critic,
     checkpointed: { model: { models: [actorMean, critic] }, logStd: { variables: { logStd } } },
     variables: [...variablesOf(actorMean), logStd, ...variablesOf(critic)],
     sample(x, seed) {
-      const mean = actorMean.apply(x) as Tensor; // [N, actionSize]
+      const mean = denseOutput(actorMean, x as tf.Tensor2D); // [N, actionSize]
       const noise = tf.randomNormal(mean.shape, 0, 1, "float32", seed); // [N, actionSize]
       const sampled = tf.add(mean, tf.mul(tf.exp(logStd), noise)); // [N, actionSize]
       return { actions: sampled, logProb: gaussianLogProb(sampled, mean, logStd) };
     },
     evaluate(obs, taken) {
-      const mean = actorMean.apply(obs) as Tensor; // [M, actionSize]
+      const mean = denseStack(actorMean, obs as tf.Tensor2D); // [M, actionSize]
       return { logProb: gaussianLogProb(taken, mean, logStd), entropy: gaussianEntropy(logStd) };
     },
-    deterministic: (x) => actorMean.apply(x) as Tensor, // [N, actionSize]
+    deterministic: (x) => denseOutput(actorMean, x as tf.Tensor2D), // [N, actionSize]
     actionTensor: (taken, rows) => tf.tensor2d(taken, [rows, actionSize]),
     chartScalars: async () => ({ "charts/action_std": Math.exp((await logStd.data())[0]) }),
     dispose() {

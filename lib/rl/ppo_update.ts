@@ -7,6 +7,7 @@
 import type { FusedAdamOptimizer } from "../adam.ts";
 import { type Tensor, tf } from "../tf.ts";
 import { clipGradNorm } from "./clip_grad_norm.ts";
+import { denseStack } from "./dense_stack.ts";
 import type { PpoAgent } from "./ppo_agent.ts";
 import { ppoLoss } from "./ppo_loss.ts";
 
@@ -50,7 +51,7 @@ export function ppoUpdate(
         newLogProb: policy.logProb,
         oldLogProb: mb.logProbs,
         advantages: mb.advantages,
-        newValues: tf.reshape(agent.critic.apply(mb.obs) as Tensor, [-1]),
+        newValues: tf.reshape(denseStack(agent.critic, mb.obs as tf.Tensor2D), [-1]),
         oldValues: mb.values,
         returns: mb.returns,
         entropy: policy.entropy,

@@ -1,13 +1,16 @@
 /**
- * qValues and predictQ (lib/rl/q_values.ts) against tfjs-layers on the same network: the Q-values of
- * apply and predict and the gradients of tf.variableGrads through apply, bit for bit on blas and
- * wasm (the backends whose runs must not change), to float32 tolerance on cpu.
+ * denseStack (lib/rl/dense_stack.ts) on DQN's ReLU Q-networks and PPO's tanh actor and critic, and
+ * predictQ (lib/rl/q_values.ts), against tfjs-layers on the same network: the outputs of apply and
+ * predict and the gradients of tf.variableGrads through apply, bit for bit on blas and wasm (the
+ * backends whose runs must not change), to float32 tolerance on cpu.
  */
 import assert from "node:assert/strict";
 import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { openSystemBlas } from "../../../lib/kernels/system_blas.ts";
 import { buildQNetwork } from "../../../lib/rl/dqn.ts";
-import { predictQ, qValues } from "../../../lib/rl/q_values.ts";
+import { denseStack } from "../../../lib/rl/dense_stack.ts";
+import { categoricalPpoAgent } from "../../../lib/rl/ppo_agent.ts";
+import { predictQ } from "../../../lib/rl/q_values.ts";
 import { Rng } from "../../../lib/rng.ts";
 import { layers, tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
@@ -18,11 +21,12 @@ const BACKENDS = [
   { name: "cpu", backend: "cpu", blas: null },
 ];
 
-/** Q-values and the loss's gradients (a weighted sum of Q-values), by `q`, for `rows` observations. */
+/** Outputs and the loss's gradients (a weighted sum of outputs), by `q`, for `rows` observations. */
 function outputs(net: layers.Sequential, rows: number, q: (obs: tf.Tensor2D) => tf.Tensor2D): Float32Array[] {
   const rng = new Rng(rows);
+  const width = net.outputs[0].shape[1]!;
   const obs = tf.tensor2d(Float32Array.from({ length: rows * 4 }, () => rng.normal()), [rows, 4]);
-  const weights = tf.tensor2d(Float32Array.from({ length: rows * 2 }, () => rng.normal()), [rows, 2]);
+  const weights = tf.tensor2d(Float32Array.from({ length: rows * width }, () => rng.normal()), [rows, width]);
   const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(q(obs), weights)), variables);
   const result = [q(obs), value, ...variables.map((v) => grads[v.name])].map((t) => t.dataSync() as Float32Array);
@@ -31,17 +35,27 @@ function outputs(net: layers.Sequential, rows: number, q: (obs: tf.Tensor2D) => 
 }
 
 for (const { name, backend, blas } of BACKENDS) {
-  Deno.test(`qValues - apply's Q-values and gradients on ${name}`, async () => {
+  Deno.test(`denseStack - apply's outputs and gradients on ${name}, ReLU and tanh networks`, async () => {
     if (backend === "wasm") configureWasmKernels({ blas });
     await tf.setBackend(backend);
-    for (const hidden of [[256, 256], [8], []]) {
-      const net = buildQNetwork({ obsSize: 4, actions: 2, hidden, rng: new Rng(1) });
-      for (const rows of [64, 3]) {
+    const ppo = categoricalPpoAgent({ obsSize: 4, actions: 2, hidden: 64, rng: new Rng(2) });
+    const nets = {
+      ...Object.fromEntries(
+        [[256, 256], [8], []].map((hidden) => [
+          `relu [${hidden}]`,
+          buildQNetwork({ obsSize: 4, actions: 2, hidden, rng: new Rng(1) }),
+        ]),
+      ),
+      "tanh actor": ppo.actor,
+      "tanh critic": ppo.critic,
+    };
+    for (const [label, net] of Object.entries(nets)) {
+      for (const rows of [256, 64, 3]) {
         const expected = outputs(net, rows, (obs) => net.apply(obs) as tf.Tensor2D);
-        const actual = outputs(net, rows, (obs) => qValues(net, obs));
+        const actual = outputs(net, rows, (obs) => denseStack(net, obs));
         actual.forEach((values, i) => {
           if (name === "cpu") assertClose(values, expected[i], { rtol: 1e-5, atol: 1e-6 });
-          else assert.deepEqual(Array.from(values), Array.from(expected[i]), `hidden [${hidden}], ${rows} rows: ${i}`);
+          else assert.deepEqual(Array.from(values), Array.from(expected[i]), `${label}, ${rows} rows: ${i}`);
         });
       }
       tf.dispose(net.weights.map((w) => w.read()));
@@ -63,11 +77,14 @@ for (const { name, backend, blas } of BACKENDS) {
   });
 }
 
-Deno.test("qValues - a layer other than relu or linear is refused by name", async () => {
+Deno.test("denseStack - a layer other than relu, tanh or linear is refused by name", async () => {
   await tf.setBackend("cpu");
-  const tanh = layers.sequential({ layers: [layers.layers.dense({ units: 2, inputShape: [2], activation: "tanh" })] });
+  const sigmoid = layers.sequential({
+    name: "squashed",
+    layers: [layers.layers.dense({ units: 2, inputShape: [2], activation: "sigmoid" })],
+  });
   assert.throws(
-    () => qValues(tanh, tf.zeros([1, 2])),
-    /expected dense layers with relu or linear activations, got tanh/,
+    () => denseStack(sigmoid, tf.zeros([1, 2])),
+    /denseStack squashed: expected dense layers with relu, tanh or linear activations, got sigmoid/,
   );
 });
