@@ -5,7 +5,8 @@
  *   copying (wasm_identity.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
  *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); and, for DQN's update in lib/rl/, the
  *   Huber loss on the taken actions with its gradient (wasm_td_huber_loss.ts), clipping by global
- *   norm (wasm_clip_grad_norm.ts) and a dense layer's ReLU or tanh and bias gradients (wasm_activation_bias_grad.ts);
+ *   norm (wasm_clip_grad_norm.ts) and a dense layer's ReLU or tanh and bias gradients
+ *   (wasm_activation_bias_grad.ts); for PPO's, a categorical policy's gradient (wasm_categorical_grad.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts);
@@ -25,6 +26,7 @@ import { im2colConv2DBackprop } from "./wasm_conv2d_backprop.ts";
 import { FUSED_ADAM, fusedAdam } from "./wasm_adam.ts";
 import { CLIP_GRAD_NORM, clipGradNorm } from "./wasm_clip_grad_norm.ts";
 import { ACTIVATION_BIAS_GRAD, activationBiasGrad } from "./wasm_activation_bias_grad.ts";
+import { CATEGORICAL_GRAD, categoricalGrad } from "./wasm_categorical_grad.ts";
 import { TD_HUBER_LOSS, TD_HUBER_LOSS_GRAD, tdHuberLoss, tdHuberLossGrad } from "./wasm_td_huber_loss.ts";
 import { identity } from "./wasm_identity.ts";
 import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
@@ -51,7 +53,9 @@ const REPLACED = [
 type Replaced = typeof REPLACED[number];
 let originals: Partial<Record<Replaced, tf.KernelConfig>> | undefined;
 /** the project's own kernels, which tfjs's wasm backend lacks */
-const PROJECT_KERNELS = [FUSED_ADAM, TD_HUBER_LOSS, TD_HUBER_LOSS_GRAD, CLIP_GRAD_NORM, ACTIVATION_BIAS_GRAD];
+const PROJECT_KERNELS = [FUSED_ADAM, TD_HUBER_LOSS, TD_HUBER_LOSS_GRAD, CLIP_GRAD_NORM, ACTIVATION_BIAS_GRAD,
+  CATEGORICAL_GRAD,
+];
 let blasProducts = false;
 
 /**
@@ -93,6 +97,7 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   replace(TD_HUBER_LOSS, tdHuberLoss);
   replace(CLIP_GRAD_NORM, clipGradNorm);
   replace(ACTIVATION_BIAS_GRAD, activationBiasGrad);
+  replace(CATEGORICAL_GRAD, categoricalGrad);
   replace(TD_HUBER_LOSS_GRAD, tdHuberLossGrad);
   let conv: Conv2DKernels = {
     conv2D: original("Conv2D"),

@@ -4,6 +4,7 @@
  * (continuous actions, from a mean and a state-independent log standard deviation, as in
  * CleanRL's ppo_continuous_action.py).
  */
+import { CATEGORICAL_GRAD } from "../kernels/wasm_categorical_grad.ts";
 import { type Tensor, tf } from "../tf.ts";
 
 /** log pi(a|s) for actions [B] (int32) under logits [B, A] -> [B]. */
@@ -17,6 +18,35 @@ export function categoricalEntropy(logits: Tensor): Tensor {
     const logP = tf.logSoftmax(logits);
     return tf.neg(tf.sum(tf.mul(tf.exp(logP), logP), 1));
   });
+}
+
+/**
+ * categoricalLogProb and categoricalEntropy together, as a training step wants them: one
+ * logSoftmax, and where the backend has the kernel (wasm, blas) the gradient in one kernel
+ * (lib/kernels/wasm_categorical_grad.ts) instead of the tape's; the same numbers either way.
+ */
+export const categoricalTerms = tf.op({ categoricalTerms_ }) as (
+  logits: Tensor,
+  actions: Tensor,
+) => { logProb: Tensor; entropy: Tensor };
+
+function categoricalTerms_(logits: Tensor, actions: Tensor): { logProb: Tensor; entropy: Tensor } {
+  if (!tf.getKernel(CATEGORICAL_GRAD, tf.getBackend())) {
+    return { logProb: categoricalLogProb(logits, actions), entropy: categoricalEntropy(logits) };
+  }
+  const withGradient = tf.customGrad((x, save) => {
+    const logP = tf.logSoftmax(x as Tensor); // [B, A]
+    const p = tf.exp(logP); // [B, A]
+    const logProb = tf.sum(tf.mul(logP, tf.oneHot(actions, logits.shape[1]!)), 1); // [B]
+    const entropy = tf.neg(tf.sum(tf.mul(p, logP), 1)); // [B]
+    (save as tf.GradSaveFunc)([logP, p]);
+    return {
+      value: tf.stack([logProb, entropy]), // [2, B]
+      gradFunc: (dy, [logP, p]) => tf.engine().runKernel(CATEGORICAL_GRAD, { dy: dy as Tensor, logP, p, actions }),
+    };
+  });
+  const [logProb, entropy] = tf.unstack(withGradient(logits) as Tensor);
+  return { logProb, entropy };
 }
 
 /** Samples actions [B] from logits [B, A]; `seed` makes the draw reproducible. */

@@ -12,8 +12,8 @@ import type { TensorGroup } from "../train_state.ts";
 import { denseOutput, denseStack } from "./dense_stack.ts";
 import { orthogonalDense } from "./orthogonal.ts";
 import {
-  categoricalEntropy,
   categoricalLogProb,
+  categoricalTerms,
   gaussianEntropy,
   gaussianLogProb,
   sampleCategorical,
@@ -78,7 +78,7 @@ export function categoricalPpoAgent(
     },
     evaluate(obs, taken) {
       const logits = denseStack(actor, obs as tf.Tensor2D); // [M, actions]
-      return { logProb: categoricalLogProb(logits, taken), entropy: categoricalEntropy(logits) };
+      return categoricalTerms(logits, taken);
     },
     deterministic: (x) => tf.argMax(denseOutput(actor, x as tf.Tensor2D), 1), // [N]
     actionTensor: (taken) => tf.tensor1d(Int32Array.from(taken), "int32"),
