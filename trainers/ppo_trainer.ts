@@ -204,14 +204,8 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       const { advantages, returns } = rollout.advantages(await stateValues(agent, obs), config);
 
       // ---- optimisation: updateEpochs passes over shuffled minibatches
-      const batch: PpoRolloutBatch = {
-        obs: tf.tensor2d(rollout.obs, [batchSize, agent.obsSize]),
-        actions: agent.actionTensor(rollout.actions, batchSize),
-        logProbs: tf.tensor1d(rollout.logProbs),
-        advantages: tf.tensor1d(advantages),
-        returns: tf.tensor1d(returns),
-        values: tf.tensor1d(rollout.values),
-      };
+      const { obs: observations, actions, logProbs, values } = rollout;
+      const batch: PpoRolloutBatch = { obs: observations, actions, logProbs, values, advantages, returns };
       const metrics: Tensor[] = [];
       const coefficients = { ...config, clipCoef };
       for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
@@ -223,7 +217,7 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       }
       const means = tf.tidy(() => tf.mean(tf.stack(metrics), 0));
       const [policyLoss, valueLoss, entropy, approxKl, clipFrac, gradNorm] = await means.data();
-      tf.dispose([means, ...metrics, ...Object.values(batch)]);
+      tf.dispose([means, ...metrics]);
 
       // ---- logging
       const step = update * batchSize;
