@@ -8,8 +8,7 @@
  * Each step is the kernel tfjs would run, or one of the project's that gives the same numbers
  * (lib/kernels/wasm_activation_bias_grad.ts; on blas the product, bias and ReLU in one
  * _FusedMatMul), so outputs and gradients are bit for bit those of apply and tf.variableGrads
- * through it. A tanh layer keeps tfjs's Tanh kernel after its product: tfjs-layers does not fuse
- * tanh either, and the wasm backend's tanh rounds unlike JavaScript's Math.tanh.
+ * through it.
  */
 import { wasmProductsInBlas } from "../kernels/wasm_kernels.ts";
 import { ACTIVATION_BIAS_GRAD, type ActivationBiasGradAttrs } from "../kernels/wasm_activation_bias_grad.ts";
@@ -46,21 +45,21 @@ function denseLayers(net: layers.LayersModel): Dense[] {
 }
 
 /**
- * x W + b, then the activation, for x [..., B, in]. On blas the product, bias and ReLU are one
- * kernel: the BLAS product, then bias and ReLU in float32, as BatchMatMul, Add and Relu do them.
- * Elsewhere tf.fused.matMul, as apply runs it (fused for a linear layer; ReLU layers in three
- * kernels under a gradient tape). tanh follows as its own kernel, as in apply.
+ * x W + b, then the activation, for x [..., B, in], in the kernels of tfjs-layers' Dense. On blas
+ * the product, bias and ReLU are one kernel: the BLAS product, then bias and ReLU in float32, as
+ * BatchMatMul, Add and Relu do them. Elsewhere tf.fused.matMul as apply runs it: fused with the bias
+ * for a linear or ReLU layer (ReLU in three kernels under a gradient tape); for a tanh layer, which
+ * tfjs-layers does not fuse, the product, then Add (wasm's fused product starts its sums from the
+ * bias, which rounds differently), then Tanh (the wasm backend's tanh rounds unlike Math.tanh).
  */
 function dense<T extends Tensor>(x: T, { kernel, bias, activation }: Dense): T {
-  const fused = activation === "tanh" ? "linear" : activation;
-  const y = wasmProductsInBlas()
-    ? tf.engine().runKernel("_FusedMatMul", { a: x, b: kernel, bias }, {
-      transposeA: false,
-      transposeB: false,
-      activation: fused,
-    }) as T
-    : tf.fused.matMul({ a: x as Tensor, b: kernel, bias, activation: fused }) as T;
-  return activation === "tanh" ? tf.tanh(y) : y;
+  if (wasmProductsInBlas()) {
+    const attrs = { transposeA: false, transposeB: false, activation: activation === "tanh" ? "linear" : activation };
+    const y = tf.engine().runKernel("_FusedMatMul", { a: x, b: kernel, bias }, attrs) as T;
+    return activation === "tanh" ? tf.tanh(y) : y;
+  }
+  if (activation !== "tanh") return tf.fused.matMul({ a: x as Tensor, b: kernel, bias, activation }) as T;
+  return tf.tanh(tf.add(tf.fused.matMul({ a: x as Tensor, b: kernel }), bias)) as T;
 }
 
 /** Each layer's input (the observations, then every hidden layer's output), and the network's output. */

@@ -50,6 +50,8 @@ for (const { name, backend, blas } of BACKENDS) {
       "tanh critic": ppo.critic,
     };
     for (const [label, net] of Object.entries(nets)) {
+      // trained-looking weights: the biases start at zero, and a zero bias hides how it is added
+      net.setWeights(net.weights.map((w, k) => tf.randomNormal(w.shape as number[], 0, 0.5, "float32", k + 1)));
       for (const rows of [256, 64, 3]) {
         const expected = outputs(net, rows, (obs) => net.apply(obs) as tf.Tensor2D);
         const actual = outputs(net, rows, (obs) => denseStack(net, obs));
