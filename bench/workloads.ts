@@ -122,7 +122,8 @@ const dqn: Workload = {
 
 const ppo: Workload = {
   name: "ppo_update",
-  description: "ppo-cartpole's gradient step (ppoUpdate): 64-64 tanh actor and critic, clipped PPO, clip to norm 0.5, Adam",
+  description:
+    "ppo-cartpole's gradient step (ppoUpdate): 64-64 tanh actor and critic, clipped PPO, clip to norm 0.5, Adam",
   batch: 256,
   setup() {
     const agent = categoricalPpoAgent({ obsSize: 4, actions: 2, hidden: 64, rng: new Rng(1) });

@@ -53,7 +53,12 @@ const REPLACED = [
 type Replaced = typeof REPLACED[number];
 let originals: Partial<Record<Replaced, tf.KernelConfig>> | undefined;
 /** the project's own kernels, which tfjs's wasm backend lacks */
-const PROJECT_KERNELS = [FUSED_ADAM, TD_HUBER_LOSS, TD_HUBER_LOSS_GRAD, CLIP_GRAD_NORM, ACTIVATION_BIAS_GRAD,
+const PROJECT_KERNELS = [
+  FUSED_ADAM,
+  TD_HUBER_LOSS,
+  TD_HUBER_LOSS_GRAD,
+  CLIP_GRAD_NORM,
+  ACTIVATION_BIAS_GRAD,
   CATEGORICAL_GRAD,
 ];
 let blasProducts = false;

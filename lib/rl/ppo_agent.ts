@@ -11,13 +11,7 @@ import { layers, type Tensor, tf } from "../tf.ts";
 import type { TensorGroup } from "../train_state.ts";
 import { denseOutput, denseStack } from "./dense_stack.ts";
 import { orthogonalDense } from "./orthogonal.ts";
-import {
-  categoricalLogProb,
-  categoricalTerms,
-  gaussianEntropy,
-  gaussianLogProb,
-  sampleCategorical,
-} from "./policy.ts";
+import { categoricalLogProb, categoricalTerms, gaussianEntropy, gaussianLogProb, sampleCategorical } from "./policy.ts";
 
 export interface PpoAgent {
   obsSize: number;

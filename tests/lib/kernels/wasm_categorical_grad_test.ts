@@ -20,7 +20,7 @@ const composed: Terms = (logits, actions) => ({
 });
 
 /**
- * log-probabilities, entropies, a weighted sum of both (as PPO's loss weighs them) and its gradient
+ * log-probabilities, entropies, a weighted sum of both and its gradient
  * at the logits, for `rows` x `width` logits.
  */
 const outputs = (terms: Terms, rows: number, width: number, seed: number) => () => {
@@ -31,7 +31,7 @@ const outputs = (terms: Terms, rows: number, width: number, seed: number) => () 
   const { logProb, entropy } = terms(logits, actions);
   const loss = (x: tf.Tensor) => {
     const t = terms(x, actions);
-    return tf.add(tf.sum(tf.mul(t.logProb, wLogProb)), tf.mul(0.01, tf.mean(t.entropy)));
+    return tf.add(tf.sum(tf.mul(t.logProb, wLogProb)), tf.sum(tf.mul(t.entropy, wEntropy)));
   };
   return [logProb, entropy, tf.grad(loss)(logits)];
 };
