@@ -3,7 +3,8 @@
  *
  * - always: a one-pass MaxPoolGrad (wasm_max_pool_grad.ts); an Identity that shares instead of
  *   copying (wasm_identity.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
- *   and a fused Adam update (wasm_adam.ts, used by lib/adam.ts);
+ *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); and normalisation + activation with
+ *   its gradient (wasm_norm_activation.ts, used by lib/models/norm_activation.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts);
@@ -21,6 +22,7 @@ import { blasConv2DKernels } from "./wasm_blas_conv2d.ts";
 import { blasMatMulKernels } from "./wasm_blas_matmul.ts";
 import { im2colConv2DBackprop } from "./wasm_conv2d_backprop.ts";
 import { FUSED_ADAM, fusedAdam } from "./wasm_adam.ts";
+import { NORM_ACTIVATION, NORM_ACTIVATION_GRAD, normActivation, normActivationGrad } from "./wasm_norm_activation.ts";
 import { identity } from "./wasm_identity.ts";
 import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { leadingReduce } from "./wasm_leading_reduce.ts";
@@ -74,6 +76,8 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   replace("Sum", leadingReduce(original("Sum"), false));
   replace("Mean", leadingReduce(original("Mean"), true));
   replace(FUSED_ADAM, fusedAdam);
+  replace(NORM_ACTIVATION, normActivation);
+  replace(NORM_ACTIVATION_GRAD, normActivationGrad);
   let conv: Conv2DKernels = {
     conv2D: original("Conv2D"),
     fusedConv2D: original("FusedConv2D"),
@@ -101,7 +105,7 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
 /** tfjs's wasm backend as shipped: its own kernels back, the project's removed (to compare against). */
 export function useStockWasmKernels(): void {
   saveOriginals();
-  for (const name of [...REPLACED, FUSED_ADAM]) {
+  for (const name of [...REPLACED, FUSED_ADAM, NORM_ACTIVATION, NORM_ACTIVATION_GRAD]) {
     if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
     const original = originals![name as Replaced];
     if (original) tf.registerKernel(original);
