@@ -42,8 +42,7 @@ export function composedNormActivation(x: Tensor, gamma: Tensor, beta: Tensor, o
   });
 }
 
-/** act(gamma xhat + beta), fused where the backend has the kernels. */
-export function normActivation(x: Tensor, gamma: Tensor, beta: Tensor, options: NormActivationOptions): Tensor {
+function normActivation_(x: Tensor, gamma: Tensor, beta: Tensor, options: NormActivationOptions): Tensor {
   if (!tf.getKernel(NORM_ACTIVATION, tf.getBackend())) return composedNormActivation(x, gamma, beta, options);
   const attrs = checked(options);
   if (x.dtype !== "float32" || x.rank < 2 || gamma.shape.join() !== `${x.shape.at(-1)}`) {
@@ -65,3 +64,9 @@ export function normActivation(x: Tensor, gamma: Tensor, beta: Tensor, options: 
   });
   return fused(x, gamma, beta) as Tensor;
 }
+
+/**
+ * act(gamma xhat + beta), fused where the backend has the kernels. A tfjs op, so that profiles
+ * (bench/kernel_profile.ts) tell its custom-gradient wrapper ("normActivation__op") from kernels.
+ */
+export const normActivation = tf.op({ normActivation_ });
