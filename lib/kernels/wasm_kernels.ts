@@ -2,7 +2,8 @@
  * The kernel set the project gives tfjs's wasm backend, chosen once per backend switch:
  *
  * - always: a one-pass MaxPoolGrad (wasm_max_pool_grad.ts); an Identity that shares instead of
- *   copying, and a Cast to the same dtype likewise (wasm_identity.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
+ *   copying, and a Cast to the same dtype likewise (wasm_identity.ts); Concat and SplitV as copy
+ *   loops (wasm_concat_split.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
  *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); and normalisation + activation with
  *   its gradient (wasm_norm_activation.ts, used by lib/models/norm_activation.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
@@ -24,6 +25,7 @@ import { im2colConv2DBackprop } from "./wasm_conv2d_backprop.ts";
 import { FUSED_ADAM, fusedAdam } from "./wasm_adam.ts";
 import { NORM_ACTIVATION, NORM_ACTIVATION_GRAD, normActivation, normActivationGrad } from "./wasm_norm_activation.ts";
 import { identity, sharingCast } from "./wasm_identity.ts";
+import { concatKernel, splitVKernel } from "./wasm_concat_split.ts";
 import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { leadingReduce } from "./wasm_leading_reduce.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
@@ -43,6 +45,8 @@ const REPLACED = [
   "MaxPoolGrad",
   "Identity",
   "Cast",
+  "Concat",
+  "SplitV",
   "Sum",
   "Mean",
 ] as const;
@@ -75,6 +79,8 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   replace("MaxPoolGrad", maxPoolGrad);
   replace("Identity", identity);
   replace("Cast", sharingCast(original("Cast")));
+  replace("Concat", concatKernel(original("Concat")));
+  replace("SplitV", splitVKernel(original("SplitV")));
   replace("Sum", leadingReduce(original("Sum"), false));
   replace("Mean", leadingReduce(original("Mean"), true));
   replace(FUSED_ADAM, fusedAdam);

@@ -73,7 +73,9 @@ function conv(
 ) {
   const { size = 3, stride = 1, init = "glorot" } = options;
   const kernel = p(`${name}/kernel`, [size, size, x.shape[3]!, filters], init) as tf.Tensor4D;
-  return tf.add(tf.conv2d(x as tf.Tensor4D, kernel, stride, "same"), p(`${name}/bias`, [filters], "zeros"));
+  const bias = p(`${name}/bias`, [filters], "zeros");
+  // bias in the convolution's epilogue (FusedConv2D), not a broadcasting Add over its output
+  return tf.fused.conv2d({ x: x as tf.Tensor4D, filter: kernel, strides: stride, pad: "same", bias });
 }
 
 /** x [B, H, W, C] -> [B, 2H, 2W, filters] by a 2x2 transposed convolution with stride 2 (each pixel -> a 2x2 patch). */
