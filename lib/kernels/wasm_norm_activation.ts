@@ -77,8 +77,8 @@ function simdPasses(backend: unknown, silu: boolean, slope: number): Passes {
 }
 
 // The same passes in TypeScript, any C. Each loop is a small function of its own: V8 optimises a
-// hot loop inside a long function by on-stack replacement and drops it at the loop's exit, once
-// per group (measured: 5x slower).
+// hot loop inside a long function by on-stack replacement and drops that code at the loop's exit,
+// so a first version with every loop in the kernel's body ran unoptimised for most groups.
 function scalarPasses(silu: boolean, slope: number): Passes {
   return {
     sums(x, centre, out, square) {

@@ -46,7 +46,9 @@ function normActivation_(x: Tensor, gamma: Tensor, beta: Tensor, options: NormAc
   if (!tf.getKernel(NORM_ACTIVATION, tf.getBackend())) return composedNormActivation(x, gamma, beta, options);
   const attrs = checked(options);
   if (x.dtype !== "float32" || x.rank < 2 || gamma.shape.join() !== `${x.shape.at(-1)}`) {
-    throw new Error(`normActivation: expected float32 x [B, ..., C] and gamma [C], got x ${x.dtype} [${x.shape}], gamma [${gamma.shape}]`);
+    throw new Error(
+      `normActivation: expected float32 x [B, ..., C] and gamma [C], got x ${x.dtype} [${x.shape}], gamma [${gamma.shape}]`,
+    );
   }
   const fused = tf.customGrad((...args) => {
     const [x, gamma, beta, save] = args as [Tensor, Tensor, Tensor, tf.GradSaveFunc];
