@@ -1,9 +1,9 @@
 /**
  * Normalisation, per-channel scale and shift, and an activation in one kernel for tfjs's wasm
  * backend, and its gradient in one more: y = act(gamma (x - mean) / sqrt(var + eps) + beta) for
- * x [B, ..., C]. Composed of tfjs ops, the U-Net's group norm + SiLU is 11 kernels forward and
- * about 40 backward, most of them broadcasting passes over the whole activation (Sum, Mul, Add,
- * Sub: a third of a diffusion step); here it is 3 passes forward and 2 backward over tfjs's wasm
+ * x [B, ..., C]. Composed of tfjs ops, the U-Net's group norm + SiLU is about 80 kernels forward
+ * and backward (2,082 -> 852 kernels per diffusion step for its 15), most of them broadcasting
+ * passes over the whole activation (Sum, Mul, Add, Sub); here it is 3 passes forward and 2 backward over tfjs's wasm
  * heap, in SIMD (norm_activation.wat) when C is a multiple of 4, else in TypeScript (slower than
  * tfjs's composition: kept for odd channel counts only). lib/models/norm_activation.ts calls it.
  *
