@@ -2,10 +2,13 @@
  * The kernel set the project gives tfjs's wasm backend, chosen once per backend switch:
  *
  * - always: a one-pass MaxPoolGrad (wasm_max_pool_grad.ts); an Identity that shares instead of
- *   copying (wasm_identity.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
- *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); and, for DQN's update in lib/rl/, the
- *   Huber loss on the taken actions with its gradient (wasm_td_huber_loss.ts), clipping by global
- *   norm (wasm_clip_grad_norm.ts) and a dense layer's ReLU and bias gradients (wasm_relu_bias_grad.ts);
+ *   copying, and a Cast to the same dtype likewise (wasm_identity.ts); Concat and SplitV as copy
+ *   loops (wasm_concat_split.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
+ *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); normalisation + activation with its
+ *   gradient (wasm_norm_activation.ts, used by lib/models/norm_activation.ts); and, for DQN's update
+ *   in lib/rl/, the Huber loss on the taken actions with its gradient (wasm_td_huber_loss.ts),
+ *   clipping by global norm (wasm_clip_grad_norm.ts) and a dense layer's ReLU and bias gradients
+ *   (wasm_relu_bias_grad.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts);
@@ -26,7 +29,9 @@ import { FUSED_ADAM, fusedAdam } from "./wasm_adam.ts";
 import { CLIP_GRAD_NORM, clipGradNorm } from "./wasm_clip_grad_norm.ts";
 import { RELU_BIAS_GRAD, reluBiasGrad } from "./wasm_relu_bias_grad.ts";
 import { TD_HUBER_LOSS, TD_HUBER_LOSS_GRAD, tdHuberLoss, tdHuberLossGrad } from "./wasm_td_huber_loss.ts";
-import { identity } from "./wasm_identity.ts";
+import { NORM_ACTIVATION, NORM_ACTIVATION_GRAD, normActivation, normActivationGrad } from "./wasm_norm_activation.ts";
+import { identity, sharingCast } from "./wasm_identity.ts";
+import { concatKernel, splitVKernel } from "./wasm_concat_split.ts";
 import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { leadingReduce } from "./wasm_leading_reduce.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
@@ -45,13 +50,24 @@ const REPLACED = [
   "Conv2DBackpropFilter",
   "MaxPoolGrad",
   "Identity",
+  "Cast",
+  "Concat",
+  "SplitV",
   "Sum",
   "Mean",
 ] as const;
 type Replaced = typeof REPLACED[number];
 let originals: Partial<Record<Replaced, tf.KernelConfig>> | undefined;
 /** the project's own kernels, which tfjs's wasm backend lacks */
-const PROJECT_KERNELS = [FUSED_ADAM, TD_HUBER_LOSS, TD_HUBER_LOSS_GRAD, CLIP_GRAD_NORM, RELU_BIAS_GRAD];
+const PROJECT_KERNELS = [
+  FUSED_ADAM,
+  TD_HUBER_LOSS,
+  TD_HUBER_LOSS_GRAD,
+  CLIP_GRAD_NORM,
+  RELU_BIAS_GRAD,
+  NORM_ACTIVATION,
+  NORM_ACTIVATION_GRAD,
+];
 let blasProducts = false;
 
 /**
@@ -87,6 +103,9 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   const original = (name: Replaced) => originals![name]!.kernelFunc;
   replace("MaxPoolGrad", maxPoolGrad);
   replace("Identity", identity);
+  replace("Cast", sharingCast(original("Cast")));
+  replace("Concat", concatKernel(original("Concat")));
+  replace("SplitV", splitVKernel(original("SplitV")));
   replace("Sum", leadingReduce(original("Sum"), false));
   replace("Mean", leadingReduce(original("Mean"), true));
   replace(FUSED_ADAM, fusedAdam);
@@ -94,6 +113,8 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   replace(CLIP_GRAD_NORM, clipGradNorm);
   replace(RELU_BIAS_GRAD, reluBiasGrad);
   replace(TD_HUBER_LOSS_GRAD, tdHuberLossGrad);
+  replace(NORM_ACTIVATION, normActivation);
+  replace(NORM_ACTIVATION_GRAD, normActivationGrad);
   let conv: Conv2DKernels = {
     conv2D: original("Conv2D"),
     fusedConv2D: original("FusedConv2D"),
