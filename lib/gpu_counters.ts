@@ -55,3 +55,57 @@ export function gpuCounters(): GpuCounts | null {
   counted.set(backend, counts);
   return counts;
 }
+
+/**
+ * What a log window of an RL loop costs on WebGPU, with its training work told apart from acting:
+ * the optimisation steps (and the read-back of their losses) are marked, so the window logs
+ * dispatches and read-backs per training step as the epoch loop does, and every read-back of the
+ * window (acting included: a CPU env needs each action back) per env step. Off WebGPU it logs nothing.
+ */
+export class GpuWindow {
+  private readonly gpu = gpuCounters();
+  private start: GpuCounts | null = null;
+  private startEnvStep = 0;
+  private mark: GpuCounts | null = null;
+  private training = { readbacks: 0, dispatches: 0, steps: 0 };
+
+  constructor(envStep: number) {
+    this.restart(envStep);
+  }
+
+  /** Starts a new window at env step `envStep`, leaving out what came before (evaluation, checkpoints). */
+  restart(envStep: number): void {
+    this.start = this.gpu && { ...this.gpu };
+    this.startEnvStep = envStep;
+    this.training = { readbacks: 0, dispatches: 0, steps: 0 };
+  }
+
+  /** Marks the start of training work: optimisation steps, or the read-back of their losses. */
+  startTraining(): void {
+    this.mark = this.gpu && { ...this.gpu };
+  }
+
+  /** Marks its end, after `steps` optimisation steps (0 for a read-back of losses). */
+  endTraining(steps: number): void {
+    if (!this.gpu || !this.mark) return;
+    this.training.readbacks += this.gpu.readbacks - this.mark.readbacks;
+    this.training.dispatches += this.gpu.dispatches - this.mark.dispatches;
+    this.training.steps += steps;
+    this.mark = null;
+  }
+
+  /**
+   * The window's `system/*` scalars up to env step `envStep` (none off WebGPU or before any
+   * training step), then a new window.
+   */
+  take(envStep: number): Record<string, number> {
+    const { gpu, start, startEnvStep, training } = this;
+    this.restart(envStep);
+    if (!gpu || !start || !training.steps) return {};
+    return {
+      "system/readbacks_per_step": training.readbacks / training.steps,
+      "system/dispatches_per_step": training.dispatches / training.steps,
+      "system/readbacks_per_env_step": (gpu.readbacks - start.readbacks) / Math.max(envStep - startEnvStep, 1),
+    };
+  }
+}
