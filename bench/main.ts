@@ -8,6 +8,10 @@
  *
  *   deno task bench [--workloads vae,mnist_cnn] [--backends blas,wasm] [--no-envs] [--no-first-step] [--out FILE]
  *   deno task bench --only dashboard [--runs 100,1000,5000] [--events-per-run 300]
+ *   deno task bench --only gpu-counts [--labs vae-mnist,dqn-cartpole]
+ *
+ * `--only gpu-counts` counts, on WebGPU, the dispatches, read-backs and uploads per training step
+ * of every tfjs lab instead (./gpu_counts.ts).
  */
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -22,6 +26,7 @@ import { TFJS_VERSION } from "../lib/tf.ts";
 import { benchDashboard, dashboardTable } from "./dashboard.ts";
 import { benchEnvSteps, type EnvRow, VECTOR_ENVS } from "./env_steps.ts";
 import { benchFirstStep, type FirstStepRow } from "./first_step.ts";
+import { benchGpuCounts, COUNTED_RUNS, gpuCountsTable } from "./gpu_counts.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const spec = {
@@ -40,8 +45,14 @@ const spec = {
   only: {
     type: "string",
     default: "training",
-    choices: ["training", "dashboard"],
-    help: "training: the workloads above; dashboard: the runs page and memory with many runs",
+    choices: ["training", "dashboard", "gpu-counts"],
+    help: "training: the workloads above; dashboard: the runs page and memory with many runs; " +
+      "gpu-counts: dispatches, read-backs and uploads per training step of each lab on WebGPU",
+  },
+  labs: {
+    type: "string",
+    default: Object.keys(COUNTED_RUNS).join(","),
+    help: "--only gpu-counts: comma-separated labs",
   },
   runs: { type: "string", default: "100,1000,5000", help: "--only dashboard: comma-separated counts of runs" },
   eventsPerRun: {
@@ -220,6 +231,7 @@ async function main(args: string[]) {
   if (args.includes("--help")) return console.log(`usage: deno task bench [flags]\n\n${formatFlags(spec)}`);
   const { config } = parseFlags(spec, args);
   if (config.only === "dashboard") return await dashboardOnly(config);
+  if (config.only === "gpu-counts") return await gpuCountsOnly(config);
   const names = config.workloads.split(",");
   const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
   if (unknown.length) {
@@ -306,6 +318,21 @@ async function dashboardOnly({ runs, eventsPerRun, out }: { runs: string; events
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}\n`);
   const rows = await benchDashboard({ counts, eventsPerRun });
   console.log(aligned(dashboardTable(rows)));
+  if (out) await Deno.writeTextFile(out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
+}
+
+async function gpuCountsOnly({ labs, out }: { labs: string; out: string }) {
+  const names = labs.split(",");
+  const unknown = names.filter((name) => !(name in COUNTED_RUNS));
+  if (unknown.length) {
+    throw new UsageError(`--labs: unknown ${unknown.join(", ")}; known: ${Object.keys(COUNTED_RUNS).join(", ")}.`);
+  }
+  const adapter = await probeWebGpu();
+  if (!adapter) throw new UsageError("--only gpu-counts: no WebGPU adapter was found (deno task doctor says why).");
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; WebGPU: ${adapter.description}`;
+  console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}\n`);
+  const rows = await benchGpuCounts(names, (row) => console.error(`  ${row.lab}: ${row.error ?? "counted"}`));
+  console.log(`per training step, in each lab's last log window:\n${aligned(gpuCountsTable(rows))}`);
   if (out) await Deno.writeTextFile(out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
 }
 
