@@ -77,7 +77,8 @@ Deno.test("adam - a checkpoint of the fused optimizer resumes tfjs's, and the ot
 });
 
 Deno.test({
-  name: "adam - on WebGPU the fused update follows tf.train.adam with 3 dispatches per variable and no read-back",
+  name:
+    "adam - on WebGPU the fused update follows tf.train.adam with 3 dispatches per variable, no read-back, no upload",
   ignore: !webGpu,
   async fn() {
     installWebGpuAdam();
@@ -95,6 +96,7 @@ Deno.test({
     // 3 for the variable, 2 for the running beta powers
     assert.equal(counts.dispatches - before.dispatches, 5);
     assert.equal(counts.readbacks, before.readbacks);
+    assert.equal(counts.uploads, before.uploads, "no constant uploaded per step");
     assert.equal(tf.memory().numTensors, tensors);
     tf.dispose([w, gradient]);
     optimizer.dispose();
