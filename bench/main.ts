@@ -331,7 +331,7 @@ async function gpuCountsOnly({ labs, out }: { labs: string; out: string }) {
   if (!adapter) throw new UsageError("--only gpu-counts: no WebGPU adapter was found (deno task doctor says why).");
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; WebGPU: ${adapter.description}`;
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}\n`);
-  const rows = await benchGpuCounts(names, (row) => console.error(`  ${row.lab}: ${row.error ?? "counted"}`));
+  const rows = await benchGpuCounts(names, (row) => console.error(`  ${gpuCountsTable([row])[1].join(" | ")}`));
   console.log(`per training step, in each lab's last log window:\n${aligned(gpuCountsTable(rows))}`);
   if (out) await Deno.writeTextFile(out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
 }
