@@ -1,29 +1,9 @@
 import assert from "node:assert/strict";
 import { adam, FusedAdamOptimizer, KERAS_ADAM, PYTORCH_ADAM } from "../../lib/adam.ts";
-import { probeWebGpu } from "../../lib/backend.ts";
-import { gpuCounters } from "../../lib/gpu_counters.ts";
 import { configureWasmKernels } from "../../lib/kernels/wasm_kernels.ts";
-import { installWebGpuAdam } from "../../lib/kernels/webgpu_adam.ts";
 import { captureAdam, restoreAdam } from "../../lib/train_state.ts";
 import { tf } from "../../lib/tf.ts";
-import { assertClose } from "../helpers.ts";
-
-const webGpu = await probeWebGpu(); // Mesa's software adapter where there is no GPU
-
-// Shapes whose sizes are not all multiples of 4, so the kernel's one-at-a-time tail is covered.
-const SHAPES = [[7, 5], [5], [16, 3], [1]];
-
-/** Trains a small least-squares problem for `steps` Adam steps from fixed weights; returns the weights. */
-async function train(optimizer: tf.AdamOptimizer, steps: number): Promise<Float32Array[]> {
-  const weights = SHAPES.map((shape, i) => tf.variable(tf.randomUniform(shape, -1, 1, "float32", i + 1)));
-  const loss = () =>
-    tf.tidy(() => tf.addN(weights.map((w, i) => tf.sum(tf.square(tf.sub(tf.mul(w, w), 0.1 * (i + 1)))))) as tf.Scalar);
-  for (let s = 0; s < steps; s++) optimizer.minimize(loss, false, weights);
-  const values = await Promise.all(weights.map(async (w) => (await w.data()) as Float32Array));
-  tf.dispose(weights);
-  optimizer.dispose();
-  return values;
-}
+import { SHAPES, trainAdam as train } from "../kernel_helpers.ts";
 
 for (const backend of ["wasm", "cpu"]) { // cpu has no fused kernel: tfjs's own update runs
   Deno.test(`adam - the fused update equals tf.train.adam bit for bit on ${backend}`, async () => {
@@ -74,31 +54,4 @@ Deno.test("adam - a checkpoint of the fused optimizer resumes tfjs's, and the ot
   assert.deepEqual(await resumed(adam(0.01, KERAS_ADAM), tf.train.adam(0.01)), plain);
   assert.deepEqual(await resumed(tf.train.adam(0.01), adam(0.01, KERAS_ADAM)), plain);
   assert.ok(adam(0.01, KERAS_ADAM) instanceof FusedAdamOptimizer && adam(0.01, KERAS_ADAM) instanceof tf.AdamOptimizer);
-});
-
-Deno.test({
-  name:
-    "adam - on WebGPU the fused update follows tf.train.adam with 3 dispatches per variable, no read-back, no upload",
-  ignore: !webGpu,
-  async fn() {
-    installWebGpuAdam();
-    assert.ok(await tf.setBackend("webgpu"));
-    const expected = await train(tf.train.adam(0.01, 0.9, 0.999, 1e-8), 12);
-    const actual = await train(adam(0.01, PYTORCH_ADAM), 12);
-    actual.forEach((values, i) => assertClose(values, expected[i]));
-    const w = tf.variable(tf.randomUniform([300], -1, 1, "float32", 1));
-    const optimizer = adam(0.01, PYTORCH_ADAM);
-    const gradient = tf.randomUniform([300], -1, 1, "float32", 2);
-    const step = () => optimizer.applyGradients([{ name: w.name, tensor: gradient }]);
-    step(); // creates the moments
-    const counts = gpuCounters()!, before = { ...counts }, tensors = tf.memory().numTensors;
-    step();
-    // 3 for the variable, 2 for the running beta powers
-    assert.equal(counts.dispatches - before.dispatches, 5);
-    assert.equal(counts.readbacks, before.readbacks);
-    assert.equal(counts.uploads, before.uploads, "no constant uploaded per step");
-    assert.equal(tf.memory().numTensors, tensors);
-    tf.dispose([w, gradient]);
-    optimizer.dispose();
-  },
 });
