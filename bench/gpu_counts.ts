@@ -7,7 +7,8 @@
  * depend on the batch size); the figures are the ones the run logged for its last log window
  * (lib/gpu_counters.ts), which leaves out one-off work such as creating the optimizer's moments.
  * Where the machine has no GPU, Deno's software adapter (Mesa's llvmpipe) gives the same counts,
- * slowly: about 20 minutes for every lab on 2 cores.
+ * slowly: on 2 busy cores, 5 to 15 minutes a lab, and dqn-acrobot's 1,000 gradient steps longer still
+ * (`--labs` picks some).
  */
 import { fileURLToPath } from "node:url";
 import { readEvents } from "../lib/run/run_reader.ts";
