@@ -30,8 +30,10 @@ export const LAB_BENCHES: LabBench[] = [
 export const labFlags = {
   labs: {
     type: "string",
-    default: LAB_BENCHES.map((b) => b.lab).join(","),
-    help: "--only labs: comma-separated labs to run whole, beside their PyTorch references",
+    default: "",
+    help: `--only labs and gpu-counts: comma-separated labs (default: ${
+      LAB_BENCHES.map((b) => b.lab).join(",")
+    } for labs, every tfjs lab for gpu-counts)`,
   },
   seed: { type: "int", default: 1, min: 0, max: 2 ** 32 - 1, help: "--only labs: the seed of both runs" },
   backend: {
