@@ -52,8 +52,9 @@ export const labFlags = {
   },
 } as const;
 
-/** The benches named in `list` (comma-separated), in its order; an unknown name is a UsageError. */
+/** The benches named in `list` (comma-separated), in its order, or all for ""; an unknown name is a UsageError. */
 export function labsToBench(list: string): LabBench[] {
+  if (list === "") return LAB_BENCHES;
   const names = list.split(",").map((name) => name.trim()).filter((name) => name);
   const unknown = names.filter((name) => !LAB_BENCHES.some((b) => b.lab === name));
   if (unknown.length || !names.length) {

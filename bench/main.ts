@@ -30,7 +30,7 @@ import { benchDashboard, dashboardTable } from "./dashboard.ts";
 import { benchEnvSteps, type EnvRow, VECTOR_ENVS } from "./env_steps.ts";
 import { benchFirstStep, type FirstStepRow } from "./first_step.ts";
 import { describeProfile, profileStep, type StepProfile } from "./kernel_profile.ts";
-import { benchLabs, LAB_BENCHES, labFlags, labsToBench, labTable } from "./lab_cpu.ts";
+import { benchLabs, labFlags, labsToBench, labTable } from "./lab_cpu.ts";
 import { PYTHONS, pythonWith } from "./python.ts";
 import { benchGpuCounts, COUNTED_RUNS, gpuCountsTable } from "./gpu_counts.ts";
 import { WORKLOADS } from "./workloads.ts";
@@ -334,7 +334,7 @@ async function dashboardOnly({ runs, eventsPerRun, out }: { runs: string; events
 async function labsOnly(
   config: { labs: string; seed: number; backend: string; envSteps: number; torch: boolean; out: string },
 ) {
-  const benches = labsToBench(config.labs || LAB_BENCHES.map((b) => b.lab).join(","));
+  const benches = labsToBench(config.labs);
   const python = config.torch ? await pythonWith("torch") : undefined;
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}; PyTorch: ${python ?? "none"}\n`);
