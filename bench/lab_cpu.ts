@@ -30,8 +30,10 @@ export const LAB_BENCHES: LabBench[] = [
 export const labFlags = {
   labs: {
     type: "string",
-    default: LAB_BENCHES.map((b) => b.lab).join(","),
-    help: "--only labs: comma-separated labs to run whole, beside their PyTorch references",
+    default: "",
+    help: `--only labs and gpu-counts: comma-separated labs (default: ${
+      LAB_BENCHES.map((b) => b.lab).join(",")
+    } for labs, every tfjs lab for gpu-counts)`,
   },
   seed: { type: "int", default: 1, min: 0, max: 2 ** 32 - 1, help: "--only labs: the seed of both runs" },
   backend: {
@@ -50,8 +52,9 @@ export const labFlags = {
   },
 } as const;
 
-/** The benches named in `list` (comma-separated), in its order; an unknown name is a UsageError. */
+/** The benches named in `list` (comma-separated), in its order, or all for ""; an unknown name is a UsageError. */
 export function labsToBench(list: string): LabBench[] {
+  if (list === "") return LAB_BENCHES;
   const names = list.split(",").map((name) => name.trim()).filter((name) => name);
   const unknown = names.filter((name) => !LAB_BENCHES.some((b) => b.lab === name));
   if (unknown.length || !names.length) {

@@ -11,6 +11,10 @@
  *   deno task bench [--workloads vae,mnist_cnn] [--backends blas,wasm] [--no-envs] [--no-first-step] [--out FILE]
  *   deno task bench --only dashboard [--runs 100,1000,5000] [--events-per-run 300]
  *   deno task bench --only labs [--labs dqn-cartpole,ppo-cartpole] [--seed 1] [--backend blas] [--env-steps N]
+ *   deno task bench --only gpu-counts [--labs vae-mnist,dqn-cartpole]
+ *
+ * `--only gpu-counts` counts, on WebGPU, the dispatches, read-backs and uploads per training step
+ * of every tfjs lab instead (./gpu_counts.ts).
  */
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -28,6 +32,7 @@ import { benchFirstStep, type FirstStepRow } from "./first_step.ts";
 import { describeProfile, profileStep, type StepProfile } from "./kernel_profile.ts";
 import { benchLabs, labFlags, labsToBench, labTable } from "./lab_cpu.ts";
 import { PYTHONS, pythonWith } from "./python.ts";
+import { benchGpuCounts, COUNTED_RUNS, gpuCountsTable } from "./gpu_counts.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const spec = {
@@ -46,9 +51,10 @@ const spec = {
   only: {
     type: "string",
     default: "training",
-    choices: ["training", "dashboard", "labs"],
+    choices: ["training", "dashboard", "labs", "gpu-counts"],
     help: "training: the workloads above; dashboard: the runs page and memory with many runs; " +
-      "labs: whole RL labs beside PyTorch, in CPU seconds",
+      "labs: whole RL labs beside PyTorch, in CPU seconds; " +
+      "gpu-counts: dispatches, read-backs and uploads per training step of each lab on WebGPU",
   },
   runs: { type: "string", default: "100,1000,5000", help: "--only dashboard: comma-separated counts of runs" },
   eventsPerRun: {
@@ -225,6 +231,7 @@ async function main(args: string[]) {
   const { config } = parseFlags(spec, args);
   if (config.only === "dashboard") return await dashboardOnly(config);
   if (config.only === "labs") return await labsOnly(config);
+  if (config.only === "gpu-counts") return await gpuCountsOnly(config);
   const names = config.workloads.split(",");
   const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
   if (unknown.length) {
@@ -341,6 +348,21 @@ async function labsOnly(
   if (config.out) {
     await Deno.writeTextFile(config.out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
   }
+}
+
+async function gpuCountsOnly({ labs, out }: { labs: string; out: string }) {
+  const names = (labs || Object.keys(COUNTED_RUNS).join(",")).split(",");
+  const unknown = names.filter((name) => !(name in COUNTED_RUNS));
+  if (unknown.length) {
+    throw new UsageError(`--labs: unknown ${unknown.join(", ")}; known: ${Object.keys(COUNTED_RUNS).join(", ")}.`);
+  }
+  const adapter = await probeWebGpu();
+  if (!adapter) throw new UsageError("--only gpu-counts: no WebGPU adapter was found (deno task doctor says why).");
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; WebGPU: ${adapter.description}`;
+  console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}\n`);
+  const rows = await benchGpuCounts(names, (row) => console.error(`  ${gpuCountsTable([row])[1].join(" | ")}`));
+  console.log(`per training step, in each lab's last log window:\n${aligned(gpuCountsTable(rows))}`);
+  if (out) await Deno.writeTextFile(out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
 }
 
 if (import.meta.main) await exitOnError(() => main(Deno.args));

@@ -129,14 +129,14 @@ const ppo: Workload = {
     const agent = categoricalPpoAgent({ obsSize: 4, actions: 2, hidden: 64, rng: new Rng(1) });
     const optimizer = adam(1e-3, { ...PYTORCH_ADAM, epsilon: 1e-5 });
     const rng = new Rng(2);
-    const normals = (length: number) => Float32Array.from({ length }, () => rng.normal());
+    const normals = () => tf.tensor1d(Float32Array.from({ length: 256 }, () => rng.normal()));
     const batch: PpoRolloutBatch = {
-      obs: normals(256 * 4),
-      actions: Float32Array.from({ length: 256 }, () => rng.int(2)),
-      logProbs: new Float32Array(256).fill(Math.log(0.5)), // the near-uniform first policy's
-      advantages: normals(256),
-      returns: normals(256),
-      values: normals(256),
+      obs: tf.tensor2d(Float32Array.from({ length: 256 * 4 }, () => rng.normal()), [256, 4]),
+      actions: tf.tensor1d(Int32Array.from({ length: 256 }, () => rng.int(2)), "int32"),
+      logProbs: tf.fill([256], Math.log(0.5)), // the near-uniform first policy's
+      advantages: normals(),
+      returns: normals(),
+      values: normals(),
     };
     const indices = rng.permutation(256);
     // ppo-cartpole's defaults (lib/rl/ppo_spec.ts, labs/ppo_cartpole.ts)
@@ -148,6 +148,7 @@ const ppo: Workload = {
         metrics.dispose();
       },
       dispose: () => {
+        tf.dispose(Object.values(batch));
         agent.dispose();
         optimizer.dispose();
       },

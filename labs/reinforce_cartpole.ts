@@ -18,6 +18,7 @@
 import { make, spec as envSpec } from "../environments/mod.ts";
 import { exitOnError } from "../runner/exit_on_error.ts";
 import { type Lab, startLab, withRun } from "../runner/lab.ts";
+import { GpuWindow } from "../lib/gpu_counters.ts";
 import { linear } from "../lib/models/linear.ts";
 import type { BatchedPolicy } from "../lib/rl/evaluate_batched.ts";
 import { categoricalEntropy, categoricalLogProb, sampleCategorical } from "../lib/rl/policy.ts";
@@ -210,6 +211,7 @@ export async function main(args: string[]): Promise<void> {
   });
   const { run } = rl;
   const capped = () => config.maxSteps > 0 && envSteps >= config.maxSteps;
+  const gpu = new GpuWindow(envSteps); // on WebGPU: what each update and its episodes cost
   await withRun(run, async () => {
     const saveCheckpoint = async () => {
       const meta: ReinforceMeta = {
@@ -226,6 +228,7 @@ export async function main(args: string[]): Promise<void> {
       const batchStartedAt = performance.now();
       const batch: Trajectories = { obs: [], actions: [], returns: [] };
       const batchStart = envSteps;
+      gpu.restart(envSteps);
 
       // ---- experience: batchEpisodes whole episodes with the current policy
       for (let b = 0; b < config.batchEpisodes && episode < config.episodes; b++) {
@@ -258,9 +261,11 @@ export async function main(args: string[]): Promise<void> {
       }
 
       // ---- learning: one update of the baseline and the policy on the batch
+      gpu.startTraining();
       const metrics = update(nets, optimizers, batch, config);
       const [policyLoss, valueLoss, entropy, approxKl] = await metrics.data();
       metrics.dispose();
+      gpu.endTraining(1);
       run.scalars(episode, {
         "charts/learning_rate": config.lr,
         "charts/sps": (envSteps - batchStart) / ((performance.now() - batchStartedAt) / 1000),
@@ -269,6 +274,7 @@ export async function main(args: string[]): Promise<void> {
         "losses/entropy": entropy,
         "losses/approx_kl": approxKl,
         "system/num_tensors": tf.memory().numTensors,
+        ...gpu.take(envSteps),
       });
       rl.progress.update(episode, { label: `episode ${episode}/${config.episodes}`, loss: valueLoss });
 

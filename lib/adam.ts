@@ -29,6 +29,10 @@ interface AdamInternals {
 type VariableGradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
+  // beta1 and beta2 as tensors made once: `tf.mul(accBeta1, beta1)` makes (and on WebGPU uploads)
+  // a new scalar every step.
+  private betas?: [tf.Scalar, tf.Scalar];
+
   /** Sets the learning rate of the steps that follow (a schedule); tfjs keeps it in a protected field. */
   setLearningRate(learningRate: number): void {
     this.learningRate = learningRate;
@@ -46,6 +50,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       epsilon: state.epsilon,
       learningRate: state.learningRate,
     };
+    const [beta1, beta2] = this.betas ??= [tf.keep(tf.scalar(state.beta1)), tf.keep(tf.scalar(state.beta2))];
     tf.tidy(() => {
       gradients.forEach(({ name, tensor: gradient }, i) => {
         const value = tf.engine().registeredVariables[name];
@@ -65,10 +70,15 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         v.assign(newV);
         value.assign(newValue);
       });
-      state.accBeta1.assign(tf.mul(state.accBeta1, state.beta1));
-      state.accBeta2.assign(tf.mul(state.accBeta2, state.beta2));
+      state.accBeta1.assign(tf.mul(state.accBeta1, beta1));
+      state.accBeta2.assign(tf.mul(state.accBeta2, beta2));
     });
     state.incrementIterations();
+  }
+
+  override dispose(): void {
+    super.dispose();
+    if (this.betas) tf.dispose(this.betas);
   }
 }
 

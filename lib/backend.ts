@@ -11,6 +11,7 @@ import { openSystemBlas, type SystemBlas } from "./kernels/system_blas.ts";
 import { oneDnnAbsence, openOneDnn } from "./kernels/onednn.ts";
 import { configureWasmKernels } from "./kernels/wasm_kernels.ts";
 import { installWebGpuAddN } from "./kernels/webgpu_add_n.ts";
+import { installWebGpuAdam } from "./kernels/webgpu_adam.ts";
 import { tf } from "./tf.ts";
 
 /**
@@ -117,7 +118,10 @@ export async function activateBackend(info: BackendInfo): Promise<BackendInfo> {
     const native = info.name === "blas";
     configureWasmKernels({ blas: native ? openSystemBlas() : null, onednn: native ? openOneDnn() : null });
   }
-  if (tfjsBackend === "webgpu") installWebGpuAddN(); // tfjs's AddN is wrong past 7 inputs on WebGPU
+  if (tfjsBackend === "webgpu") {
+    installWebGpuAddN(); // tfjs's AddN is wrong past 7 inputs on WebGPU
+    installWebGpuAdam(); // 3 shaders per variable in place of 14
+  }
   if (!(await tf.setBackend(tfjsBackend))) {
     throw new Error(`tfjs could not initialise the ${info.name} backend (${info.reason}).`);
   }

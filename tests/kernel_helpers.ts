@@ -52,3 +52,18 @@ export async function assertConvTrainingStepLeavesNoBuffer(): Promise<void> {
   assert.equal(tf.memory().numTensors, tensors);
   tf.dispose([x, w]);
 }
+
+// Shapes whose sizes are not all multiples of 4, so the kernel's one-at-a-time tail is covered.
+export const SHAPES = [[7, 5], [5], [16, 3], [1]];
+
+/** Adam: trains a small least-squares problem for `steps` Adam steps from fixed weights; returns the weights. */
+export async function trainAdam(optimizer: tf.AdamOptimizer, steps: number): Promise<Float32Array[]> {
+  const weights = SHAPES.map((shape, i) => tf.variable(tf.randomUniform(shape, -1, 1, "float32", i + 1)));
+  const loss = () =>
+    tf.tidy(() => tf.addN(weights.map((w, i) => tf.sum(tf.square(tf.sub(tf.mul(w, w), 0.1 * (i + 1)))))) as tf.Scalar);
+  for (let s = 0; s < steps; s++) optimizer.minimize(loss, false, weights);
+  const values = await Promise.all(weights.map(async (w) => (await w.data()) as Float32Array));
+  tf.dispose(weights);
+  optimizer.dispose();
+  return values;
+}

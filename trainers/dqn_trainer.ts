@@ -12,6 +12,7 @@
  */
 import { make } from "../environments/mod.ts";
 import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
+import { GpuWindow } from "../lib/gpu_counters.ts";
 import { buildQNetwork, dqnUpdate, type QNetworks, updateTarget } from "../lib/rl/dqn.ts";
 import { actsAtRandom, afterEnvStep } from "../lib/rl/dqn_schedule.ts";
 import type { DqnSpec } from "../lib/rl/dqn_spec.ts";
@@ -65,16 +66,13 @@ async function greedy(net: layers.LayersModel, obs: Float32Array, rows: number):
   return actions;
 }
 
-/** Mean Q(s, a) over a minibatch's taken actions (CleanRL's losses/q_values). */
-async function meanTakenQ(net: layers.LayersModel, batch: Minibatch): Promise<number> {
-  const mean = tf.tidy(() => {
+/** Mean Q(s, a) over a minibatch's taken actions (CleanRL's losses/q_values), not yet read back. */
+function meanTakenQ(net: layers.LayersModel, batch: Minibatch): tf.Scalar {
+  return tf.tidy(() => {
     const n = batch.actions.length;
     const q = net.predict(tf.tensor2d(batch.obs, [n, batch.obs.length / n])) as Tensor; // [B, actions]
     return tf.mean(tf.sum(tf.mul(q, tf.oneHot(tf.tensor1d(batch.actions, "int32"), q.shape[1]!)), 1));
   });
-  const value = (await mean.data())[0];
-  mean.dispose();
-  return value;
 }
 
 /** What a checkpoint keeps of the agent (both networks, Adam) and its random streams; the replay buffer goes beside it. */
@@ -97,13 +95,15 @@ type DqnMeta = {
 
 /**
  * The training events: epsilon, speed, and the mean TD loss and Q-value of the gradient steps since
- * the last log, their losses read back once per log window, not once per gradient step.
+ * the last log, their losses and the Q-value read back together once per log window, not once per
+ * gradient step; on WebGPU, what the window's gradient steps and acting cost (GpuWindow).
  */
 class TrainingLog {
   private pending: tf.Scalar[] = [];
   private lastBatch?: Minibatch;
   private loggedAt = -1;
   private readonly startedAt = performance.now();
+  readonly gpu: GpuWindow;
 
   constructor(
     private readonly rl: RlRun<{ envSteps: number }>,
@@ -113,7 +113,9 @@ class TrainingLog {
       epsilonAt: (step: number) => number;
       online: layers.Sequential;
     },
-  ) {}
+  ) {
+    this.gpu = new GpuWindow(o.startStep);
+  }
 
   add(loss: tf.Scalar, batch: Minibatch): void {
     this.pending.push(loss);
@@ -128,14 +130,18 @@ class TrainingLog {
       "charts/sps": (step - this.o.startStep) / ((performance.now() - this.startedAt) / 1000),
     };
     if (this.pending.length) {
-      const stacked = tf.stack(this.pending);
-      const losses = await stacked.data() as Float32Array;
+      this.gpu.startTraining();
+      const stacked = tf.tidy(() => tf.stack([...this.pending, meanTakenQ(this.o.online, this.lastBatch!)]));
+      const read = await stacked.data() as Float32Array; // [losses..., mean Q]
+      this.gpu.endTraining(0);
       tf.dispose([stacked, ...this.pending]);
+      const losses = read.subarray(0, this.pending.length);
       this.pending = [];
       values["losses/td_loss"] = losses.reduce((a, b) => a + b, 0) / losses.length;
-      values["losses/q_values"] = await meanTakenQ(this.o.online, this.lastBatch!);
+      values["losses/q_values"] = read[losses.length];
     }
     values["system/num_tensors"] = tf.memory().numTensors;
+    Object.assign(values, this.gpu.take(step));
     this.rl.run.scalars(step, values);
     this.rl.progress.update(step, { label: this.o.label, loss: values["losses/td_loss"] ?? NaN });
   }
@@ -190,6 +196,7 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
       evaluatedAt = step;
       const policy = (obs: Float32Array, rows: number) => greedy(agent.online, obs, rows);
       await rl.evaluate(step, policy, { at: { envSteps: step }, label: `step ${step}/${totalSteps}` });
+      log.gpu.restart(step); // the window counts training, not evaluation
     };
     const saveCheckpoint = async () => {
       await log.flush(step);
@@ -206,6 +213,7 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
         epoch: episodes,
         ...await captureTraining(training, { tensors: { replay: buffer.toArrays() }, meta }),
       });
+      log.gpu.restart(step);
     };
 
     // ---- training: act epsilon-greedily, store the transition, learn from replayed minibatches
@@ -239,11 +247,13 @@ export async function trainDqn(lab: Lab<DqnSpec>, start: LabStart<DqnSpec>, task
       // as SB3 orders them (lib/rl/dqn_schedule.ts): a target update due now, then the training phase
       const due = afterEnvStep(step, c);
       if (due.updateTarget) updateTarget(agent.online, agent.target, c.tau);
+      log.gpu.startTraining();
       for (let g = 0; g < due.gradientSteps; g++) {
         const batch = buffer.sample(c.batchSize, replayRng);
         log.add(dqnUpdate(agent, batch, c), batch);
         gradientSteps++;
       }
+      log.gpu.endTraining(due.gradientSteps);
       // #endregion
 
       // ---- logging, evaluation, checkpoints (at episode ends, so no episode is cut in two)

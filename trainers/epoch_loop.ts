@@ -118,6 +118,7 @@ export async function runEpochs(loop: EpochLoop): Promise<LoopResult> {
       ...(gpu && gpuStart && {
         "system/readbacks_per_step": (gpu.readbacks - gpuStart.readbacks) / pending.length,
         "system/dispatches_per_step": (gpu.dispatches - gpuStart.dispatches) / pending.length,
+        "system/uploads_per_step": (gpu.uploads - gpuStart.uploads) / pending.length,
       }),
     });
     const epoch = Math.floor((step - 1) / stepsPerEpoch) + 1;

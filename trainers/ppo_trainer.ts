@@ -14,6 +14,7 @@
 import { makeVec, type VectorStepResult } from "../environments/mod.ts";
 import { adam, PYTORCH_ADAM } from "../lib/adam.ts";
 import { UsageError } from "../lib/errors.ts";
+import { GpuWindow } from "../lib/gpu_counters.ts";
 import { type Lab, type LabStart, type RunFlags, withRun } from "../runner/lab.ts";
 import { deriveSeed, Rng } from "../lib/rng.ts";
 import { type Tensor, tf } from "../lib/tf.ts";
@@ -152,6 +153,7 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
     resumed: resumed && { wallSeconds: resumed.wallSeconds, reachedAt: resumed.solved, lastEval: resumed.lastEval },
   });
   const { run } = rl;
+  const gpu = new GpuWindow(update * batchSize); // on WebGPU: what each update's rollout and training cost
   await withRun(run, async () => {
     const rollout = new Rollout({
       numEnvs: config.numEnvs,
@@ -185,6 +187,7 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       optimizer.setLearningRate(lr);
       // #endregion
       const updateStartedAt = performance.now();
+      gpu.restart(globalStart);
 
       // ---- rollout: numSteps steps of every copy with the current policy
       for (let t = 0; t < config.numSteps; t++) {
@@ -204,8 +207,15 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       const { advantages, returns } = rollout.advantages(await stateValues(agent, obs), config);
 
       // ---- optimisation: updateEpochs passes over shuffled minibatches
-      const { obs: observations, actions, logProbs, values } = rollout;
-      const batch: PpoRolloutBatch = { obs: observations, actions, logProbs, values, advantages, returns };
+      gpu.startTraining();
+      const batch: PpoRolloutBatch = {
+        obs: tf.tensor2d(rollout.obs, [batchSize, agent.obsSize]),
+        actions: agent.actionTensor(rollout.actions, batchSize),
+        logProbs: tf.tensor1d(rollout.logProbs),
+        advantages: tf.tensor1d(advantages),
+        returns: tf.tensor1d(returns),
+        values: tf.tensor1d(rollout.values),
+      };
       const metrics: Tensor[] = [];
       const coefficients = { ...config, clipCoef };
       for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
@@ -217,7 +227,9 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
       }
       const means = tf.tidy(() => tf.mean(tf.stack(metrics), 0));
       const [policyLoss, valueLoss, entropy, approxKl, clipFrac, gradNorm] = await means.data();
-      tf.dispose([means, ...metrics]);
+      tf.dispose([means, ...metrics, ...Object.values(batch)]);
+      const chartScalars = await agent.chartScalars();
+      gpu.endTraining(config.updateEpochs * config.numMinibatches);
 
       // ---- logging
       const step = update * batchSize;
@@ -231,9 +243,10 @@ export async function trainPpo<S extends PpoSpec>(lab: Lab<S>, start: LabStart<S
         "losses/approx_kl": approxKl,
         "losses/clipfrac": clipFrac,
         "losses/grad_norm": gradNorm,
-        ...await agent.chartScalars(),
+        ...chartScalars,
         "losses/explained_variance": explainedVariance(rollout.values, returns),
         "system/num_tensors": tf.memory().numTensors,
+        ...gpu.take(step),
       });
       rl.progress.update(step, { label: `update ${update}/${numUpdates}`, loss: policyLoss + valueLoss });
 

@@ -11,6 +11,7 @@ export const WAT_MODULES = [
   { source: "adam.wat", module: "wasm_adam_module.ts", exportName: "ADAM_WASM" },
   { source: "im2col.wat", module: "wasm_im2col_module.ts", exportName: "IM2COL_WASM" },
   { source: "max_pool_grad.wat", module: "wasm_max_pool_grad_module.ts", exportName: "MAX_POOL_GRAD_WASM" },
+  { source: "norm_activation.wat", module: "wasm_norm_activation_module.ts", exportName: "NORM_ACTIVATION_WASM" },
 ];
 
 export async function assembleWat(name: string, text: string): Promise<Uint8Array> {

@@ -2,11 +2,14 @@
  * The kernel set the project gives tfjs's wasm backend, chosen once per backend switch:
  *
  * - always: a one-pass MaxPoolGrad (wasm_max_pool_grad.ts); an Identity that shares instead of
- *   copying (wasm_identity.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
- *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); and, for DQN's update in lib/rl/, the
- *   Huber loss on the taken actions with its gradient (wasm_td_huber_loss.ts), clipping by global
- *   norm (wasm_clip_grad_norm.ts) and a dense layer's ReLU or tanh and bias gradients
- *   (wasm_activation_bias_grad.ts); for PPO's, a categorical policy's gradient (wasm_categorical_grad.ts);
+ *   copying, and a Cast to the same dtype likewise (wasm_identity.ts); Concat and SplitV as copy
+ *   loops (wasm_concat_split.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
+ *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); normalisation + activation with its
+ *   gradient (wasm_norm_activation.ts, used by lib/models/norm_activation.ts); and, for DQN's update
+ *   in lib/rl/, the Huber loss on the taken actions with its gradient (wasm_td_huber_loss.ts),
+ *   clipping by global norm (wasm_clip_grad_norm.ts) and a dense layer's ReLU or tanh and bias
+ *   gradients (wasm_activation_bias_grad.ts); for PPO's, a categorical policy's gradient
+ *   (wasm_categorical_grad.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts);
@@ -28,7 +31,9 @@ import { CLIP_GRAD_NORM, clipGradNorm } from "./wasm_clip_grad_norm.ts";
 import { ACTIVATION_BIAS_GRAD, activationBiasGrad } from "./wasm_activation_bias_grad.ts";
 import { CATEGORICAL_GRAD, categoricalGrad } from "./wasm_categorical_grad.ts";
 import { TD_HUBER_LOSS, TD_HUBER_LOSS_GRAD, tdHuberLoss, tdHuberLossGrad } from "./wasm_td_huber_loss.ts";
-import { identity } from "./wasm_identity.ts";
+import { NORM_ACTIVATION, NORM_ACTIVATION_GRAD, normActivation, normActivationGrad } from "./wasm_norm_activation.ts";
+import { identity, sharingCast } from "./wasm_identity.ts";
+import { concatKernel, splitVKernel } from "./wasm_concat_split.ts";
 import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { leadingReduce } from "./wasm_leading_reduce.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
@@ -47,6 +52,9 @@ const REPLACED = [
   "Conv2DBackpropFilter",
   "MaxPoolGrad",
   "Identity",
+  "Cast",
+  "Concat",
+  "SplitV",
   "Sum",
   "Mean",
 ] as const;
@@ -60,6 +68,8 @@ const PROJECT_KERNELS = [
   CLIP_GRAD_NORM,
   ACTIVATION_BIAS_GRAD,
   CATEGORICAL_GRAD,
+  NORM_ACTIVATION,
+  NORM_ACTIVATION_GRAD,
 ];
 let blasProducts = false;
 
@@ -96,6 +106,9 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   const original = (name: Replaced) => originals![name]!.kernelFunc;
   replace("MaxPoolGrad", maxPoolGrad);
   replace("Identity", identity);
+  replace("Cast", sharingCast(original("Cast")));
+  replace("Concat", concatKernel(original("Concat")));
+  replace("SplitV", splitVKernel(original("SplitV")));
   replace("Sum", leadingReduce(original("Sum"), false));
   replace("Mean", leadingReduce(original("Mean"), true));
   replace(FUSED_ADAM, fusedAdam);
@@ -104,6 +117,8 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   replace(ACTIVATION_BIAS_GRAD, activationBiasGrad);
   replace(CATEGORICAL_GRAD, categoricalGrad);
   replace(TD_HUBER_LOSS_GRAD, tdHuberLossGrad);
+  replace(NORM_ACTIVATION, normActivation);
+  replace(NORM_ACTIVATION_GRAD, normActivationGrad);
   let conv: Conv2DKernels = {
     conv2D: original("Conv2D"),
     fusedConv2D: original("FusedConv2D"),

@@ -66,8 +66,8 @@ function generatorNetwork(
       useBias,
       kernelInitializer: weights(),
     });
-  // A layer whose output batch norm follows needs no bias: BN's shift replaces it.
-  const normalised = () => [new BatchNorm({ scales: scales() }), layers.layers.reLU()];
+  // A layer whose output batch norm follows needs no bias: BN's shift replaces it. BN + ReLU is one layer.
+  const normalised = () => [new BatchNorm({ scales: scales(), activation: "relu" })];
   const last = refine === "28x28"
     ? [
       transposed(Math.max(1, width >> 1), 2, kernel, false), // [B, 28, 28, w/2]
@@ -112,8 +112,7 @@ function discriminatorNetwork({ width, kernel = 4 }: DcganOptions, weights: Init
       down(width, { useBias: true, inputShape: [28, 28, 1] }),
       leaky(),
       down(2 * width, { useBias: false }),
-      new BatchNorm({ scales: scales() }),
-      leaky(),
+      new BatchNorm({ scales: scales(), activation: "leakyrelu", alpha: 0.2 }), // BN + LeakyReLU is one layer
       layers.layers.flatten(),
       layers.layers.dense({ units: 1, kernelInitializer: weights() }),
     ],

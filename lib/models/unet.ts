@@ -27,6 +27,7 @@
  */
 import type { Rng } from "../rng.ts";
 import { type Tensor, tf } from "../tf.ts";
+import { normActivation } from "./norm_activation.ts";
 
 export interface UnetOptions {
   /** channels at 28x28 (w above); 14x14 and 7x7 have 2w */
@@ -72,7 +73,9 @@ function conv(
 ) {
   const { size = 3, stride = 1, init = "glorot" } = options;
   const kernel = p(`${name}/kernel`, [size, size, x.shape[3]!, filters], init) as tf.Tensor4D;
-  return tf.add(tf.conv2d(x as tf.Tensor4D, kernel, stride, "same"), p(`${name}/bias`, [filters], "zeros"));
+  const bias = p(`${name}/bias`, [filters], "zeros");
+  // bias in the convolution's epilogue (FusedConv2D), not a broadcasting Add over its output
+  return tf.fused.conv2d({ x: x as tf.Tensor4D, filter: kernel, strides: stride, pad: "same", bias });
 }
 
 /** x [B, H, W, C] -> [B, 2H, 2W, filters] by a 2x2 transposed convolution with stride 2 (each pixel -> a 2x2 patch). */
@@ -83,21 +86,22 @@ function up(p: Param, name: string, x: Tensor, filters: number): Tensor {
   return tf.add(y, p(`${name}/bias`, [filters], "zeros"));
 }
 
-/** GroupNorm with one group (see the header): per image over H, W and C, then per-channel scale and shift. */
-function norm(p: Param, name: string, x: Tensor): Tensor {
+/**
+ * GroupNorm with one group (see the header): per image over H, W and C, then per-channel scale and
+ * shift, then SiLU, which always follows it here: one kernel each way on wasm and blas.
+ */
+function normSilu(p: Param, name: string, x: Tensor): Tensor {
   const channels = x.shape[3]!;
-  const flat = tf.reshape(x, [x.shape[0]!, -1]); // [B, H*W*C]
-  const { mean, variance } = tf.moments(flat, 1, true); // [B, 1] each
-  const normalised = tf.reshape(tf.mul(tf.sub(flat, mean), tf.rsqrt(tf.add(variance, 1e-5))), x.shape);
-  return tf.add(tf.mul(normalised, p(`${name}/gamma`, [channels], "ones")), p(`${name}/beta`, [channels], "zeros"));
+  const [gamma, beta] = [p(`${name}/gamma`, [channels], "ones"), p(`${name}/beta`, [channels], "zeros")];
+  return normActivation(x, gamma, beta, { over: "image", activation: "silu" });
 }
 
 /** The Keras example's ResidualBlock: norm, SiLU, conv, + dense(SiLU(temb)), norm, SiLU, conv (zero init), + skip. */
 function resBlock(p: Param, name: string, x: Tensor, temb: Tensor, filters: number): Tensor {
   const skip = x.shape[3] === filters ? x : conv(p, `${name}/skip`, x, filters, { size: 1 });
-  let h = conv(p, `${name}/conv1`, silu(norm(p, `${name}/norm1`, x)), filters); // [B, H, W, filters]
+  let h = conv(p, `${name}/conv1`, normSilu(p, `${name}/norm1`, x), filters); // [B, H, W, filters]
   h = tf.add(h, tf.reshape(dense(p, `${name}/time`, silu(temb), filters), [-1, 1, 1, filters]));
-  h = conv(p, `${name}/conv2`, silu(norm(p, `${name}/norm2`, h)), filters, { init: "zeros" });
+  h = conv(p, `${name}/conv2`, normSilu(p, `${name}/norm2`, h), filters, { init: "zeros" });
   return tf.add(h, skip);
 }
 
@@ -111,7 +115,7 @@ function network(p: Param, width: number, x: Tensor, t: Tensor): Tensor {
   const u3 = resBlock(p, "up3", tf.concat([middle, h3], 3), temb, 2 * width); // [B, 7, 7, 2w]
   const u2 = resBlock(p, "up2", tf.concat([up(p, "upsample2", u3, 2 * width), h2], 3), temb, 2 * width); // [B, 14, 14, 2w]
   const u1 = resBlock(p, "up1", tf.concat([up(p, "upsample1", u2, width), h1], 3), temb, width); // [B, 28, 28, w]
-  return conv(p, "output", silu(norm(p, "output/norm", u1)), 1, { init: "zeros" }); // [B, 28, 28, 1]
+  return conv(p, "output", normSilu(p, "output/norm", u1), 1, { init: "zeros" }); // [B, 28, 28, 1]
 }
 
 /** Glorot-uniform (the Keras example's fan-average variance scaling, scale 1) from the seeded Rng. */

@@ -11,24 +11,15 @@ import { denseStack } from "./dense_stack.ts";
 import type { PpoAgent } from "./ppo_agent.ts";
 import { ppoLoss } from "./ppo_loss.ts";
 
-/** What one update trains on: the rollout, flattened, row after row. */
+/** What one update trains on: the rollout, flattened, as tensors (gathered on the device: no uploads per step). */
 export type PpoRolloutBatch = {
-  obs: Float32Array; // [B * obsSize]
-  actions: Float32Array; // [B * actionSize]
-  logProbs: ArrayLike<number>; // [B]
-  advantages: ArrayLike<number>; // [B]
-  returns: ArrayLike<number>; // [B]
-  values: ArrayLike<number>; // [B]
+  obs: Tensor; // [B, obsSize]
+  actions: Tensor; // [B] int32 or [B, actionSize]
+  logProbs: Tensor; // [B]
+  advantages: Tensor; // [B]
+  returns: Tensor; // [B]
+  values: Tensor; // [B]
 };
-
-/** The rows `indices` of `values` (rows of `width` numbers), as float32: tf.gather's copy, with no kernel. */
-function gatherRows(values: ArrayLike<number>, indices: Int32Array, width = 1): Float32Array {
-  const out = new Float32Array(indices.length * width);
-  indices.forEach((row, i) => {
-    for (let j = 0; j < width; j++) out[i * width + j] = values[row * width + j];
-  });
-  return out;
-}
 
 export interface PpoUpdateSettings {
   clipCoef: number;
@@ -51,16 +42,8 @@ export function ppoUpdate(
   c: PpoUpdateSettings,
 ): Tensor {
   return tf.tidy(() => {
-    const rows = indices.length;
-    const column = (values: ArrayLike<number>) => tf.tensor1d(gatherRows(values, indices)); // [M]
-    const mb = {
-      obs: tf.tensor2d(gatherRows(batch.obs, indices, agent.obsSize), [rows, agent.obsSize]), // [M, obsSize]
-      actions: agent.actionTensor(gatherRows(batch.actions, indices, agent.actionSize), rows),
-      logProbs: column(batch.logProbs),
-      advantages: column(batch.advantages),
-      returns: column(batch.returns),
-      values: column(batch.values),
-    };
+    const idx = tf.tensor1d(indices, "int32");
+    const mb = Object.fromEntries(Object.entries(batch).map(([k, t]) => [k, tf.gather(t, idx)])) as PpoRolloutBatch;
     let metrics!: Tensor;
     const { value, grads } = tf.variableGrads(() => {
       const policy = agent.evaluate(mb.obs, mb.actions);
@@ -68,7 +51,7 @@ export function ppoUpdate(
         newLogProb: policy.logProb,
         oldLogProb: mb.logProbs,
         advantages: mb.advantages,
-        newValues: tf.reshape(denseStack(agent.critic, mb.obs), [-1]),
+        newValues: tf.reshape(denseStack(agent.critic, mb.obs as tf.Tensor2D), [-1]),
         oldValues: mb.values,
         returns: mb.returns,
         entropy: policy.entropy,

@@ -3,21 +3,7 @@ import { adam, FusedAdamOptimizer, KERAS_ADAM, PYTORCH_ADAM } from "../../lib/ad
 import { configureWasmKernels } from "../../lib/kernels/wasm_kernels.ts";
 import { captureAdam, restoreAdam } from "../../lib/train_state.ts";
 import { tf } from "../../lib/tf.ts";
-
-// Shapes whose sizes are not all multiples of 4, so the kernel's one-at-a-time tail is covered.
-const SHAPES = [[7, 5], [5], [16, 3], [1]];
-
-/** Trains a small least-squares problem for `steps` Adam steps from fixed weights; returns the weights. */
-async function train(optimizer: tf.AdamOptimizer, steps: number): Promise<Float32Array[]> {
-  const weights = SHAPES.map((shape, i) => tf.variable(tf.randomUniform(shape, -1, 1, "float32", i + 1)));
-  const loss = () =>
-    tf.tidy(() => tf.addN(weights.map((w, i) => tf.sum(tf.square(tf.sub(tf.mul(w, w), 0.1 * (i + 1)))))) as tf.Scalar);
-  for (let s = 0; s < steps; s++) optimizer.minimize(loss, false, weights);
-  const values = await Promise.all(weights.map(async (w) => (await w.data()) as Float32Array));
-  tf.dispose(weights);
-  optimizer.dispose();
-  return values;
-}
+import { SHAPES, trainAdam as train } from "../kernel_helpers.ts";
 
 for (const backend of ["wasm", "cpu"]) { // cpu has no fused kernel: tfjs's own update runs
   Deno.test(`adam - the fused update equals tf.train.adam bit for bit on ${backend}`, async () => {

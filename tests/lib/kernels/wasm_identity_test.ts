@@ -30,3 +30,19 @@ Deno.test("wasm Identity - training steps that save tensors for backprop leave n
   assert.notDeepEqual(Array.from(await w.data()), Array.from(before), "the weights did train");
   tf.dispose([w, x]);
 });
+
+Deno.test("wasm Cast - to its own dtype shares the buffer; to another dtype converts", async () => {
+  configureWasmKernels({ blas: null });
+  await tf.setBackend("wasm");
+  const x = tf.tensor([1.5, -2.5, 0]);
+  const buffers = tf.engine().backend.numDataIds();
+  const same = tf.cast(x, "float32");
+  assert.equal(tf.engine().backend.numDataIds(), buffers, "no new buffer for float32 -> float32");
+  const asInt = tf.cast(x, "int32");
+  assert.equal(tf.engine().backend.numDataIds(), buffers + 1);
+  x.dispose();
+  assert.deepEqual(Array.from(await same.data()), [1.5, -2.5, 0]);
+  assert.deepEqual([asInt.dtype, ...await asInt.data()], ["int32", 1, -2, 0]);
+  tf.dispose([same, asInt]);
+  assert.equal(tf.engine().backend.numDataIds(), buffers - 1);
+});

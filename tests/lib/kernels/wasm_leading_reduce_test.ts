@@ -8,7 +8,7 @@ import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
 await tf.setBackend("wasm");
 const TFJS_OWN = await valuesOn("wasm", () => {
   const x = uniformInput([128, 7, 33], 3);
-  return [tf.sum(x, 0), tf.mean(x, [0, 1])];
+  return [tf.sum(x, 0), tf.mean(x, [0, 1]), tf.sum(tf.reshape(x, [8, 16, 7, 33]), [1, 2])];
 });
 
 Deno.test("wasm Sum and Mean - match the cpu backend over leading, trailing, inner and all axes, with and without keepDims", async () => {
@@ -18,7 +18,9 @@ Deno.test("wasm Sum and Mean - match the cpu backend over leading, trailing, inn
     { shape: [6, 5, 5, 7], axis: [0, 1, 2] }, // a convolution's bias gradient
     { shape: [6, 5, 7], axis: [1, 0] }, // leading axes in another order
     { shape: [6, 5, 7], axis: -1 }, // trailing: tfjs's kernel
-    { shape: [6, 5, 7], axis: 1 }, // inner: tfjs's kernel
+    { shape: [6, 5, 7], axis: 1 }, // an inner axis
+    { shape: [4, 5, 3, 6], axis: [2, 1] }, // inner axes: a time embedding's gradient over H and W
+    { shape: [4, 5, 3, 6], axis: [1, 3] }, // not adjacent: tfjs's kernel
     { shape: [6, 5, 7], axis: [0, 1, 2] }, // all: tfjs's kernel
     { shape: [9], axis: 0 },
   ];
@@ -49,7 +51,7 @@ Deno.test("wasm Sum and Mean - equal tfjs's own wasm kernels bit for bit (the sa
   configureWasmKernels({ blas: null });
   const ours = await valuesOn("wasm", () => {
     const x = uniformInput([128, 7, 33], 3);
-    return [tf.sum(x, 0), tf.mean(x, [0, 1])];
+    return [tf.sum(x, 0), tf.mean(x, [0, 1]), tf.sum(tf.reshape(x, [8, 16, 7, 33]), [1, 2])];
   });
   assert.deepEqual(ours, TFJS_OWN);
 });
