@@ -29,8 +29,9 @@ interface AdamInternals {
 type VariableGradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
-  // beta1 and beta2 as tensors made once: `tf.mul(accBeta1, beta1)` makes (and on WebGPU uploads)
-  // a new scalar every step.
+  // On WebGPU, beta1 and beta2 as tensors made once: `tf.mul(accBeta1, beta1)` makes and uploads a
+  // new scalar every step. Elsewhere the numbers, as tfjs's Adam does: no upload to save, and two
+  // tensors more would break tfjs's own Adam specs, which count the optimizer's tensors.
   private betas?: [tf.Scalar, tf.Scalar];
 
   /** Sets the learning rate of the steps that follow (a schedule); tfjs keeps it in a protected field. */
@@ -50,7 +51,9 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       epsilon: state.epsilon,
       learningRate: state.learningRate,
     };
-    const [beta1, beta2] = this.betas ??= [tf.keep(tf.scalar(state.beta1)), tf.keep(tf.scalar(state.beta2))];
+    const [beta1, beta2] = tf.getBackend() === "webgpu"
+      ? this.betas ??= [tf.keep(tf.scalar(state.beta1)), tf.keep(tf.scalar(state.beta2))]
+      : [state.beta1, state.beta2];
     tf.tidy(() => {
       gradients.forEach(({ name, tensor: gradient }, i) => {
         const value = tf.engine().registeredVariables[name];
