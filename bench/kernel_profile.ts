@@ -1,9 +1,10 @@
 /**
  * Where a training step's time goes, without a profiler: a few steps run under tf.profile give the
- * kernels it dispatches (forward, gradients and optimizer alike), each kernel's own time as the
- * backend measures it, and so, by difference with the step's time, what tfjs's per-kernel
- * bookkeeping costs around them. On webgpu the backend cannot time kernels without timestamp
- * queries: the counts are still exact, the times absent.
+ * kernels it dispatches (forward, gradients and optimizer alike) and each kernel's own time as the
+ * backend measures it. Profiling slows every kernel (its summed time can exceed an unprofiled step's
+ * on an idle machine), so the times rank the kernels against each other; they do not split the
+ * step. On webgpu the backend cannot time kernels without timestamp queries: the counts are still
+ * exact, the times absent.
  */
 import { tf } from "../lib/tf.ts";
 
@@ -59,11 +60,11 @@ export async function profileStep(step: () => Promise<void>): Promise<StepProfil
   };
 }
 
-/** "87 kernels/step, 1.90 of 4.09 ms in kernels; costliest: _FusedMatMul 0.92 ms (12x), ..." */
-export function describeProfile(profile: StepProfile, msPerStep?: number): string {
+/** "87 kernels/step, 4.57 ms in kernels while profiled; costliest: _FusedMatMul 0.92 ms (12x), ..." */
+export function describeProfile(profile: StepProfile): string {
   const inKernels = profile.kernelMs === undefined
     ? "kernels not timed on this backend"
-    : `${profile.kernelMs.toFixed(2)}${msPerStep === undefined ? "" : ` of ${msPerStep.toFixed(2)}`} ms in kernels`;
+    : `${profile.kernelMs.toFixed(2)} ms in kernels while profiled`;
   const top = profile.top.map((k) => `${k.name} ${k.ms === undefined ? "" : `${k.ms.toFixed(2)} ms `}(${k.count}x)`);
   return `${profile.kernels} kernels/step, ${inKernels}; costliest: ${top.join(", ")}`;
 }

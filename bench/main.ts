@@ -277,7 +277,7 @@ async function main(args: string[]) {
       }
       rows.push(row);
       console.error(`  ${workload.name} on ${backend}: ${row.msPerStep?.toFixed(2) ?? row.error} ms/step`);
-      if (row.profile) console.error(`    ${describeProfile(row.profile, row.msPerStep)}`);
+      if (row.profile) console.error(`    ${describeProfile(row.profile)}`);
     }
   }
   const torchPython = config.torch ? await pythonWith("torch") : undefined;
@@ -285,10 +285,11 @@ async function main(args: string[]) {
   console.log(`\n${table(rows, reference)}`);
   if (typeof reference === "string") console.log(`\n${reference}`);
   console.log(
-    "\nwhere a step's time goes (3 steps under tf.profile, per step; the rest of ms/step is tfjs's bookkeeping):",
+    "\nwhere a step's time goes (3 steps under tf.profile, per step; profiling slows every kernel, so its times " +
+      "rank the kernels rather than split ms/step):",
   );
   for (const row of rows.filter((r) => r.profile)) {
-    console.log(`  ${row.workload} on ${row.backend}: ${describeProfile(row.profile!, row.msPerStep)}`);
+    console.log(`  ${row.workload} on ${row.backend}: ${describeProfile(row.profile!)}`);
   }
 
   if (config.envs) {
