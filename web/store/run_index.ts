@@ -17,6 +17,7 @@ import { type EntryState, type IndexedRun, RunEntry } from "./run_entry.ts";
 import { loadEntries, saveEntries } from "./run_index_cache.ts";
 import type { SharedRuns } from "./run_store.ts";
 import { StoredRuns } from "./stored_runs.ts";
+import { Waiters } from "./waiters.ts";
 
 export interface RunIndexOptions {
   /** the most a listed run may lag behind the disk while someone looks (ms) */
@@ -48,7 +49,13 @@ export class RunIndex {
   private credit = 0;
   private lastRotation = performance.now();
   private sweeping: Promise<boolean> | null = null;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters({
+    poll: () => this.timer ??= setTimeout(this.tick, this.pollMs),
+    stop: () => {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    },
+  });
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly cacheFile: string | null;
   private lastSave = -Infinity;
@@ -100,7 +107,7 @@ export class RunIndex {
     if (changed) {
       this.version++;
       this.listed = null;
-      for (const wake of [...this.waiters]) wake();
+      this.waiters.wakeAll();
       const due = performance.now() - this.lastSave >= SAVE_EVERY_MS && this.entries.size >= this.saveFromRuns;
       if (this.cacheFile && due) await this.save(this.cacheFile);
     }
@@ -164,23 +171,7 @@ export class RunIndex {
 
   /** Resolves when the index changes, after timeoutMs, or on abort; sweeps every pollMs meanwhile. */
   waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timeout);
-        signal?.removeEventListener("abort", done);
-        this.waiters.delete(done);
-        if (!this.waiters.size && this.timer !== undefined) {
-          clearTimeout(this.timer);
-          this.timer = undefined;
-        }
-        resolve();
-      };
-      const timeout = setTimeout(done, timeoutMs);
-      signal?.addEventListener("abort", done);
-      if (signal?.aborted) return done();
-      this.waiters.add(done);
-      this.timer ??= setTimeout(this.tick, this.pollMs);
-    });
+    return this.waiters.wait(timeoutMs, signal);
   }
 
   private tick = async () => {

@@ -6,6 +6,7 @@
  */
 import { EventTail, type TailRead } from "../../lib/run/event_tail.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
+import { Waiters } from "./waiters.ts";
 
 /** Where a run's events come from: an events.jsonl (EventTail) or a run store (StoreTail). */
 export interface EventSource {
@@ -30,7 +31,7 @@ export class RunLog {
   generation = "";
   private tail: EventSource;
   private refreshing: Promise<boolean> | null = null;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters({ poll: () => this.startPolling(), stop: () => this.stopPolling() });
   private timer: ReturnType<typeof setTimeout> | undefined;
   private pendingWait: AbortController | undefined;
   private polling = false;
@@ -88,20 +89,7 @@ export class RunLog {
 
   /** Resolves when new events arrive (or the file is replaced), after timeoutMs, or on abort. */
   waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timeout);
-        signal?.removeEventListener("abort", done);
-        this.waiters.delete(done);
-        if (!this.waiters.size) this.stopPolling();
-        resolve();
-      };
-      const timeout = setTimeout(done, timeoutMs);
-      signal?.addEventListener("abort", done);
-      if (signal?.aborted) return done();
-      this.waiters.add(done);
-      this.startPolling();
-    });
+    return this.waiters.wait(timeoutMs, signal);
   }
 
   get followers(): number {
@@ -129,7 +117,7 @@ export class RunLog {
     this.timer = undefined;
     this.pendingWait = undefined;
     const changed = await this.refresh().catch(() => false);
-    if (changed) { for (const wake of [...this.waiters]) wake(); }
+    if (changed) this.waiters.wakeAll();
     if (this.waiters.size) this.schedule();
     else this.polling = false;
   };
