@@ -50,7 +50,7 @@ export class RunIndex {
   private lastRotation = performance.now();
   private sweeping: Promise<boolean> | null = null;
   private readonly waiters = new Waiters({
-    poll: () => this.timer ??= setTimeout(this.tick, this.pollMs),
+    poll: () => this.schedule(),
     stop: () => {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -177,8 +177,12 @@ export class RunIndex {
   private tick = async () => {
     this.timer = undefined;
     await this.sweep().catch(() => false);
-    if (this.waiters.size) this.timer ??= setTimeout(this.tick, this.pollMs);
+    if (this.waiters.size) this.schedule();
   };
+
+  private schedule(): void {
+    this.timer ??= setTimeout(this.tick, this.pollMs);
+  }
 }
 
 /** The runs directory's mtime and inode, and whether it changed too recently to trust. */
