@@ -1,7 +1,16 @@
-/** The activations that tfjs's fused kernels (_FusedMatMul, FusedConv2D) apply, elementwise. */
+/** The epilogue of the project's fused kernels (_FusedMatMul, FusedConv2D): bias, then activation. */
+import type { tf } from "../tf.ts";
+import { biasActivation, isDenseActivation } from "./wasm_dense.ts";
+import type { WasmKernelBackend } from "./wasm_heap.ts";
+
+/**
+ * The activations of tfjs's fused kernels, elementwise. dense.wat applies linear and ReLU (as
+ * these do) and tanh (not a tfjs fused activation: lib/rl/dense_stack.ts asks for it on blas).
+ */
 export const ACTIVATIONS: Record<string, (x: number, alpha: number) => number> = {
   linear: (x) => x,
-  relu: (x) => (x > 0 ? x : 0),
+  relu: (x) => Math.max(x, 0),
+  tanh: Math.tanh,
   relu6: (x) => Math.min(Math.max(x, 0), 6),
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   leakyrelu: (x, alpha) => (x > 0 ? x : alpha * x),
@@ -9,27 +18,24 @@ export const ACTIVATIONS: Record<string, (x: number, alpha: number) => number> =
 };
 
 /**
- * The fused kernels' epilogue, in place on rows of `width` values: + bias (one per column), then
- * the activation. Two plain loops: a closure call and a modulo per value cost more than the
- * product itself for thin layers (DCGAN's 1-channel convolution).
+ * In place on `out`, rows of `width` values: + bias (one per column), then the activation. Bias,
+ * linear, ReLU and tanh in SIMD (dense.wat); the other activations in a TypeScript loop after it.
  */
 export function biasAndActivation(
-  values: Float32Array,
+  backend: WasmKernelBackend,
+  out: tf.TensorInfo,
   width: number,
-  bias: Float32Array | undefined,
+  bias: tf.TensorInfo | undefined,
   activation: string,
   alpha: number,
 ): void {
-  if (bias) {
-    for (let row = 0; row < values.length; row += width) {
-      for (let j = 0; j < width; j++) values[row + j] += bias[j];
-    }
-  }
-  if (activation === "linear") return;
-  if (activation === "relu") { // the common case, inline
-    for (let i = 0; i < values.length; i++) values[i] = values[i] > 0 ? values[i] : 0;
-    return;
-  }
-  const apply = ACTIVATIONS[activation];
+  if (isDenseActivation(activation)) return biasActivation(backend, out, width, bias, activation);
+  if (bias) biasActivation(backend, out, width, bias, "linear");
+  applyActivation(backend.typedArrayFromHeap(out), ACTIVATIONS[activation], alpha);
+}
+
+// A function of its own: V8 optimises a hot loop inside a longer function by on-stack replacement
+// and drops that code at the loop's exit.
+function applyActivation(values: Float32Array, apply: (x: number, alpha: number) => number, alpha: number) {
   for (let i = 0; i < values.length; i++) values[i] = apply(values[i], alpha);
 }

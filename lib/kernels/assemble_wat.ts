@@ -2,17 +2,29 @@
  * Assembles the project's hand-written WebAssembly (lib/kernels/*.wat) into TypeScript modules
  * that hold the bytes, so that running a lab needs no assembler: `deno task wasm` after editing a
  * .wat file. tests/lib/kernels/assemble_wat_test.ts checks that the committed modules hold what
- * their sources assemble to.
+ * their sources assemble to. A line `;; @include NAME.wat` in a source is replaced by that file
+ * (functions that several modules use, such as exp.wat's e^x).
  */
 import initWabt from "wabt";
 
 /** The .wat sources and the modules generated from them. */
 export const WAT_MODULES = [
   { source: "adam.wat", module: "wasm_adam_module.ts", exportName: "ADAM_WASM" },
+  { source: "dense.wat", module: "wasm_dense_module.ts", exportName: "DENSE_WASM" },
   { source: "im2col.wat", module: "wasm_im2col_module.ts", exportName: "IM2COL_WASM" },
   { source: "max_pool_grad.wat", module: "wasm_max_pool_grad_module.ts", exportName: "MAX_POOL_GRAD_WASM" },
   { source: "norm_activation.wat", module: "wasm_norm_activation_module.ts", exportName: "NORM_ACTIVATION_WASM" },
 ];
+
+const INCLUDE = /^\s*;; @include (\S+\.wat)\s*$/gm;
+
+/** The text of `source` in `dir` with its includes spliced in (one level: included files include nothing). */
+export async function watText(dir: URL, source: string): Promise<string> {
+  const text = await Deno.readTextFile(new URL(source, dir));
+  const included = new Map<string, string>();
+  for (const [, name] of text.matchAll(INCLUDE)) included.set(name, await Deno.readTextFile(new URL(name, dir)));
+  return text.replace(INCLUDE, (_, name: string) => included.get(name)!);
+}
 
 export async function assembleWat(name: string, text: string): Promise<Uint8Array> {
   const wabt = await initWabt();
@@ -35,7 +47,7 @@ export function moduleText(source: string, exportName: string, bytes: Uint8Array
 if (import.meta.main) {
   const here = new URL(".", import.meta.url);
   for (const { source, module, exportName } of WAT_MODULES) {
-    const bytes = await assembleWat(source, await Deno.readTextFile(new URL(source, here)));
+    const bytes = await assembleWat(source, await watText(here, source));
     const path = new URL(module, here);
     await Deno.writeTextFile(path, moduleText(source, exportName, bytes));
     await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", path.pathname] }).output();

@@ -9,10 +9,12 @@
  * da = (1 - y * y) * dy (tfjs's Tanh gradient, from the output), and the row sum as
  * wasm_leading_reduce.ts does it (row 0, then each row added in turn); so results are bit for bit
  * the same, as tests/lib/kernels/wasm_activation_bias_grad_test.ts checks. step(y) of ReLU's output
- * equals step of its input: both are 1 where the input is positive, else 0.
+ * equals step of its input: both are 1 where the input is positive, else 0. The passes are
+ * dense.wat's (wasm_dense.ts), in SIMD.
  */
 import { tf } from "../tf.ts";
 import type { WasmKernelBackend } from "./wasm_heap.ts";
+import { activationBiasGradInto } from "./wasm_dense.ts";
 
 export const ACTIVATION_BIAS_GRAD = "TflabActivationBiasGrad";
 
@@ -20,21 +22,12 @@ export interface ActivationBiasGradAttrs {
   activation: "relu" | "tanh";
 }
 
-const f32 = Math.fround;
-
-/** da[i] from dy[i] and y[i], as tfjs's gradient kernels round it. */
-const ACTIVATION_GRADS: Record<ActivationBiasGradAttrs["activation"], (dy: number, y: number) => number> = {
-  relu: (dy, y) => dy * (y > 0 ? 1 : y <= 0 ? 0 : NaN), // tfjs's step(y): NaN stays NaN
-  tanh: (dy, y) => f32(1 - f32(y * y)) * dy,
-};
-
 export const activationBiasGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, attrs }) => {
   const { dy, y } = inputs as Record<string, tf.TensorInfo>;
   const { activation } = attrs as unknown as ActivationBiasGradAttrs;
-  if (!Object.hasOwn(ACTIVATION_GRADS, activation)) {
+  if (activation !== "relu" && activation !== "tanh") {
     throw new Error(`${ACTIVATION_BIAS_GRAD}: expected activation relu or tanh, got ${activation}`);
   }
-  const grad = ACTIVATION_GRADS[activation];
   if (dy.shape.length !== 2 || dy.shape.join() !== y.shape.join() || dy.dtype !== "float32" || y.dtype !== "float32") {
     throw new Error(
       `${ACTIVATION_BIAS_GRAD}: expected dy and y float32 of one shape [B, N], got dy ${dy.dtype} [${dy.shape}] and ` +
@@ -42,15 +35,7 @@ export const activationBiasGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, back
     );
   }
   const wasm = backend as unknown as WasmKernelBackend;
-  const [rows, width] = dy.shape;
-  const outputs = [wasm.makeOutput(dy.shape, "float32"), wasm.makeOutput([width], "float32")];
-  const [dyv, yv, da, db] = [dy, y, ...outputs].map((t) => wasm.typedArrayFromHeap(t)); // views after the allocations
-  for (let i = 0; i < da.length; i++) da[i] = grad(dyv[i], yv[i]);
-  if (rows === 0) db.fill(0);
-  else db.set(da.subarray(0, width));
-  for (let row = 1; row < rows; row++) {
-    const at = row * width;
-    for (let j = 0; j < width; j++) db[j] += da[at + j];
-  }
-  return outputs;
+  const [da, db] = [wasm.makeOutput(dy.shape, "float32"), wasm.makeOutput([dy.shape[1]], "float32")];
+  activationBiasGradInto(backend, { dy, y, da, db }, activation);
+  return [da, db];
 };

@@ -75,9 +75,7 @@ export function fusedConv2DFrom(conv2D: KernelFunc, fallback: KernelFunc): Kerne
     if (!activation || preluActivationWeights || !simpleBias || !covers(attrs, x!, filter!)) return fallback(args);
     const wasm = args.backend as unknown as WasmKernelBackend;
     const out = conv2D({ ...args, inputs: { x: x!, filter: filter! } }) as TensorInfo;
-    const biasValues = bias ? wasm.typedArrayFromHeap(bias) : undefined;
-    const values = wasm.typedArrayFromHeap(out);
-    biasAndActivation(values, filter!.shape[3], biasValues, attrs.activation ?? "linear", attrs.leakyreluAlpha ?? 0.2);
+    biasAndActivation(wasm, out, filter!.shape[3], bias, attrs.activation ?? "linear", attrs.leakyreluAlpha ?? 0.2);
     return out;
   };
 }

@@ -82,7 +82,7 @@ export function blasMatMulKernels(blas: SystemBlas, originals: { batchMatMul: Ke
         { m, n, k, transposeA, transposeB },
       );
     }
-    return { out, values: cv, n };
+    return { out, n };
   };
 
   const batchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -102,9 +102,7 @@ export function blasMatMulKernels(blas: SystemBlas, originals: { batchMatMul: Ke
     }
     const backend = args.backend as unknown as WasmKernelBackend;
     const { out, n } = product(a!, b!, attrs, backend);
-    const biasValues = bias ? backend.typedArrayFromHeap(bias) : undefined;
-    const alpha = attrs.leakyreluAlpha ?? 0.2;
-    biasAndActivation(backend.typedArrayFromHeap(out), n, biasValues, attrs.activation ?? "linear", alpha);
+    biasAndActivation(backend, out, n, bias, attrs.activation ?? "linear", attrs.leakyreluAlpha ?? 0.2);
     return out;
   };
   return { batchMatMul, fusedMatMul };

@@ -6,10 +6,12 @@
  *
  * The arithmetic is that of the composition, in float32 and in the same order (a Square, a
  * sequential Sum per gradient, AddN, Sqrt, Add, RealDiv, Minimum, Multiply), so the clipped
- * gradients are bit for bit the same; tests/lib/kernels/wasm_clip_grad_norm_test.ts checks it.
+ * gradients are bit for bit the same; tests/lib/kernels/wasm_clip_grad_norm_test.ts checks it. The
+ * passes over the gradients are dense.wat's (wasm_dense.ts): the sum in order, the scaling in SIMD.
  */
 import { tf } from "../tf.ts";
 import type { WasmKernelBackend } from "./wasm_heap.ts";
+import { scaleInto, sumOfSquares } from "./wasm_dense.ts";
 
 export const CLIP_GRAD_NORM = "TflabClipGradNorm";
 
@@ -30,19 +32,11 @@ export const clipGradNorm: tf.KernelConfig["kernelFunc"] = ({ inputs, backend, a
   });
   const wasm = backend as unknown as WasmKernelBackend;
   const outputs = [...grads.map((g) => wasm.makeOutput(g.shape, "float32")), wasm.makeOutput([], "float32")];
-  const views = grads.map((g) => wasm.typedArrayFromHeap(g)); // views after the allocations
   let squares = 0;
-  for (const values of views) {
-    let sum = 0;
-    for (let j = 0; j < values.length; j++) sum = f32(sum + f32(values[j] * values[j]));
-    squares = f32(squares + sum);
-  }
+  for (const g of grads) squares = f32(squares + sumOfSquares(backend, g));
   const norm = f32(Math.sqrt(squares));
   const scale = Math.min(1, f32(f32(maxNorm) / f32(norm + f32(1e-6))));
-  views.forEach((values, i) => {
-    const clipped = wasm.typedArrayFromHeap(outputs[i]);
-    for (let j = 0; j < values.length; j++) clipped[j] = values[j] * scale;
-  });
+  grads.forEach((g, i) => scaleInto(backend, g, outputs[i], scale));
   wasm.typedArrayFromHeap(outputs[grads.length])[0] = norm;
   return outputs;
 };

@@ -11,7 +11,9 @@
  *   gradients (wasm_activation_bias_grad.ts); for PPO's, a categorical policy's gradient
  *   (wasm_categorical_grad.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
- *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS;
+ *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS; and Tanh
+ *   in SIMD (wasm_dense.ts: within 2 ulp, where wasm's own is a scalar tanhf; it rounds otherwise,
+ *   so it stays with the backend whose products round otherwise too);
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts);
  * - the conv2d gradients as im2col products (wasm_conv2d_backprop.ts), which tfjs lacks or runs
  *   as a scalar loop;
@@ -37,6 +39,7 @@ import { concatKernel, splitVKernel } from "./wasm_concat_split.ts";
 import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { leadingReduce } from "./wasm_leading_reduce.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
+import { simdTanh } from "./wasm_dense.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import type { OneDnn } from "./onednn.ts";
 import { type Conv2DKernels, oneDnnConv2DKernels } from "./onednn_conv2d.ts";
@@ -57,6 +60,7 @@ const REPLACED = [
   "SplitV",
   "Sum",
   "Mean",
+  "Tanh",
 ] as const;
 type Replaced = typeof REPLACED[number];
 let originals: Partial<Record<Replaced, tf.KernelConfig>> | undefined;
@@ -131,11 +135,13 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
     });
     replace("BatchMatMul", batchMatMul);
     replace("_FusedMatMul", fusedMatMul);
+    replace("Tanh", simdTanh(original("Tanh")));
     conv = { ...conv, ...blasConv2DKernels(blas, conv) };
     if (onednn) conv = oneDnnConv2DKernels(onednn, conv);
   } else {
     replace("BatchMatMul", transposingMatMul(original("BatchMatMul"), original("Transpose")));
     replace("_FusedMatMul", original("_FusedMatMul"));
+    replace("Tanh", original("Tanh"));
   }
   replace("Conv2D", conv.conv2D);
   replace("FusedConv2D", conv.fusedConv2D);

@@ -6,9 +6,9 @@
  * owning the weights: checkpoints, setWeights and target updates see no change.
  *
  * Each step is the kernel tfjs would run, or one of the project's that gives the same numbers
- * (lib/kernels/wasm_activation_bias_grad.ts; on blas the product, bias and ReLU in one
- * _FusedMatMul), so outputs and gradients are bit for bit those of apply and tf.variableGrads
- * through it.
+ * (lib/kernels/wasm_activation_bias_grad.ts; on blas the product, bias and ReLU or tanh in one
+ * _FusedMatMul, with blas's own Tanh), so outputs and gradients are bit for bit those of apply and
+ * tf.variableGrads through it.
  */
 import { wasmProductsInBlas } from "../kernels/wasm_kernels.ts";
 import { ACTIVATION_BIAS_GRAD, type ActivationBiasGradAttrs } from "../kernels/wasm_activation_bias_grad.ts";
@@ -46,17 +46,16 @@ function denseLayers(net: layers.LayersModel): Dense[] {
 
 /**
  * x W + b, then the activation, for x [..., B, in], in the kernels of tfjs-layers' Dense. On blas
- * the product, bias and ReLU are one kernel: the BLAS product, then bias and ReLU in float32, as
- * BatchMatMul, Add and Relu do them. Elsewhere tf.fused.matMul as apply runs it: fused with the bias
+ * the product, bias and activation are one kernel: the BLAS product, then bias and ReLU or tanh in
+ * float32, as BatchMatMul, Add and blas's Relu or Tanh do them. Elsewhere tf.fused.matMul as apply runs it: fused with the bias
  * for a linear or ReLU layer (ReLU in three kernels under a gradient tape); for a tanh layer, which
  * tfjs-layers does not fuse, the product, then Add (wasm's fused product starts its sums from the
  * bias, which rounds differently), then Tanh (the wasm backend's tanh rounds unlike Math.tanh).
  */
 function dense<T extends Tensor>(x: T, { kernel, bias, activation }: Dense): T {
   if (wasmProductsInBlas()) {
-    const attrs = { transposeA: false, transposeB: false, activation: activation === "tanh" ? "linear" : activation };
-    const y = tf.engine().runKernel("_FusedMatMul", { a: x, b: kernel, bias }, attrs) as T;
-    return activation === "tanh" ? tf.tanh(y) : y;
+    const attrs = { transposeA: false, transposeB: false, activation };
+    return tf.engine().runKernel("_FusedMatMul", { a: x, b: kernel, bias }, attrs) as T;
   }
   if (activation !== "tanh") return tf.fused.matMul({ a: x as Tensor, b: kernel, bias, activation }) as T;
   return tf.tanh(tf.add(tf.fused.matMul({ a: x as Tensor, b: kernel }), bias)) as T;

@@ -1,0 +1,30 @@
+;; e^x over four lanes, for the modules that include it (a line `;; @include exp.wat`, which
+;; assemble_wat.ts replaces with this file): Cephes' expf, a degree-5 polynomial after range
+;; reduction, about 2 ulp.
+
+  ;; e^x, x clamped to [-87, 88] (where 2^n stays a normal float). Built from the instructions that
+  ;; map to one x86 instruction each: pmin/pmax rather than min/max (NaN rules), and n = round(x
+  ;; log2 e) by adding 1.5 2^23, whose float bits then hold n, rather than nearest + trunc_sat.
+  (func $exp (param $x v128) (result v128)
+    (local $j v128) (local $n v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.pmax (f32x4.pmin (local.get $x) (f32x4.splat (f32.const 88))) (f32x4.splat (f32.const -87))))
+    (local.set $j
+      (f32x4.add (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341))) (f32x4.splat (f32.const 12582912))))
+    (local.set $n (f32x4.sub (local.get $j) (f32x4.splat (f32.const 12582912))))
+    ;; r = x - n ln 2, ln 2 split in two so that n * ln2_hi is exact
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0.693359375))))
+        (f32x4.mul (local.get $n) (f32x4.splat (f32.const -2.12194440e-4)))))
+    (local.set $p (f32x4.splat (f32.const 1.9875691500e-4)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.3981999507e-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 8.3334519073e-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.1665795894e-2))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.6666665459e-1))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
+    ;; (1 + r + p r^2) 2^n, 2^n built in the exponent bits: (bits(j) - bits(1.5 2^23) + 127) << 23
+    (f32x4.mul
+      (f32x4.add
+        (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+        (f32x4.splat (f32.const 1)))
+      (i32x4.shl (i32x4.add (local.get $j) (i32x4.splat (i32.const -1262485377))) (i32.const 23))))
