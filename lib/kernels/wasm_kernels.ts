@@ -4,6 +4,7 @@
  * - always: a one-pass MaxPoolGrad (wasm_max_pool_grad.ts); an Identity that shares instead of
  *   copying, and a Cast to the same dtype likewise (wasm_identity.ts); Concat and SplitV as copy
  *   loops (wasm_concat_split.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
+ *   GatherV2 as row copies (wasm_gather.ts);
  *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); normalisation + activation with its
  *   gradient (wasm_norm_activation.ts, used by lib/models/norm_activation.ts); and, for DQN's update
  *   in lib/rl/, the Huber loss on the taken actions with its gradient (wasm_td_huber_loss.ts),
@@ -40,6 +41,7 @@ import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { leadingReduce } from "./wasm_leading_reduce.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
 import { simdTanh } from "./wasm_dense.ts";
+import { rowGather } from "./wasm_gather.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import type { OneDnn } from "./onednn.ts";
 import { type Conv2DKernels, oneDnnConv2DKernels } from "./onednn_conv2d.ts";
@@ -61,6 +63,7 @@ const REPLACED = [
   "Sum",
   "Mean",
   "Tanh",
+  "GatherV2",
 ] as const;
 type Replaced = typeof REPLACED[number];
 let originals: Partial<Record<Replaced, tf.KernelConfig>> | undefined;
@@ -115,6 +118,7 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
   replace("SplitV", splitVKernel(original("SplitV")));
   replace("Sum", leadingReduce(original("Sum"), false));
   replace("Mean", leadingReduce(original("Mean"), true));
+  replace("GatherV2", rowGather(original("GatherV2")));
   replace(FUSED_ADAM, fusedAdam);
   replace(TD_HUBER_LOSS, tdHuberLoss);
   replace(CLIP_GRAD_NORM, clipGradNorm);
