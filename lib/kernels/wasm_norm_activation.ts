@@ -195,9 +195,9 @@ export const normActivationGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, back
   const [dx, dgamma, dbeta, dys, xs, g, b, means, rstds] = [...outputs, dy, x, gamma, beta, mean, rstd].map(view);
   const [m, r, dz, dzx, k1, k2, k3] = perChannel;
   const passes = passesFor(backend, channels, options);
-  // sum over the statistic's sample of gamma times a per-channel sum
-  const pooled = (sums: Float32Array, c: number) =>
-    perImage ? sums.reduce((s, v, j) => s + v * g[j], 0) : sums[c] * g[c];
+  // sum over the statistic's sample of gamma times a per-channel sum: over the image's channels
+  // (one figure per group, taken once), or the channel's own
+  const gammaWeighted = (sums: Float32Array) => sums.reduce((s, v, j) => s + v * g[j], 0);
   const [dgammaSums, dbetaSums] = [new Float64Array(channels), new Float64Array(channels)];
   for (let group = 0; group < groups; group++) {
     const [dyg, xg, dxg] = [dys, xs, dx].map((t) => t.subarray(group * rows * channels, (group + 1) * rows * channels));
@@ -206,10 +206,11 @@ export const normActivationGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, back
     dz.fill(0);
     dzx.fill(0);
     passes.gradient(dyg, xg, dxg, { mean: m, rstd: r, gamma: g, beta: b, dz, dzx });
+    const imageSums = perImage && [gammaWeighted(dz), gammaWeighted(dzx)];
     for (let c = 0; c < channels; c++) {
       dbetaSums[c] += dz[c];
       dgammaSums[c] += dzx[c];
-      const [s1, s2] = [pooled(dz, c) / count, pooled(dzx, c) / count];
+      const [s1, s2] = (imageSums || [dz[c] * g[c], dzx[c] * g[c]]).map((sum) => sum / count);
       k1[c] = r[c] * g[c];
       k2[c] = -r[c] * r[c] * s2;
       k3[c] = -r[c] * s1;
