@@ -14,6 +14,7 @@ export const WAT_MODULES = [
   { source: "im2col.wat", module: "wasm_im2col_module.ts", exportName: "IM2COL_WASM" },
   { source: "max_pool_grad.wat", module: "wasm_max_pool_grad_module.ts", exportName: "MAX_POOL_GRAD_WASM" },
   { source: "norm_activation.wat", module: "wasm_norm_activation_module.ts", exportName: "NORM_ACTIVATION_WASM" },
+  { source: "strided_copy.wat", module: "wasm_strided_copy_module.ts", exportName: "STRIDED_COPY_WASM" },
 ];
 
 const INCLUDE = /^\s*;; @include (\S+\.wat)\s*$/gm;

@@ -1,6 +1,7 @@
 ;; The elementwise passes of a dense layer over tfjs's wasm heap, four values at a time: the
 ;; epilogue of the BLAS product (bias, then activation), the backward pass through activation and
-;; bias, tanh, and the two passes of clipping by global norm. wasm_dense.ts calls them.
+;; bias, column sums (every bias gradient), tanh, and the two passes of clipping by global norm.
+;; wasm_dense.ts calls them.
 ;;
 ;; Apart from tanh, each is float32 arithmetic in the order of the TypeScript (or tfjs kernel) it
 ;; replaces, so results are bit for bit the same: SIMD only runs across independent values, and the
@@ -130,9 +131,8 @@
   (func (export "activationBiasGrad")
     (param $dy i32) (param $y i32) (param $da i32) (param $db i32) (param $rows i32) (param $width i32)
     (param $activation i32)
-    (local $at i32) (local $bytes i32) (local $vectorBytes i32) (local $rowBytes i32) (local $c i32)
-    (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))
-    (local.set $bytes (i32.mul (local.get $rowBytes) (local.get $rows)))
+    (local $at i32) (local $bytes i32) (local $vectorBytes i32)
+    (local.set $bytes (i32.shl (i32.mul (local.get $width) (local.get $rows)) (i32.const 2)))
     (local.set $vectorBytes (i32.and (local.get $bytes) (i32.const -16)))
     (block $done
       (loop $next
@@ -155,14 +155,21 @@
               (local.get $activation))))
         (local.set $at (i32.add (local.get $at) (i32.const 4)))
         (br $next)))
-    ;; db: row 0 of da (zeros without rows), then rows 1, 2, ... added in turn
+    (call $columnSums (local.get $da) (local.get $rows) (local.get $width) (local.get $db)))
+
+  ;; out[j] = x[0, j] + x[1, j] + ... over [rows, width], in that order (zeros without rows); the
+  ;; bias gradients of wasm_leading_reduce.ts and activationBiasGrad
+  (func $columnSums (export "columnSums") (param $x i32) (param $rows i32) (param $width i32) (param $out i32)
+    (local $at i32) (local $bytes i32) (local $rowBytes i32) (local $c i32)
+    (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $bytes (i32.mul (local.get $rowBytes) (local.get $rows)))
     (local.set $c (i32.const 0))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $c) (local.get $rowBytes)))
-        (f32.store (i32.add (local.get $db) (local.get $c))
+        (f32.store (i32.add (local.get $out) (local.get $c))
           (if (result f32) (local.get $rows)
-            (then (f32.load (i32.add (local.get $da) (local.get $c))))
+            (then (f32.load (i32.add (local.get $x) (local.get $c))))
             (else (f32.const 0))))
         (local.set $c (i32.add (local.get $c) (i32.const 4)))
         (br $next)))
@@ -173,10 +180,10 @@
         (block $done
           (loop $next
             (br_if $done (i32.ge_u (local.get $at) (local.get $bytes)))
-            (f32.store (i32.add (local.get $db) (local.get $c))
+            (f32.store (i32.add (local.get $out) (local.get $c))
               (f32.add
-                (f32.load (i32.add (local.get $db) (local.get $c)))
-                (f32.load (i32.add (local.get $da) (local.get $at)))))
+                (f32.load (i32.add (local.get $out) (local.get $c)))
+                (f32.load (i32.add (local.get $x) (local.get $at)))))
             (local.set $at (i32.add (local.get $at) (i32.const 4)))
             (local.set $c (i32.add (local.get $c) (i32.const 4)))
             (local.set $c (select (i32.const 0) (local.get $c) (i32.eq (local.get $c) (local.get $rowBytes))))
@@ -185,10 +192,10 @@
         (block $done
           (loop $next
             (br_if $done (i32.ge_u (local.get $at) (local.get $bytes)))
-            (v128.store (i32.add (local.get $db) (local.get $c))
+            (v128.store (i32.add (local.get $out) (local.get $c))
               (f32x4.add
-                (v128.load (i32.add (local.get $db) (local.get $c)))
-                (v128.load (i32.add (local.get $da) (local.get $at)))))
+                (v128.load (i32.add (local.get $out) (local.get $c)))
+                (v128.load (i32.add (local.get $x) (local.get $at)))))
             (local.set $at (i32.add (local.get $at) (i32.const 16)))
             (local.set $c (i32.add (local.get $c) (i32.const 16)))
             (local.set $c (select (i32.const 0) (local.get $c) (i32.eq (local.get $c) (local.get $rowBytes))))

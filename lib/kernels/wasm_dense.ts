@@ -1,9 +1,10 @@
 /**
  * dense.wat's passes over tfjs's wasm heap, called with tensors: a dense layer's epilogue (bias,
- * then ReLU or tanh), its backward pass through activation and bias, clipping's sum of squares and
- * scaling, and tanh as a kernel. The kernels of wasm_blas_matmul.ts, wasm_blas_conv2d.ts,
- * wasm_activation_bias_grad.ts and wasm_clip_grad_norm.ts call them: SIMD in place of TypeScript
- * loops over heap views, which V8 optimised poorly there (6 to 13 ns a value against under 1).
+ * then ReLU or tanh), its backward pass through activation and bias, column sums, clipping's sum
+ * of squares and scaling, and tanh as a kernel. The kernels of wasm_blas_matmul.ts,
+ * wasm_blas_conv2d.ts, wasm_activation_bias_grad.ts, wasm_leading_reduce.ts and
+ * wasm_clip_grad_norm.ts call them: SIMD in place of TypeScript loops over heap views, which V8
+ * optimised poorly there (6 to 13 ns a value against under 1).
  */
 import { tf } from "../tf.ts";
 import { DENSE_WASM } from "./wasm_dense_module.ts";
@@ -20,6 +21,7 @@ export const isDenseActivation = (name: string): name is DenseActivation => Obje
 interface DenseExports {
   biasActivation(values: number, count: number, width: number, bias: number, hasBias: number, act: number): void;
   activationBiasGrad(dy: number, y: number, da: number, db: number, rows: number, width: number, act: number): void;
+  columnSums(x: number, rows: number, width: number, out: number): void;
   sumOfSquares(x: number, count: number): number;
   scale(x: number, out: number, count: number, s: number): void;
 }
@@ -55,6 +57,14 @@ export function activationBiasGradInto(
   const [rows, width] = dy.shape;
   const at = (t: TensorInfo) => heapAddress(backend, t);
   exportsOf(backend).activationBiasGrad(at(dy), at(y), at(da), at(db), rows, width, DENSE_ACTIVATIONS[activation]);
+}
+
+/**
+ * out[j] = x[0, j] + x[1, j] + ... over [rows, width] (0 without rows), row after row: x and out
+ * given as byte offsets in the heap (slices of tensors).
+ */
+export function columnSumsAt(backend: unknown, x: number, rows: number, width: number, out: number): void {
+  exportsOf(backend).columnSums(x, rows, width, out);
 }
 
 /** The float32 sum of x's squares, in order. */

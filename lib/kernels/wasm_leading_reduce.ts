@@ -7,10 +7,12 @@
  * a per-image, per-channel term added to a feature map, as the U-Net's time embedding) is the same
  * reduction within each slice of the axes before it. Other reductions go to tfjs's kernels.
  *
- * Each output sums its inputs in the same order as tfjs's kernel does, in float32.
+ * Each output sums its inputs in the same order as tfjs's kernel does, in float32 (dense.wat's
+ * column sums: row after row, four columns at a time).
  */
 import { tf } from "../tf.ts";
-import type { WasmKernelBackend } from "./wasm_heap.ts";
+import { heapAddress, type WasmKernelBackend } from "./wasm_heap.ts";
+import { columnSumsAt } from "./wasm_dense.ts";
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig["kernelFunc"];
@@ -27,18 +29,6 @@ function adjacentBlock(axes: number[], shape: number[]) {
   return { outer: size(0, first), reduced: size(first, last + 1), inner: size(last + 1, shape.length) };
 }
 
-/** sums[j] = x[0, j] + x[1, j] + ... over `rows` rows of `sums.length`, in that order (tfjs's). */
-function sumRows(values: Float32Array, rows: number, sums: Float32Array): void {
-  const width = sums.length;
-  // Over no rows: 0, as on the cpu backend (tfjs's wasm kernel returns what the new buffer held).
-  if (rows === 0) sums.fill(0);
-  else sums.set(values.subarray(0, width));
-  for (let row = 1; row < rows; row++) {
-    const at = row * width;
-    for (let j = 0; j < width; j++) sums[j] += values[at + j];
-  }
-}
-
 /** Sum (or, with `mean`, Mean) over leading axes or a block of inner ones; `original` (tfjs's kernel) takes the rest. */
 export function leadingReduce(original: KernelFunc, mean: boolean): KernelFunc {
   return (args) => {
@@ -50,14 +40,19 @@ export function leadingReduce(original: KernelFunc, mean: boolean): KernelFunc {
     const outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
     const wasm = args.backend as unknown as WasmKernelBackend;
     const out = wasm.makeOutput(outShape, "float32");
-    const [sums, values] = [out, x].map((t) => wasm.typedArrayFromHeap(t)); // views after the allocation
     const { outer, reduced, inner } = block;
     if (inner === 0) return out;
+    const [from, to] = [x, out].map((t) => heapAddress(wasm, t));
     for (let o = 0; o < outer; o++) {
-      const slice = sums.subarray(o * inner, (o + 1) * inner);
-      sumRows(values.subarray(o * reduced * inner, (o + 1) * reduced * inner), reduced, slice);
-      if (mean && reduced > 0) { for (let j = 0; j < inner; j++) slice[j] /= reduced; }
+      columnSumsAt(wasm, from + o * reduced * inner * 4, reduced, inner, to + o * inner * 4);
     }
+    if (mean && reduced > 0) divide(wasm.typedArrayFromHeap(out), reduced);
     return out;
   };
+}
+
+// A function of its own: V8 optimises a hot loop inside a longer function by on-stack replacement
+// and drops that code at the loop's exit.
+function divide(values: Float32Array, by: number): void {
+  for (let i = 0; i < values.length; i++) values[i] /= by;
 }
