@@ -6,9 +6,8 @@
  * threshold), checkpoints and the graceful stop at the points a run resumes from exactly, and the
  * summary.
  */
-import { Box, type EnvId, type EnvTypes, make } from "../environments/mod.ts";
+import { type EnvId, type EnvTypes, make } from "../environments/mod.ts";
 import type { Config, Spec } from "../lib/hparams.ts";
-import { recordEpisode } from "../lib/rl/evaluate.ts";
 import { type BatchedPolicy, evaluateBatched } from "../lib/rl/evaluate_batched.ts";
 import { deriveSeed } from "../lib/rng.ts";
 import type { RunEvent } from "../lib/run/types.ts";
@@ -101,19 +100,14 @@ export class RlRun<At extends { envSteps: number }> {
    */
   async evaluate(step: number, policy: BatchedPolicy, { at, label }: { at: At; label: string }): Promise<EvalReturn> {
     const { envId, threshold, evalEpisodes } = this.options;
-    const { mean, std } = await evaluateBatched(() => make(envId), policy, {
+    const { mean, std, first } = await evaluateBatched(() => make(envId), policy, {
       episodes: evalEpisodes,
       seed: this.evalSeed,
     });
     this.lastEval = { mean, std };
     if (!this.reachedAt && mean >= threshold) this.reachedAt = { ...at, wallSeconds: this.wallSeconds() };
     this.run.scalars(step, { "eval/mean_return": mean, "eval/std_return": std });
-    const env = make(envId);
-    const single = async (obs: Float32Array) => {
-      const action = await policy(obs, 1);
-      return env.actionSpace instanceof Box ? Float32Array.from(action) : action[0];
-    };
-    await this.run.episode(step, "eval/episode", await recordEpisode(env, single, this.evalSeed), threshold);
+    await this.run.episode(step, "eval/episode", first, threshold);
     const reached = this.reachedAt ? ` | reached ${threshold} at ${this.reachedAt.envSteps} env steps` : "";
     this.progress.log(step, `${label} | eval return ${mean.toFixed(1)} +- ${std.toFixed(1)}${reached}`);
     return this.lastEval;

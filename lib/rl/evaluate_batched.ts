@@ -5,6 +5,7 @@
  * episodes: 500 passes instead of up to 50,000).
  */
 import { Box, type Env } from "../../environments/mod.ts";
+import type { EpisodeRecord } from "../run/types.ts";
 import type { Evaluation } from "./evaluate.ts";
 
 /**
@@ -14,12 +15,16 @@ import type { Evaluation } from "./evaluate.ts";
  */
 export type BatchedPolicy = (obs: Float32Array, rows: number) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
-/** `makeEnv` builds one copy per episode (e.g. `() => make("CartPole-v1")`); observations are vectors. */
+/**
+ * `makeEnv` builds one copy per episode (e.g. `() => make("CartPole-v1")`); observations are
+ * vectors. The answer's `first` is episode 0 as recordEpisode records one (render states and
+ * rewards), for the dashboard's replay: one of the evaluated episodes rather than one more.
+ */
 export async function evaluateBatched<A extends number | ArrayLike<number>>(
   makeEnv: () => Env<Float32Array, A>,
   policy: BatchedPolicy,
   { episodes, seed }: { episodes: number; seed: number },
-): Promise<Evaluation> {
+): Promise<Evaluation & { first: EpisodeRecord }> {
   if (!(Number.isInteger(episodes) && episodes > 0)) {
     throw new Error(`evaluateBatched: episodes must be a positive integer, got ${episodes}`);
   }
@@ -28,6 +33,8 @@ export async function evaluateBatched<A extends number | ArrayLike<number>>(
   const space = envs[0].actionSpace;
   const actionSize = space instanceof Box ? space.size : 1;
   const current = envs.map((env, e) => env.reset({ seed: seed + e }).obs);
+  const first: EpisodeRecord = { env: envs[0].id, fps: envs[0].metadata.renderFps, frames: [], rewards: [] };
+  first.frames.push(envs[0].renderState());
   const returns = new Array<number>(episodes).fill(0);
   const lengths = new Array<number>(episodes).fill(0);
   let running = envs.map((_, e) => e);
@@ -43,6 +50,10 @@ export async function evaluateBatched<A extends number | ArrayLike<number>>(
         ? Array.prototype.slice.call(actions, row * actionSize, (row + 1) * actionSize)
         : actions[row];
       const step = envs[e].step(action as A);
+      if (e === 0) {
+        first.frames.push(envs[0].renderState());
+        first.rewards.push(step.reward);
+      }
       returns[e] += step.reward;
       lengths[e]++;
       current[e] = step.obs;
@@ -51,5 +62,5 @@ export async function evaluateBatched<A extends number | ArrayLike<number>>(
   }
   const mean = returns.reduce((a, b) => a + b, 0) / episodes;
   const std = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / episodes);
-  return { mean, std, returns, lengths };
+  return { mean, std, returns, lengths, first };
 }
