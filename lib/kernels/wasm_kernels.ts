@@ -2,10 +2,9 @@
  * The kernel set the project gives tfjs's wasm backend, chosen once per backend switch:
  *
  * - always: a one-pass MaxPoolGrad (wasm_max_pool_grad.ts); an Identity that shares instead of
- *   copying, and a Cast to the same dtype likewise (wasm_identity.ts); Concat and SplitV as copy
- *   loops (wasm_concat_split.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
- *   GatherV2 as row copies (wasm_gather.ts);
- *   a fused Adam update (wasm_adam.ts, used by lib/adam.ts); normalisation + activation with its
+ *   copying, and a Cast to the same dtype likewise (wasm_identity.ts); Concat and SplitV as strided
+ *   copies (wasm_concat_split.ts); one-pass Sum and Mean over leading axes (wasm_leading_reduce.ts);
+ *   GatherV2 as row copies (wasm_gather.ts); a fused Adam update (wasm_adam.ts, used by lib/adam.ts); normalisation + activation with its
  *   gradient (wasm_norm_activation.ts, used by lib/models/norm_activation.ts); and, for DQN's update
  *   in lib/rl/, the Huber loss on the taken actions with its gradient (wasm_td_huber_loss.ts),
  *   clipping by global norm (wasm_clip_grad_norm.ts) and a dense layer's ReLU or tanh and bias
@@ -14,7 +13,11 @@
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS; and Tanh
  *   in SIMD (wasm_dense.ts: within 2 ulp, where wasm's own is a scalar tanhf; it rounds otherwise,
- *   so it stays with the backend whose products round otherwise too);
+ *   so it stays with the backend whose products round otherwise too, and `wasm` keeps tfjs's
+ *   numbers);
+ *
+ * The elementwise passes these kernels share (bias and activation, column sums, clipping's sums)
+ * are dense.wat's SIMD (wasm_dense.ts).
  * - without: wasm's own BatchMatMul, transposing operands first (wasm_transposed_matmul.ts);
  * - the conv2d gradients as im2col products (wasm_conv2d_backprop.ts), which tfjs lacks or runs
  *   as a scalar loop;
