@@ -4,8 +4,8 @@
  * x [B, ..., C]. Composed of tfjs ops, the U-Net's group norm + SiLU is about 80 kernels forward
  * and backward (2,082 -> 852 kernels per diffusion step for its 15), most of them broadcasting
  * passes over the whole activation (Sum, Mul, Add, Sub); here it is 3 passes forward and 2 backward over tfjs's wasm
- * heap, in SIMD (norm_activation.wat) when C is a multiple of 4, else in TypeScript (slower than
- * tfjs's composition: kept for odd channel counts only). lib/models/norm_activation.ts calls it.
+ * heap, in SIMD (norm_activation.wat), for C a multiple of 4; lib/models/norm_activation.ts calls it,
+ * and gives other channel counts to tfjs's composition.
  *
  * `over` says what the statistics are taken over: "image" (GroupNorm with one group: every pixel
  * and channel of one image, one mean per image) or "batch" (batch norm: every image and pixel, one
@@ -76,52 +76,6 @@ function simdPasses(backend: unknown, silu: boolean, slope: number): Passes {
   };
 }
 
-// The same passes in TypeScript, any C. Each loop is a small function of its own: V8 optimises a
-// hot loop inside a long function by on-stack replacement and drops that code at the loop's exit,
-// so a first version with every loop in the kernel's body ran unoptimised for most groups.
-function scalarPasses(silu: boolean, slope: number): Passes {
-  return {
-    sums(x, centre, out, square) {
-      const channels = out.length;
-      for (let row = 0; row < x.length; row += channels) {
-        for (let c = 0; c < channels; c++) {
-          const d = x[row + c] - centre[c];
-          out[c] += square ? d * d : d;
-        }
-      }
-    },
-    forward(x, y, { mean, scale, beta }) {
-      const channels = mean.length;
-      for (let row = 0; row < x.length; row += channels) {
-        for (let c = 0; c < channels; c++) {
-          const z = (x[row + c] - mean[c]) * scale[c] + beta[c];
-          y[row + c] = silu ? z / (1 + Math.exp(-z)) : z > 0 ? z : slope * z;
-        }
-      }
-    },
-    gradient(dy, x, dx, { mean, rstd, gamma, beta, dz, dzx }) {
-      const channels = mean.length;
-      for (let row = 0; row < x.length; row += channels) {
-        for (let c = 0; c < channels; c++) {
-          const xhat = (x[row + c] - mean[c]) * rstd[c];
-          const z = xhat * gamma[c] + beta[c];
-          const s = silu ? 1 / (1 + Math.exp(-z)) : 0;
-          const d = silu ? dy[row + c] * s * (1 + z * (1 - s)) : z > 0 ? dy[row + c] : slope * dy[row + c];
-          dx[row + c] = d;
-          dz[c] += d;
-          dzx[c] += d * xhat;
-        }
-      }
-    },
-    gradientOut(dx, x, { mean, k1, k2, k3 }) {
-      const channels = mean.length;
-      for (let row = 0; row < x.length; row += channels) {
-        for (let c = 0; c < channels; c++) dx[row + c] = dx[row + c] * k1[c] + (x[row + c] - mean[c]) * k2[c] + k3[c];
-      }
-    },
-  };
-}
-
 /**
  * Outputs of `shapes` and `arrays` per-channel scratch arrays of `channels` floats, all in the heap;
  * the views are taken after every allocation (an allocation may grow the heap and move it).
@@ -140,10 +94,16 @@ function allocate(backend: unknown, shapes: number[][], arrays: number, channels
   };
 }
 
+/** Channel counts the kernels take: norm_activation.wat reads four channels at a time. */
+export const fitsNormActivationKernel = (channels: number): boolean => channels % 4 === 0;
+
 function passesFor(backend: unknown, channels: number, { activation, alpha }: NormActivationAttrs): Passes {
+  if (!fitsNormActivationKernel(channels)) {
+    throw new Error(`${NORM_ACTIVATION}: expected a multiple of 4 channels (the last axis), got ${channels}`);
+  }
   const silu = activation === "silu";
   const slope = activation === "relu" ? 0 : activation === "leakyrelu" ? alpha : 1;
-  return channels % 4 === 0 ? simdPasses(backend, silu, slope) : scalarPasses(silu, slope);
+  return simdPasses(backend, silu, slope);
 }
 
 /** inputs x [B, ..., C], gamma [C], beta [C] -> y like x, mean and rstd ([B] over images, [C] over the batch). */

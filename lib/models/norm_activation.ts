@@ -2,13 +2,14 @@
  * act(gamma (x - mean) / sqrt(var + eps) + beta) for x [B, ..., C], gamma and beta [C]: the
  * U-Net's GroupNorm with one group + SiLU (statistics over each image) and DCGAN's batch norm +
  * ReLU or LeakyReLU (statistics per channel over the batch). Where the backend has the fused
- * kernels (wasm and blas: lib/kernels/wasm_norm_activation.ts) it is one kernel forward and one
- * backward; elsewhere (cpu, webgpu) the same maths composed of tfjs ops, which is also the
- * reference the kernels are tested against.
+ * kernels (wasm and blas: lib/kernels/wasm_norm_activation.ts, for a multiple of 4 channels) it is
+ * one kernel forward and one backward; elsewhere (cpu, webgpu, other channel counts) the same maths
+ * composed of tfjs ops, which is also the reference the kernels are tested against.
  */
 import { tf } from "../tf.ts";
 import type { Tensor } from "../tf.ts";
 import {
+  fitsNormActivationKernel,
   NORM_ACTIVATION,
   NORM_ACTIVATION_GRAD,
   NORM_ACTIVATIONS,
@@ -43,7 +44,9 @@ export function composedNormActivation(x: Tensor, gamma: Tensor, beta: Tensor, o
 }
 
 function normActivation_(x: Tensor, gamma: Tensor, beta: Tensor, options: NormActivationOptions): Tensor {
-  if (!tf.getKernel(NORM_ACTIVATION, tf.getBackend())) return composedNormActivation(x, gamma, beta, options);
+  if (!tf.getKernel(NORM_ACTIVATION, tf.getBackend()) || !fitsNormActivationKernel(x.shape.at(-1)!)) {
+    return composedNormActivation(x, gamma, beta, options);
+  }
   const attrs = checked(options);
   if (x.dtype !== "float32" || x.rank < 2 || gamma.shape.join() !== `${x.shape.at(-1)}`) {
     throw new Error(

@@ -29,7 +29,7 @@ const SHAPES = [
   [2, 5, 7, 3], // odd sizes
   [3, 4, 4, 1], // one channel
   [1, 1, 1, 6], // one pixel: over images, 6 values; over the batch, one value per channel
-  [5, 9, 9, 16], // C a multiple of 4: the SIMD passes; the others, TypeScript
+  [5, 9, 9, 16], // C a multiple of 4: the kernels; the others, tfjs's composition
   [3, 7, 5, 8],
   [2, 12],
   [4, 10], // a dense layer's output
@@ -115,4 +115,16 @@ Deno.test("normActivation - a bad option names the value and the valid ones", ()
     /activation must be one of linear,relu,leakyrelu,silu, got gelu/,
   );
   tf.dispose([x, gamma]);
+});
+
+Deno.test("normActivation - the wasm kernel refuses a channel count that is not a multiple of 4, naming it", async () => {
+  configureWasmKernels({ blas: null });
+  await tf.setBackend("wasm");
+  const [x, gamma, beta] = [tf.ones([2, 3, 3, 6]), tf.ones([6]), tf.zeros([6])];
+  const attrs = { over: "image", activation: "silu", alpha: 0.2, epsilon: 1e-5 };
+  assert.throws(
+    () => tf.engine().runKernel(NORM_ACTIVATION, { x, gamma, beta }, attrs),
+    /TflabNormActivation: expected a multiple of 4 channels \(the last axis\), got 6/,
+  );
+  tf.dispose([x, gamma, beta]);
 });
