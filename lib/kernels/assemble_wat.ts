@@ -15,6 +15,7 @@ export const WAT_MODULES = [
   { source: "max_pool_grad.wat", module: "wasm_max_pool_grad_module.ts", exportName: "MAX_POOL_GRAD_WASM" },
   { source: "norm_activation.wat", module: "wasm_norm_activation_module.ts", exportName: "NORM_ACTIVATION_WASM" },
   { source: "strided_copy.wat", module: "wasm_strided_copy_module.ts", exportName: "STRIDED_COPY_WASM" },
+  { source: "unary.wat", module: "wasm_unary_module.ts", exportName: "UNARY_WASM" },
 ];
 
 const INCLUDE = /^\s*;; @include (\S+\.wat)\s*$/gm;

@@ -1,14 +1,14 @@
 /**
  * dense.wat's passes over tfjs's wasm heap, called with tensors: a dense layer's epilogue (bias,
  * then ReLU or tanh), its backward pass through activation and bias, column sums, clipping's sum
- * of squares and scaling, and tanh as a kernel. The kernels of wasm_blas_matmul.ts,
+ * of squares and scaling. The kernels of wasm_blas_matmul.ts,
  * wasm_blas_conv2d.ts, wasm_activation_bias_grad.ts, wasm_leading_reduce.ts and
  * wasm_clip_grad_norm.ts call them: SIMD in place of TypeScript loops over heap views, which V8
  * optimised poorly there (6 to 13 ns a value against under 1).
  */
 import { tf } from "../tf.ts";
 import { DENSE_WASM } from "./wasm_dense_module.ts";
-import { exportsIn, heapAddress, heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
+import { exportsIn, heapAddress, heapMemory } from "./wasm_heap.ts";
 
 type TensorInfo = tf.TensorInfo;
 
@@ -74,22 +74,4 @@ export const sumOfSquares = (backend: unknown, x: TensorInfo): number =>
 /** out = x s (s a float32). */
 export function scaleInto(backend: unknown, x: TensorInfo, out: TensorInfo, s: number): void {
   exportsOf(backend).scale(heapAddress(backend, x), heapAddress(backend, out), size(x), s);
-}
-
-/**
- * Tanh for float32 tensors (others go to `original`): dense.wat's SIMD tanh, within 2 ulp of the
- * exact value where tfjs's wasm kernel calls a scalar tanhf (about 30 ns a value, 1 here).
- */
-export function simdTanh(original: tf.KernelConfig["kernelFunc"]): tf.KernelConfig["kernelFunc"] {
-  return (args) => {
-    const { x } = args.inputs as { x: TensorInfo };
-    if (x.dtype !== "float32") return original(args);
-    const wasm = args.backend as unknown as WasmKernelBackend;
-    const out = wasm.makeOutput(x.shape, "float32");
-    const count = size(x);
-    if (count === 0) return out;
-    wasm.typedArrayFromHeap(out).set(wasm.typedArrayFromHeap(x));
-    exportsOf(args.backend).biasActivation(heapAddress(args.backend, out), count, 1, 0, 0, DENSE_ACTIVATIONS.tanh);
-    return out;
-  };
 }

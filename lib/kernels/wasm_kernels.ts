@@ -11,10 +11,10 @@
  *   gradients (wasm_activation_bias_grad.ts); for PPO's, a categorical policy's gradient
  *   (wasm_categorical_grad.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
- *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS; and Tanh
- *   in SIMD (wasm_dense.ts: within 2 ulp, where wasm's own is a scalar tanhf; it rounds otherwise,
- *   so it stays with the backend whose products round otherwise too, and `wasm` keeps tfjs's
- *   numbers);
+ *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS; and Exp,
+ *   Log1p and Tanh in SIMD (wasm_unary.ts: within 2 ulp, where wasm's own are scalar; they round
+ *   otherwise, so they stay with the backend whose products round otherwise too, and `wasm` keeps
+ *   tfjs's numbers);
  *
  * The elementwise passes these kernels share (bias and activation, column sums, clipping's sums)
  * are dense.wat's SIMD (wasm_dense.ts).
@@ -43,7 +43,7 @@ import { concatKernel, splitVKernel } from "./wasm_concat_split.ts";
 import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { leadingReduce } from "./wasm_leading_reduce.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
-import { simdTanh } from "./wasm_dense.ts";
+import { simdUnary } from "./wasm_unary.ts";
 import { rowGather } from "./wasm_gather.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import type { OneDnn } from "./onednn.ts";
@@ -66,6 +66,8 @@ const REPLACED = [
   "Sum",
   "Mean",
   "Tanh",
+  "Exp",
+  "Log1p",
   "GatherV2",
 ] as const;
 type Replaced = typeof REPLACED[number];
@@ -142,13 +144,13 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
     });
     replace("BatchMatMul", batchMatMul);
     replace("_FusedMatMul", fusedMatMul);
-    replace("Tanh", simdTanh(original("Tanh")));
+    for (const name of ["Exp", "Log1p", "Tanh"] as const) replace(name, simdUnary(name, original(name)));
     conv = { ...conv, ...blasConv2DKernels(blas, conv) };
     if (onednn) conv = oneDnnConv2DKernels(onednn, conv);
   } else {
     replace("BatchMatMul", transposingMatMul(original("BatchMatMul"), original("Transpose")));
     replace("_FusedMatMul", original("_FusedMatMul"));
-    replace("Tanh", original("Tanh"));
+    for (const name of ["Exp", "Log1p", "Tanh"] as const) replace(name, original(name));
   }
   replace("Conv2D", conv.conv2D);
   replace("FusedConv2D", conv.fusedConv2D);
