@@ -1,10 +1,10 @@
 /**
  * dense.wat's passes over tfjs's wasm heap, called with tensors: a dense layer's epilogue (bias,
  * then ReLU or tanh), its backward pass through activation and bias, column sums, clipping's sum
- * of squares and scaling. The kernels of wasm_blas_matmul.ts,
- * wasm_blas_conv2d.ts, wasm_activation_bias_grad.ts, wasm_leading_reduce.ts and
- * wasm_clip_grad_norm.ts call them: SIMD in place of TypeScript loops over heap views, which V8
- * optimised poorly there (6 to 13 ns a value against under 1).
+ * of squares and scaling. The kernels of wasm_blas_matmul.ts, wasm_blas_conv2d.ts,
+ * wasm_activation_bias_grad.ts, wasm_leading_reduce.ts and wasm_clip_grad_norm.ts call them: SIMD
+ * in place of TypeScript loops over heap views, which V8 optimised poorly there (6 to 13 ns a value
+ * against under 1).
  */
 import { tf } from "../tf.ts";
 import { DENSE_WASM } from "./wasm_dense_module.ts";
