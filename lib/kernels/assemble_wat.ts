@@ -3,9 +3,11 @@
  * that hold the bytes, so that running a lab needs no assembler: `deno task wasm` after editing a
  * .wat file. tests/lib/kernels/assemble_wat_test.ts checks that the committed modules hold what
  * their sources assemble to. A line `;; @include NAME.wat` in a source is replaced by that file
- * (functions that several modules use, such as exp.wat's e^x).
+ * (functions that several modules use, such as exp.wat's e^x), and a line `;; @interleave $f` by
+ * `$f_x2`, $f over two vectors at once (interleave_wat.ts).
  */
 import initWabt from "wabt";
+import { interleaved } from "./interleave_wat.ts";
 
 /** The .wat sources and the modules generated from them. */
 export const WAT_MODULES = [
@@ -19,13 +21,18 @@ export const WAT_MODULES = [
 ];
 
 const INCLUDE = /^\s*;; @include (\S+\.wat)\s*$/gm;
+const INTERLEAVE = /^\s*;; @interleave (\$\w+)\s*$/gm;
 
-/** The text of `source` in `dir` with its includes spliced in (one level: included files include nothing). */
+/**
+ * The text of `source` in `dir` with its includes spliced in (one level: included files include
+ * nothing), then its interleaved functions written.
+ */
 export async function watText(dir: URL, source: string): Promise<string> {
   const text = await Deno.readTextFile(new URL(source, dir));
   const included = new Map<string, string>();
   for (const [, name] of text.matchAll(INCLUDE)) included.set(name, await Deno.readTextFile(new URL(name, dir)));
-  return text.replace(INCLUDE, (_, name: string) => included.get(name)!);
+  const spliced = text.replace(INCLUDE, (_, name: string) => included.get(name)!);
+  return spliced.replace(INTERLEAVE, (_, name: string) => interleaved(spliced, name));
 }
 
 export async function assembleWat(name: string, text: string): Promise<Uint8Array> {
