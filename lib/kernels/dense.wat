@@ -31,6 +31,7 @@
     (param $values i32) (param $count i32) (param $width i32) (param $bias i32) (param $hasBias i32)
     (param $activation i32)
     (local $at i32) (local $bytes i32) (local $rowBytes i32) (local $c i32) (local $vectorBytes i32)
+    (local $pairBytes i32) (local $a v128) (local $b v128)
     (local.set $bytes (i32.shl (local.get $count) (i32.const 2)))
     (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))
     (if (local.get $hasBias)
@@ -63,6 +64,22 @@
     (if (i32.eqz (local.get $activation)) (then (return)))
     (local.set $at (i32.const 0))
     (local.set $vectorBytes (i32.and (local.get $bytes) (i32.const -16)))
+    ;; tanh two vectors at a time (tanh.wat's $tanhPair), then as below
+    (if (i32.eq (local.get $activation) (i32.const 2))
+      (then
+        (local.set $pairBytes (i32.and (local.get $bytes) (i32.const -32)))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $at) (local.get $pairBytes)))
+            (call $tanhPair
+              (v128.load (i32.add (local.get $values) (local.get $at)))
+              (v128.load offset=16 (i32.add (local.get $values) (local.get $at))))
+            (local.set $b)
+            (local.set $a)
+            (v128.store (i32.add (local.get $values) (local.get $at)) (local.get $a))
+            (v128.store offset=16 (i32.add (local.get $values) (local.get $at)) (local.get $b))
+            (local.set $at (i32.add (local.get $at) (i32.const 32)))
+            (br $next)))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $at) (local.get $vectorBytes)))
