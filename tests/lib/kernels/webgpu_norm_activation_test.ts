@@ -103,3 +103,21 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "webgpu_norm_activation - SiLU saturates far from zero as the composition does, forward and gradients",
+  ignore: !webGpu,
+  async fn() {
+    await useBackend("webgpu");
+    const compute = (op: typeof normActivation) => () => {
+      const x = tf.tensor4d([-1000, -200, -90, -30, 0, 30, 90, 1000], [1, 1, 2, 4]);
+      const f = (x: tf.Tensor, gamma: tf.Tensor) => op(x, gamma, tf.zeros([4]), { over: "image", activation: "silu" });
+      return [f(x, tf.fill([4], 300)), ...tf.grads(f)([x, tf.fill([4], 300)])];
+    };
+    const [expected, actual] = [await values(compute(composedNormActivation)), await values(compute(normActivation))];
+    actual.forEach((a, i) => {
+      assert.ok(a.every(Number.isFinite), `output ${i}: ${a}`);
+      assertClose(a, expected[i], { rtol: 1e-4, atol: 1e-4 });
+    });
+  },
+});
