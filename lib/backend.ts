@@ -12,6 +12,7 @@ import { oneDnnAbsence, openOneDnn } from "./kernels/onednn.ts";
 import { configureWasmKernels } from "./kernels/wasm_kernels.ts";
 import { installWebGpuAddN } from "./kernels/webgpu_add_n.ts";
 import { installWebGpuAdam } from "./kernels/webgpu_adam.ts";
+import { installWebGpuNormActivation } from "./kernels/webgpu_norm_activation.ts";
 import { tf } from "./tf.ts";
 
 /**
@@ -121,6 +122,7 @@ export async function activateBackend(info: BackendInfo): Promise<BackendInfo> {
   if (tfjsBackend === "webgpu") {
     installWebGpuAddN(); // tfjs's AddN is wrong past 7 inputs on WebGPU
     installWebGpuAdam(); // 3 shaders per variable in place of 14
+    installWebGpuNormActivation(); // 3 shaders forward and 4 backward in place of dozens
   }
   if (!(await tf.setBackend(tfjsBackend))) {
     throw new Error(`tfjs could not initialise the ${info.name} backend (${info.reason}).`);

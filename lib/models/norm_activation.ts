@@ -2,9 +2,10 @@
  * act(gamma (x - mean) / sqrt(var + eps) + beta) for x [B, ..., C], gamma and beta [C]: the
  * U-Net's GroupNorm with one group + SiLU (statistics over each image) and DCGAN's batch norm +
  * ReLU or LeakyReLU (statistics per channel over the batch). Where the backend has the fused
- * kernels (wasm and blas: lib/kernels/wasm_norm_activation.ts, for a multiple of 4 channels) it is
- * one kernel forward and one backward; elsewhere (cpu, webgpu, other channel counts) the same maths
- * composed of tfjs ops, which is also the reference the kernels are tested against.
+ * kernels (wasm and blas: lib/kernels/wasm_norm_activation.ts, for a multiple of 4 channels;
+ * webgpu: lib/kernels/webgpu_norm_activation.ts, any channel count) it is one kernel forward and one
+ * backward; elsewhere (cpu, other channel counts on wasm) the same maths composed of tfjs ops,
+ * which is also the reference the kernels are tested against.
  */
 import { tf } from "../tf.ts";
 import type { Tensor } from "../tf.ts";
@@ -27,7 +28,7 @@ function checked({ over, activation = "linear", alpha = 0.2, epsilon = 1e-5 }: N
   return { over, activation, alpha, epsilon };
 }
 
-/** The composition of tfjs ops (cpu, webgpu; the kernels' reference). */
+/** The composition of tfjs ops (cpu, odd channel counts on wasm; the kernels' reference). */
 export function composedNormActivation(x: Tensor, gamma: Tensor, beta: Tensor, options: NormActivationOptions) {
   const { over, activation, alpha, epsilon } = checked(options);
   return tf.tidy(() => {
@@ -43,10 +44,14 @@ export function composedNormActivation(x: Tensor, gamma: Tensor, beta: Tensor, o
   });
 }
 
+/** Whether the active backend has the fused kernels for C channels (wasm's take a multiple of 4). */
+function hasKernels(channels: number): boolean {
+  const backend = tf.getBackend();
+  return !!tf.getKernel(NORM_ACTIVATION, backend) && (backend === "webgpu" || fitsNormActivationKernel(channels));
+}
+
 function normActivation_(x: Tensor, gamma: Tensor, beta: Tensor, options: NormActivationOptions): Tensor {
-  if (!tf.getKernel(NORM_ACTIVATION, tf.getBackend()) || !fitsNormActivationKernel(x.shape.at(-1)!)) {
-    return composedNormActivation(x, gamma, beta, options);
-  }
+  if (!hasKernels(x.shape.at(-1)!)) return composedNormActivation(x, gamma, beta, options);
   const attrs = checked(options);
   if (x.dtype !== "float32" || x.rank < 2 || gamma.shape.join() !== `${x.shape.at(-1)}`) {
     throw new Error(
