@@ -1,6 +1,6 @@
 ;; e^x over four lanes, for the modules that include it (a line `;; @include exp.wat`, which
 ;; assemble_wat.ts replaces with this file): Cephes' expf, a degree-5 polynomial after range
-;; reduction, about 2 ulp.
+;; reduction, within 1 ulp of the exact value (tests/lib/kernels/wasm_unary_test.ts sweeps it).
 
   ;; e^x, x clamped to [-104, 89] (beyond: 0 and infinity, as the products below round them). Built
   ;; from the instructions that map to one x86 instruction each: pmin/pmax rather than min/max (NaN

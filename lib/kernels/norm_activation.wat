@@ -1,7 +1,7 @@
 ;; The passes of normalisation + activation over tfjs's wasm heap (wasm_norm_activation.ts), four
 ;; channels at a time: the data are rows of C channels, C a multiple of 4, and each pass reads
 ;; per-channel coefficients (C floats each) at the same channel offset as the data. SiLU's sigmoid
-;; uses exp.wat's e^x (Cephes' expf: a degree-5 polynomial after range reduction, about 2 ulp).
+;; uses exp.wat's e^x (Cephes' expf, within 1 ulp), two vectors at a time ($exp_x2).
 ;;
 ;; Addresses are byte offsets in the heap; $bytes is the length of the data, $cBytes that of a row.
 ;; Assembled into wasm_norm_activation_module.ts by `deno task wasm`.
