@@ -1,5 +1,6 @@
 /** Helpers for checking the project's tfjs kernels against the cpu backend. */
 import assert from "node:assert/strict";
+import { normActivation, type NormActivationOptions } from "../lib/models/norm_activation.ts";
 import { tf } from "../lib/tf.ts";
 import { assertClose } from "./helpers.ts";
 
@@ -15,6 +16,28 @@ export async function valuesOn(backend: string, compute: () => tf.Tensor[]): Pro
 /** A seeded tensor of uniform values in [-1, 1). */
 export const uniformInput = (shape: number[], seed: number): tf.Tensor =>
   tf.randomUniform(shape, -1, 1, "float32", seed);
+
+/**
+ * normActivation's y, then the gradients of sum(y * w) (w fixed, so every element's gradient
+ * differs) in x, gamma and beta, through `op` (the fused op or tfjs's composition).
+ */
+export function normActivationOutputs(
+  shape: number[],
+  options: NormActivationOptions,
+  op = normActivation,
+): () => tf.Tensor[] {
+  return () => {
+    const channels = shape.at(-1)!;
+    // x offset and scaled, so the statistics are not those of the unit uniform
+    const x = tf.add(tf.mul(uniformInput(shape, 1), 3), 0.7);
+    const gamma = tf.add(uniformInput([channels], 2), 1);
+    const beta = uniformInput([channels], 3);
+    const w = uniformInput(shape, 4);
+    const f = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.sum(tf.mul(op(x, gamma, beta, options), w));
+    const { value, grads } = tf.valueAndGrads(f)([x, gamma, beta]);
+    return [op(x, gamma, beta, options), value, ...grads];
+  };
+}
 
 /** The installed wasm FusedConv2D (bias, then each activation) against the cpu backend's. */
 export async function assertFusedConv2DMatchesCpu(): Promise<void> {

@@ -9,23 +9,10 @@ import {
 } from "../../../lib/models/norm_activation.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput } from "../../kernel_helpers.ts";
+import { normActivationOutputs, uniformInput } from "../../kernel_helpers.ts";
 
 // Deno finds Mesa's software adapter on machines without a GPU, so this runs in CI.
 const webGpu = await probeWebGpu();
-
-/** y, and the gradients of sum(y * w) (w fixed, so every element's gradient differs) in x, gamma and beta. */
-function forwardAndGradients(shape: number[], options: NormActivationOptions, op: typeof normActivation) {
-  const channels = shape.at(-1)!;
-  // x offset and scaled, so the statistics are not those of the unit uniform
-  const x = tf.add(tf.mul(uniformInput(shape, 1), 3), 0.7);
-  const gamma = tf.add(uniformInput([channels], 2), 1);
-  const beta = uniformInput([channels], 3);
-  const w = uniformInput(shape, 4);
-  const f = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.sum(tf.mul(op(x, gamma, beta, options), w));
-  const { value, grads } = tf.valueAndGrads(f)([x, gamma, beta]);
-  return [op(x, gamma, beta, options), value, ...grads];
-}
 
 async function values(compute: () => tf.Tensor[]): Promise<Float32Array[]> {
   const outputs = tf.tidy(compute);
@@ -59,8 +46,8 @@ Deno.test({
             alpha: 0.1,
             epsilon: over === "image" ? 1e-5 : 1e-3,
           };
-          const expected = await values(() => forwardAndGradients(shape, options, composedNormActivation));
-          const actual = await values(() => forwardAndGradients(shape, options, normActivation));
+          const expected = await values(normActivationOutputs(shape, options, composedNormActivation));
+          const actual = await values(normActivationOutputs(shape, options, normActivation));
           actual.forEach((a, i) => {
             try {
               assertClose(a, expected[i], { rtol: 2e-4, atol: 2e-4 });

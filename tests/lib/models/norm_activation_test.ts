@@ -8,22 +8,7 @@ import {
 } from "../../../lib/models/norm_activation.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
-
-/** y, and the gradients of sum(y * w) (w fixed, so every element's gradient differs) in x, gamma and beta. */
-function forwardAndGradients(shape: number[], options: NormActivationOptions, op = normActivation): () => tf.Tensor[] {
-  return () => {
-    const channels = shape.at(-1)!;
-    // x offset and scaled, so the statistics are not those of the unit uniform
-    const x = tf.add(tf.mul(uniformInput(shape, 1), 3), 0.7);
-    const gamma = tf.add(uniformInput([channels], 2), 1);
-    const beta = uniformInput([channels], 3);
-    const w = uniformInput(shape, 4);
-    const f = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.sum(tf.mul(op(x, gamma, beta, options), w));
-    const { value, grads } = tf.valueAndGrads(f)([x, gamma, beta]);
-    return [op(x, gamma, beta, options), value, ...grads];
-  };
-}
+import { normActivationOutputs, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
 const SHAPES = [
   [2, 5, 7, 3], // odd sizes
@@ -46,9 +31,9 @@ Deno.test("normActivation - the wasm kernels match the composition on the cpu ba
   configureWasmKernels({ blas: null });
   for (const shape of SHAPES) {
     for (const options of CASES) {
-      const expected = await valuesOn("cpu", forwardAndGradients(shape, options));
+      const expected = await valuesOn("cpu", normActivationOutputs(shape, options));
       assert.ok(!tf.getKernel(NORM_ACTIVATION, "cpu"), "the cpu backend runs the composition");
-      const actual = await valuesOn("wasm", forwardAndGradients(shape, options));
+      const actual = await valuesOn("wasm", normActivationOutputs(shape, options));
       const names = ["y", "sum(y w)", "dx", "dgamma", "dbeta"];
       // one pixel over the batch: x - mean is 0, so only float32 rounding is left of xhat; gradients in x vanish
       const atol = shape.length === 4 && shape[0] * shape[1] * shape[2] === 1 && options.over === "batch" ? 1e-2 : 2e-4;
@@ -67,8 +52,8 @@ Deno.test("normActivation - the wasm kernels match the composition on wasm itsel
   configureWasmKernels({ blas: null });
   const options: NormActivationOptions = { over: "image", activation: "silu" };
   const [expected, actual] = [
-    await valuesOn("wasm", forwardAndGradients([3, 6, 6, 8], options, composedNormActivation)),
-    await valuesOn("wasm", forwardAndGradients([3, 6, 6, 8], options)),
+    await valuesOn("wasm", normActivationOutputs([3, 6, 6, 8], options, composedNormActivation)),
+    await valuesOn("wasm", normActivationOutputs([3, 6, 6, 8], options)),
   ];
   actual.forEach((values, i) => assertClose(values, expected[i], { rtol: 2e-4, atol: 2e-4 }));
 });
