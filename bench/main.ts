@@ -1,8 +1,8 @@
 /**
  * `deno task bench`: each workload's training step on every available backend, beside the same
- * workload in PyTorch when `python3` with `torch` is present, in one run on one machine. Warm-up
- * steps are excluded; each figure is the median over repeats of the mean time per step (the fastest and slowest
- * repeat beside it), and 3 steps under tf.profile say how many kernels it dispatches and which cost most. Then
+ * workload in PyTorch when `python3` with `torch` is present, in one run on one machine, PyTorch
+ * timed right after ours workload by workload. Warm-up steps are excluded; each figure is the
+ * median over repeats of the mean time per step (the fastest and slowest repeat beside it), and 3 steps under tf.profile say how many kernels it dispatches and which cost most. Then
  * CartPole env steps per second beside Gymnasium's (./env_steps.ts), and the time a fresh process
  * takes to its first training step beside PyTorch's (./first_step.ts). `--only dashboard` times the
  * dashboard's runs page and memory with thousands of generated runs instead (./dashboard.ts);
@@ -253,11 +253,19 @@ async function main(args: string[]) {
 
   const mnist = await loadMnist();
   const rows: Row[] = [];
-  for (const backend of config.backends.split(",")) {
-    if ((backend === "webgpu" && !adapter) || (backend === "blas" && !openSystemBlas())) continue;
-    const { reason } = await useBackend(backend as "blas" | "wasm" | "webgpu" | "cpu");
-    console.error(`${backend}: ${reason}`);
-    for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
+  const torchPython = config.torch ? await pythonWith("torch") : undefined;
+  let reference: Map<string, { ms: number; threads: number }> | string = config.torch
+    ? new Map()
+    : "PyTorch reference skipped (--no-torch)";
+  const announced = new Set<string>();
+  // Workload by workload, PyTorch right after ours: this machine's speed drifts by up to 2x over
+  // minutes, and a ratio whose two sides were timed minutes apart measured the drift as well.
+  for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
+    for (const backend of config.backends.split(",")) {
+      if ((backend === "webgpu" && !adapter) || (backend === "blas" && !openSystemBlas())) continue;
+      const { reason } = await useBackend(backend as "blas" | "wasm" | "webgpu" | "cpu");
+      if (!announced.has(backend)) console.error(`${backend}: ${reason}`);
+      announced.add(backend);
       const row: Row = { workload: workload.name, backend };
       let built: ReturnType<typeof workload.setup> | undefined;
       try {
@@ -279,9 +287,12 @@ async function main(args: string[]) {
       console.error(`  ${workload.name} on ${backend}: ${row.msPerStep?.toFixed(2) ?? row.error} ms/step`);
       if (row.profile) console.error(`    ${describeProfile(row.profile)}`);
     }
+    if (typeof reference !== "string") {
+      const figures = await torchReference(torchPython, [workload.name]);
+      if (typeof figures === "string") reference = figures;
+      else figures.forEach((figure, name) => (reference as Map<string, typeof figure>).set(name, figure));
+    }
   }
-  const torchPython = config.torch ? await pythonWith("torch") : undefined;
-  const reference = config.torch ? await torchReference(torchPython, names) : "PyTorch reference skipped (--no-torch)";
   console.log(`\n${table(rows, reference)}`);
   if (typeof reference === "string") console.log(`\n${reference}`);
   console.log(
