@@ -149,8 +149,7 @@
         (v128.store (i32.add (local.get $out) (local.get $c))
           (f32x4.add (v128.load (i32.add (local.get $out) (local.get $c))) (local.get $d)))
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (local.set $c (select (i32.const 0) (local.get $c) (i32.eq (local.get $c) (local.get $cBytes))))
+        (local.set $c (call $nextChannel (local.get $c) (local.get $cBytes)))
         (br $next))))
 
   ;; y = act((x - mean[c]) scale[c] + beta[c]): SiLU with $silu, else z above 0 and $slope z below
@@ -169,11 +168,7 @@
         (br_if $done (i32.ge_u (local.get $at) (local.get $bytes)))
         (local.set $z
           (f32x4.add
-            (f32x4.mul
-              (f32x4.sub
-                (v128.load (i32.add (local.get $x) (local.get $at)))
-                (v128.load (i32.add (local.get $mean) (local.get $c))))
-              (v128.load (i32.add (local.get $scale) (local.get $c))))
+            (call $centredAt (local.get $x) (local.get $at) (local.get $mean) (local.get $scale) (local.get $c))
             (v128.load (i32.add (local.get $beta) (local.get $c)))))
         (local.set $z
           (v128.bitselect
@@ -182,8 +177,7 @@
             (f32x4.gt (local.get $z) (f32x4.splat (f32.const 0)))))
         (v128.store (i32.add (local.get $y) (local.get $at)) (local.get $z))
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (local.set $c (select (i32.const 0) (local.get $c) (i32.eq (local.get $c) (local.get $cBytes))))
+        (local.set $c (call $nextChannel (local.get $c) (local.get $cBytes)))
         (br $next))))
 
   ;; The gradient's first pass: xhat = (x - mean[c]) rstd[c], z = xhat gamma[c] + beta[c],
@@ -202,16 +196,8 @@
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $at) (local.get $bytes)))
-        (local.set $xhat
-          (f32x4.mul
-            (f32x4.sub
-              (v128.load (i32.add (local.get $x) (local.get $at)))
-              (v128.load (i32.add (local.get $mean) (local.get $c))))
-            (v128.load (i32.add (local.get $rstd) (local.get $c)))))
-        (local.set $z
-          (f32x4.add
-            (f32x4.mul (local.get $xhat) (v128.load (i32.add (local.get $gamma) (local.get $c))))
-            (v128.load (i32.add (local.get $beta) (local.get $c)))))
+        (local.set $xhat (call $centredAt (local.get $x) (local.get $at) (local.get $mean) (local.get $rstd) (local.get $c)))
+        (local.set $z (call $affine (local.get $xhat) (local.get $gamma) (local.get $beta) (local.get $c)))
         (local.set $g (v128.load (i32.add (local.get $dy) (local.get $at))))
         (local.set $d
           (v128.bitselect
@@ -221,8 +207,7 @@
         (call $accumulate (local.get $dx) (local.get $at) (local.get $dz) (local.get $dzx) (local.get $c)
           (local.get $d) (local.get $xhat))
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (local.set $c (select (i32.const 0) (local.get $c) (i32.eq (local.get $c) (local.get $cBytes))))
+        (local.set $c (call $nextChannel (local.get $c) (local.get $cBytes)))
         (br $next))))
 
   ;; The gradient's second pass, in place: dx = dx k1[c] + (x - mean[c]) k2[c] + k3[c]
@@ -246,6 +231,5 @@
                 (v128.load (i32.add (local.get $k2) (local.get $c)))))
             (v128.load (i32.add (local.get $k3) (local.get $c)))))
         (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (local.set $c (select (i32.const 0) (local.get $c) (i32.eq (local.get $c) (local.get $cBytes))))
+        (local.set $c (call $nextChannel (local.get $c) (local.get $cBytes)))
         (br $next)))))
