@@ -1,5 +1,6 @@
 /** Helpers for checking the project's tfjs kernels against the cpu backend. */
 import assert from "node:assert/strict";
+import { openSystemBlas, type SystemBlas } from "../lib/kernels/system_blas.ts";
 import { normActivation, type NormActivationOptions } from "../lib/models/norm_activation.ts";
 import { tf } from "../lib/tf.ts";
 import { assertClose } from "./helpers.ts";
@@ -11,6 +12,22 @@ export async function valuesOn(backend: string, compute: () => tf.Tensor[]): Pro
   const values = await Promise.all(outputs.map(async (t) => (await t.data()) as Float32Array));
   tf.dispose(outputs);
   return values;
+}
+
+/**
+ * The system BLAS for tests that need it, or null after a warning that names what is skipped: CI
+ * installs libopenblas0-pthread, elsewhere such tests are skipped, saying why.
+ */
+export function systemBlasFor(skipped: string): SystemBlas | null {
+  const blas = openSystemBlas();
+  if (blas === null) console.warn(`no system BLAS (apt-get install libopenblas0-pthread): ${skipped} skipped`);
+  return blas;
+}
+
+/** Every output of `actual` equal to `expected`'s bit for bit (NaN to NaN, -0 to -0 only). */
+export function assertSameBits(actual: Float32Array[], expected: Float32Array[], label: string): void {
+  assert.equal(actual.length, expected.length, `${label}: the number of outputs`);
+  actual.forEach((values, i) => assert.deepEqual(Array.from(values), Array.from(expected[i]), `${label}: output ${i}`));
 }
 
 /** A seeded tensor of uniform values in [-1, 1). */

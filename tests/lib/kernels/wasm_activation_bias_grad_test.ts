@@ -9,7 +9,7 @@ import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { ACTIVATION_BIAS_GRAD, type ActivationBiasGradAttrs } from "../../../lib/kernels/wasm_activation_bias_grad.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
+import { assertSameBits, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
 type Activation = ActivationBiasGradAttrs["activation"];
 
@@ -36,9 +36,7 @@ Deno.test("wasm activation and bias gradient - the kernel gives tfjs's gradients
       const fused = await valuesOn("wasm", gradients(activation, rows, width, rows));
       tf.unregisterKernel(ACTIVATION_BIAS_GRAD, "wasm"); // the next configureWasmKernels puts it back
       const composed = await valuesOn("wasm", gradients(activation, rows, width, rows));
-      fused.forEach((values, i) =>
-        assert.deepEqual(Array.from(values), Array.from(composed[i]), `${activation} [${rows}, ${width}]: ${i}`)
-      );
+      assertSameBits(fused, composed, `${activation} [${rows}, ${width}]`);
     }
   }
   configureWasmKernels({ blas: null });

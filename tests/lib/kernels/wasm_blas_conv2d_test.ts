@@ -1,12 +1,10 @@
-import { openSystemBlas } from "../../../lib/kernels/system_blas.ts";
 import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { assertFusedConv2DMatchesCpu, uniformInput, valuesOn } from "../../kernel_helpers.ts";
+import { assertFusedConv2DMatchesCpu, systemBlasFor, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
-const blas = openSystemBlas();
-const ignore = blas === null; // CI installs libopenblas0-pthread; elsewhere these are skipped, saying why
-if (ignore) console.warn("no system BLAS (apt-get install libopenblas0-pthread): BLAS conv tests skipped");
+const blas = systemBlasFor("BLAS conv tests");
+const ignore = blas === null;
 
 const CASES: { x: number[]; filter: number[]; stride: number; pad: "same" | "valid" }[] = [
   { x: [2, 9, 9, 1], filter: [3, 3, 1, 4], stride: 1, pad: "valid" }, // one input channel (a first layer)

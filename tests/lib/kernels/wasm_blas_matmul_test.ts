@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
-import { openSystemBlas } from "../../../lib/kernels/system_blas.ts";
 import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
+import { systemBlasFor, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
-const blas = openSystemBlas();
-const ignore = blas === null; // CI installs libopenblas0-pthread; elsewhere these are skipped, saying why
-if (ignore) console.warn("no system BLAS (apt-get install libopenblas0-pthread): BLAS kernel tests skipped");
+const blas = systemBlasFor("BLAS kernel tests");
+const ignore = blas === null;
 
 Deno.test({
   name: "blas matmul - transposes, batches and broadcast batches match the cpu backend",

@@ -11,7 +11,7 @@ import { categoricalEntropy, categoricalLogProb, categoricalTerms } from "../../
 import { Rng } from "../../../lib/rng.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
+import { assertSameBits, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
 type Terms = (logits: tf.Tensor, actions: tf.Tensor) => { logProb: tf.Tensor; entropy: tf.Tensor };
 const composed: Terms = (logits, actions) => ({
@@ -43,9 +43,7 @@ Deno.test("categoricalTerms - the kernel gives the tape's values and gradients b
     const fused = await valuesOn("wasm", outputs(categoricalTerms, rows, width, rows));
     tf.unregisterKernel(CATEGORICAL_GRAD, "wasm"); // the next configureWasmKernels puts it back
     const taped = await valuesOn("wasm", outputs(composed, rows, width, rows));
-    fused.forEach((values, i) =>
-      assert.deepEqual(Array.from(values), Array.from(taped[i]), `[${rows}, ${width}]: output ${i}`)
-    );
+    assertSameBits(fused, taped, `[${rows}, ${width}]`);
   }
   configureWasmKernels({ blas: null });
 });

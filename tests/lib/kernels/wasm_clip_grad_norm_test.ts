@@ -9,7 +9,7 @@ import { configureWasmKernels, useStockWasmKernels } from "../../../lib/kernels/
 import { clipGradNorm } from "../../../lib/rl/clip_grad_norm.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
+import { assertSameBits, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
 // an MLP's gradients, 4-256-256-2 as DQN's, scaled so that the global norm is about 150 * `scale`
 const clipped = (scale: number, maxNorm: number) => () => {
@@ -29,9 +29,7 @@ Deno.test("wasm clip grad norm - the kernel gives the composition's clipped grad
     useStockWasmKernels();
     const composed = await valuesOn("wasm", clipped(scale, maxNorm));
     assert.equal(fused.length, 7);
-    fused.forEach((values, i) =>
-      assert.deepEqual(Array.from(values), Array.from(composed[i]), `scale ${scale}, maxNorm ${maxNorm}: output ${i}`)
-    );
+    assertSameBits(fused, composed, `scale ${scale}, maxNorm ${maxNorm}`);
   }
 });
 

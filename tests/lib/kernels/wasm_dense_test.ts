@@ -4,14 +4,12 @@
  * and odd widths alike.
  */
 import assert from "node:assert/strict";
-import { openSystemBlas } from "../../../lib/kernels/system_blas.ts";
 import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { tf } from "../../../lib/tf.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
+import { systemBlasFor, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
-const blas = openSystemBlas();
-const ignore = blas === null; // CI installs libopenblas0-pthread; elsewhere these are skipped, saying why
-if (ignore) console.warn("no system BLAS (apt-get install libopenblas0-pthread): dense epilogue tests skipped");
+const blas = systemBlasFor("dense epilogue tests");
+const ignore = blas === null;
 
 Deno.test({
   name: "wasm dense - blas's fused dense layer equals BatchMatMul, Add and Relu bit for bit",

@@ -9,7 +9,7 @@ import { TD_HUBER_LOSS } from "../../../lib/kernels/wasm_td_huber_loss.ts";
 import { tdHuberLoss } from "../../../lib/rl/td_huber_loss.ts";
 import { tf } from "../../../lib/tf.ts";
 import { assertClose } from "../../helpers.ts";
-import { uniformInput, valuesOn } from "../../kernel_helpers.ts";
+import { assertSameBits, uniformInput, valuesOn } from "../../kernel_helpers.ts";
 
 /** Loss and dLoss/dq (scaled by dy) for B rows of 2 or 3 actions; errors span both sides of delta = 1, and 0. */
 const lossAndGradient = (rows: number, width: number, seed: number, dy: number) => () => {
@@ -34,9 +34,7 @@ Deno.test("wasm TD Huber loss - the kernels give the composition's loss and grad
     useStockWasmKernels();
     assert.equal(tf.getKernel(TD_HUBER_LOSS, "wasm"), undefined, "stock wasm runs the composition");
     const composed = await valuesOn("wasm", lossAndGradient(rows, width, seed, dy));
-    fused.forEach((values, i) =>
-      assert.deepEqual(Array.from(values), Array.from(composed[i]), `B ${rows}, A ${width}: output ${i}`)
-    );
+    assertSameBits(fused, composed, `B ${rows}, A ${width}`);
   }
 });
 

@@ -4,14 +4,12 @@
  * subnormal results, log1p's -1 and below). tfjs's own op specs run them too (tfjs_op_specs_test.ts).
  */
 import assert from "node:assert/strict";
-import { openSystemBlas } from "../../../lib/kernels/system_blas.ts";
 import { configureWasmKernels } from "../../../lib/kernels/wasm_kernels.ts";
 import { tf } from "../../../lib/tf.ts";
-import { valuesOn } from "../../kernel_helpers.ts";
+import { systemBlasFor, valuesOn } from "../../kernel_helpers.ts";
 
-const blas = openSystemBlas();
-const ignore = blas === null; // CI installs libopenblas0-pthread; elsewhere these are skipped, saying why
-if (ignore) console.warn("no system BLAS (apt-get install libopenblas0-pthread): SIMD unary kernel tests skipped");
+const blas = systemBlasFor("SIMD unary kernel tests");
+const ignore = blas === null;
 
 const ULPS = 2;
 
