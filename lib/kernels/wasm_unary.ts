@@ -21,9 +21,10 @@ export function simdUnary(
     if (x.dtype !== "float32") return original(args);
     const wasm = args.backend as unknown as WasmKernelBackend;
     const out = wasm.makeOutput(x.shape, "float32");
-    if (tf.util.sizeFromShape(x.shape) === 0) return out;
+    const count = tf.util.sizeFromShape(x.shape);
+    if (count === 0) return out;
     const unary = exportsIn(heapMemory(wasm), UNARY_WASM).unary as (...args: number[]) => void;
-    unary(heapAddress(wasm, x), heapAddress(wasm, out), tf.util.sizeFromShape(x.shape), SIMD_UNARY[name]);
+    unary(heapAddress(wasm, x), heapAddress(wasm, out), count, SIMD_UNARY[name]);
     return out;
   };
 }
