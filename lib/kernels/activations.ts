@@ -4,18 +4,20 @@ import { biasActivation, isDenseActivation } from "./wasm_dense.ts";
 import type { WasmKernelBackend } from "./wasm_heap.ts";
 
 /**
- * The activations of tfjs's fused kernels, elementwise. dense.wat applies linear and ReLU (as
- * these do) and tanh (not a tfjs fused activation: lib/rl/dense_stack.ts asks for it on blas).
+ * The activations of tfjs's fused kernels that dense.wat does not apply, elementwise, after its bias
+ * pass. (It applies linear and ReLU, as these do, and tanh, which is not a tfjs fused activation:
+ * lib/rl/dense_stack.ts asks for it on blas.)
  */
-export const ACTIVATIONS: Record<string, (x: number, alpha: number) => number> = {
-  linear: (x) => x,
-  relu: (x) => Math.max(x, 0),
-  tanh: Math.tanh,
+const TYPESCRIPT_ACTIVATIONS: Record<string, (x: number, alpha: number) => number> = {
   relu6: (x) => Math.min(Math.max(x, 0), 6),
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   leakyrelu: (x, alpha) => (x > 0 ? x : alpha * x),
   elu: (x) => (x >= 0 ? x : Math.exp(x) - 1),
 };
+
+/** Whether biasAndActivation applies `activation`; the fused kernels hand the others to tfjs's. */
+export const fusedActivation = (activation: string): boolean =>
+  isDenseActivation(activation) || Object.hasOwn(TYPESCRIPT_ACTIVATIONS, activation);
 
 /**
  * In place on `out`, rows of `width` values: + bias (one per column), then the activation. Bias,
@@ -31,7 +33,7 @@ export function biasAndActivation(
 ): void {
   if (isDenseActivation(activation)) return biasActivation(backend, out, width, bias, activation);
   if (bias) biasActivation(backend, out, width, bias, "linear");
-  applyActivation(backend.typedArrayFromHeap(out), ACTIVATIONS[activation], alpha);
+  applyActivation(backend.typedArrayFromHeap(out), TYPESCRIPT_ACTIVATIONS[activation], alpha);
 }
 
 // A function of its own: V8 optimises a hot loop inside a longer function by on-stack replacement

@@ -10,7 +10,7 @@ import { tf } from "../tf.ts";
 import { type ConvAttrs, convInfo, covers, patchLength, unfold } from "./im2col.ts";
 import { heapMemory, type WasmKernelBackend } from "./wasm_heap.ts";
 import type { SystemBlas } from "./system_blas.ts";
-import { ACTIVATIONS, biasAndActivation } from "./activations.ts";
+import { biasAndActivation, fusedActivation } from "./activations.ts";
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelConfig["kernelFunc"];
@@ -70,9 +70,9 @@ export function fusedConv2DFrom(conv2D: KernelFunc, fallback: KernelFunc): Kerne
   return (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
     const attrs = args.attrs as unknown as FusedAttrs;
-    const activation = ACTIVATIONS[attrs.activation ?? "linear"];
+    const applied = fusedActivation(attrs.activation ?? "linear");
     const simpleBias = !bias || tf.util.sizeFromShape(bias.shape) === filter!.shape[3];
-    if (!activation || preluActivationWeights || !simpleBias || !covers(attrs, x!, filter!)) return fallback(args);
+    if (!applied || preluActivationWeights || !simpleBias || !covers(attrs, x!, filter!)) return fallback(args);
     const wasm = args.backend as unknown as WasmKernelBackend;
     const out = conv2D({ ...args, inputs: { x: x!, filter: filter! } }) as TensorInfo;
     biasAndActivation(wasm, out, filter!.shape[3], bias, attrs.activation ?? "linear", attrs.leakyreluAlpha ?? 0.2);

@@ -7,7 +7,7 @@
  */
 import { tf } from "../tf.ts";
 import { allFloat32, type WasmKernelBackend } from "./wasm_heap.ts";
-import { ACTIVATIONS, biasAndActivation } from "./activations.ts";
+import { biasAndActivation, fusedActivation } from "./activations.ts";
 import type { SystemBlas } from "./system_blas.ts";
 
 type TensorInfo = tf.TensorInfo;
@@ -94,10 +94,10 @@ export function blasMatMulKernels(blas: SystemBlas, originals: { batchMatMul: Ke
   const fusedMatMul: KernelFunc = (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
     const attrs = args.attrs as unknown as MatMulAttrs;
-    const activation = ACTIVATIONS[attrs.activation ?? "linear"];
+    const applied = fusedActivation(attrs.activation ?? "linear");
     // Bias other than one value per output column, and prelu, stay with wasm's own kernel.
     const simpleBias = !bias || tf.util.sizeFromShape(bias.shape) === b!.shape.at(attrs.transposeB ? -2 : -1);
-    if (!activation || preluActivationWeights || !simpleBias || !allFloat32(a, b, bias)) {
+    if (!applied || preluActivationWeights || !simpleBias || !allFloat32(a, b, bias)) {
       return originals.fusedMatMul(args);
     }
     const backend = args.backend as unknown as WasmKernelBackend;
