@@ -181,6 +181,20 @@ const bandPixels = (canvas: import("playwright-core").Locator) =>
     return count;
   });
 
+/**
+ * bandPixels once the chart has redrawn into a state where `settled` holds, or the last count after
+ * 5 s: the URL changes with the band select before the canvas is drawn again.
+ */
+async function bandPixelsOnce(canvas: import("playwright-core").Locator, settled: (count: number) => boolean) {
+  const deadline = Date.now() + 5000;
+  let count = await bandPixels(canvas);
+  while (!settled(count) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    count = await bandPixels(canvas);
+  }
+  return count;
+}
+
 Deno.test({
   name: "e2e - three seeds of a setting are one curve with a shaded band, and every scalar downloads as CSV",
   ignore: !HAS_CHROMIUM,
@@ -205,11 +219,12 @@ Deno.test({
         ]);
         await page.locator("select[name=band]").selectOption("minmax");
         await page.waitForURL(/band=minmax/);
-        const shaded = await bandPixels(canvas);
+        const shaded = await bandPixelsOnce(canvas, (count) => count > 1000);
         assert.ok(shaded > 1000, `${shaded} pixels of band`);
         await page.locator("select[name=band]").selectOption("none");
         await page.waitForURL(/band=none/);
-        assert.ok(await bandPixels(canvas) < shaded / 20, "without a band, the shading is gone");
+        const unshaded = await bandPixelsOnce(canvas, (count) => count < shaded / 20);
+        assert.ok(unshaded < shaded / 20, `without a band, the shading is gone (${unshaded} of ${shaded} pixels left)`);
 
         const [download] = await Promise.all([
           page.waitForEvent("download"),
