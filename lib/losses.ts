@@ -2,14 +2,23 @@
  * Losses as pure functions of tensors. Call them inside `tf.tidy` (or an optimizer's minimize
  * closure) so that their intermediates are freed.
  */
+import { BCE_WITH_LOGITS_SUM } from "./kernels/wasm_bce_with_logits.ts";
 import { type Tensor, tf } from "./tf.ts";
 
 /**
  * Bernoulli negative log-likelihood of `targets` in [0, 1] under `logits`, summed over every
  * element: PyTorch's binary_cross_entropy_with_logits(reduction="sum"), in its stable form
- * max(l, 0) - l*x + log(1 + exp(-|l|)).
+ * max(l, 0) - l*x + log(1 + exp(-|l|)). On blas one kernel each way (like PyTorch's, fused:
+ * lib/kernels/wasm_bce_with_logits.ts), elsewhere tfjs's composition.
  */
 export function bceWithLogitsSum(logits: Tensor, targets: Tensor): tf.Scalar {
+  const fused = tf.getKernel(BCE_WITH_LOGITS_SUM, tf.getBackend());
+  if (
+    fused && logits.dtype === "float32" && targets.dtype === "float32" &&
+    tf.util.arraysEqual(logits.shape, targets.shape)
+  ) {
+    return tf.engine().runKernel(BCE_WITH_LOGITS_SUM, { logits, targets }) as tf.Scalar;
+  }
   return tf.losses.sigmoidCrossEntropy(targets, logits, undefined, 0, tf.Reduction.SUM) as tf.Scalar;
 }
 

@@ -12,6 +12,7 @@ import { interleaved } from "./interleave_wat.ts";
 /** The .wat sources and the modules generated from them. */
 export const WAT_MODULES = [
   { source: "adam.wat", module: "wasm_adam_module.ts", exportName: "ADAM_WASM" },
+  { source: "bce_with_logits.wat", module: "wasm_bce_with_logits_module.ts", exportName: "BCE_WITH_LOGITS_WASM" },
   { source: "dense.wat", module: "wasm_dense_module.ts", exportName: "DENSE_WASM" },
   { source: "im2col.wat", module: "wasm_im2col_module.ts", exportName: "IM2COL_WASM" },
   { source: "max_pool_grad.wat", module: "wasm_max_pool_grad_module.ts", exportName: "MAX_POOL_GRAD_WASM" },

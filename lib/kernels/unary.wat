@@ -1,7 +1,8 @@
 ;; Exp, Log1p and Tanh over tfjs's wasm heap, four values at a time, for blas (wasm_unary.ts),
 ;; where wasm's own kernels call a scalar expf, log1pf and tanhf (9, 13 and 30 ns a value here): the
-;; VAE's and GAN's Bernoulli log-likelihood, log1p(exp(-|logits|)), runs the first two over every
-;; pixel of a batch, PPO's networks the third over every hidden unit.
+;; GAN's Bernoulli log-likelihood, log1p(exp(-|logits|)), runs the first two (the VAE's and the
+;; autoencoder's have a kernel of their own, bce_with_logits.wat), PPO's networks the third over
+;; every hidden unit.
 ;;
 ;; Addresses are byte offsets in the heap; counts are in values. Operations: 0 exp, 1 log1p, 2 tanh.
 ;; Assembled into wasm_unary_module.ts by `deno task wasm`.
@@ -10,56 +11,10 @@
 
   ;; @include exp.wat
   ;; @include tanh.wat
-
-  ;; log1p(x) from log(u), u = 1 + x (Cephes' logf: u = m 2^e, m in [sqrt(1/2), sqrt(2)), a
-  ;; degree-8 polynomial in m - 1), corrected for the rounding of u: log1p(x) = log(u) +
-  ;; (x - (u - 1)) / u to first order. x itself where u rounds to 1 (so -0 stays -0); -1 gives
-  ;; -infinity, below -1 NaN, infinity infinity.
-  (func $log1p (param $x v128) (result v128)
-    (local $u v128) (local $e v128) (local $m v128) (local $low v128) (local $z v128) (local $y v128)
-    (local.set $u (f32x4.add (local.get $x) (f32x4.splat (f32.const 1))))
-    ;; e = exponent - 126 (m in [0.5, 1)), then m below sqrt(1/2) doubled
-    (local.set $e
-      (f32x4.convert_i32x4_s
-        (i32x4.sub (i32x4.shr_u (local.get $u) (i32.const 23)) (i32x4.splat (i32.const 126)))))
-    (local.set $m (v128.or (v128.and (local.get $u) (i32x4.splat (i32.const 0x007fffff))) (i32x4.splat (i32.const 0x3f000000))))
-    (local.set $low (f32x4.lt (local.get $m) (f32x4.splat (f32.const 0.707106781186547524))))
-    (local.set $e (f32x4.sub (local.get $e) (v128.and (local.get $low) (f32x4.splat (f32.const 1)))))
-    (local.set $m
-      (f32x4.sub (f32x4.add (local.get $m) (v128.and (local.get $low) (local.get $m))) (f32x4.splat (f32.const 1))))
-    (local.set $z (f32x4.mul (local.get $m) (local.get $m)))
-    (local.set $y (f32x4.splat (f32.const 7.0376836292e-2)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $m)) (f32x4.splat (f32.const -1.1514610310e-1))))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $m)) (f32x4.splat (f32.const 1.1676998740e-1))))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $m)) (f32x4.splat (f32.const -1.2420140846e-1))))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $m)) (f32x4.splat (f32.const 1.4249322787e-1))))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $m)) (f32x4.splat (f32.const -1.6668057665e-1))))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $m)) (f32x4.splat (f32.const 2.0000714765e-1))))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $m)) (f32x4.splat (f32.const -2.4999993993e-1))))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $m)) (f32x4.splat (f32.const 3.3333331174e-1))))
-    (local.set $y (f32x4.mul (f32x4.mul (local.get $y) (local.get $m)) (local.get $z)))
-    ;; log(u) = m + y - z / 2 + e ln 2, ln 2 split in two as in exp
-    (local.set $y (f32x4.add (local.get $y) (f32x4.mul (local.get $e) (f32x4.splat (f32.const -2.12194440e-4)))))
-    (local.set $y (f32x4.sub (local.get $y) (f32x4.mul (local.get $z) (f32x4.splat (f32.const 0.5)))))
-    (local.set $y
-      (f32x4.add (f32x4.add (local.get $m) (local.get $y)) (f32x4.mul (local.get $e) (f32x4.splat (f32.const 0.693359375)))))
-    ;; + (x - (u - 1)) / u
-    (local.set $y
-      (f32x4.add
-        (local.get $y)
-        (f32x4.div (f32x4.sub (local.get $x) (f32x4.sub (local.get $u) (f32x4.splat (f32.const 1)))) (local.get $u))))
-    (local.set $y
-      (v128.bitselect (local.get $x) (local.get $y) (f32x4.eq (local.get $u) (f32x4.splat (f32.const 1)))))
-    (local.set $y
-      (v128.bitselect (f32x4.splat (f32.const nan)) (local.get $y) (f32x4.lt (local.get $x) (f32x4.splat (f32.const -1)))))
-    (local.set $y
-      (v128.bitselect (f32x4.splat (f32.const -inf)) (local.get $y) (f32x4.eq (local.get $x) (f32x4.splat (f32.const -1)))))
-    (v128.bitselect (local.get $x) (local.get $y) (f32x4.eq (local.get $x) (f32x4.splat (f32.const inf)))))
-
-  ;; @interleave $log1p
+  ;; @include log1p.wat
 
   ;; $apply over two vectors at once, through the interleaved functions (exp.wat's and tanh.wat's
-  ;; $exp_x2 and $tanhPair, and $log1p_x2 here): two independent chains of SIMD operations side by
+  ;; $exp_x2 and $tanhPair, log1p.wat's $log1p_x2): two independent chains of SIMD operations side by
   ;; side run in about half the time of one after the other; the same results lane for lane
   (func $applyPair (param $a v128) (param $b v128) (param $op i32) (result v128 v128)
     (if (i32.eq (local.get $op) (i32.const 2)) (then (return (call $tanhPair (local.get $a) (local.get $b)))))

@@ -12,9 +12,10 @@
  *   (wasm_categorical_grad.ts);
  * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS; and Exp,
- *   Log1p and Tanh in SIMD (wasm_unary.ts: within 2 ulp, where wasm's own are scalar; they round
- *   otherwise, so they stay with the backend whose products round otherwise too, and `wasm` keeps
- *   tfjs's numbers);
+ *   Log1p and Tanh in SIMD (wasm_unary.ts: within 2 ulp, where wasm's own are scalar), and the
+ *   summed Bernoulli log-likelihood of logits with its gradient (wasm_bce_with_logits.ts, for
+ *   lib/losses.ts): these round otherwise, so they stay with the backend whose products round
+ *   otherwise too, and `wasm` keeps tfjs's numbers;
  *
  * The elementwise passes these kernels share (bias and activation, column sums, clipping's sums)
  * are dense.wat's SIMD (wasm_dense.ts).
@@ -44,6 +45,12 @@ import { maxPoolGrad } from "./wasm_max_pool_grad.ts";
 import { leadingReduce } from "./wasm_leading_reduce.ts";
 import { transposingMatMul } from "./wasm_transposed_matmul.ts";
 import { simdUnary } from "./wasm_unary.ts";
+import {
+  BCE_WITH_LOGITS_GRAD,
+  BCE_WITH_LOGITS_SUM,
+  bceWithLogitsGrad,
+  bceWithLogitsSum,
+} from "./wasm_bce_with_logits.ts";
 import { rowGather } from "./wasm_gather.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import type { OneDnn } from "./onednn.ts";
@@ -82,6 +89,8 @@ const PROJECT_KERNELS = [
   CATEGORICAL_GRAD,
   NORM_ACTIVATION,
   NORM_ACTIVATION_GRAD,
+  BCE_WITH_LOGITS_SUM,
+  BCE_WITH_LOGITS_GRAD,
 ];
 let blasProducts = false;
 
@@ -145,12 +154,17 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
     replace("BatchMatMul", batchMatMul);
     replace("_FusedMatMul", fusedMatMul);
     for (const name of ["Exp", "Log1p", "Tanh"] as const) replace(name, simdUnary(name, original(name)));
+    replace(BCE_WITH_LOGITS_SUM, bceWithLogitsSum);
+    replace(BCE_WITH_LOGITS_GRAD, bceWithLogitsGrad);
     conv = { ...conv, ...blasConv2DKernels(blas, conv) };
     if (onednn) conv = oneDnnConv2DKernels(onednn, conv);
   } else {
     replace("BatchMatMul", transposingMatMul(original("BatchMatMul"), original("Transpose")));
     replace("_FusedMatMul", original("_FusedMatMul"));
     for (const name of ["Exp", "Log1p", "Tanh"] as const) replace(name, original(name));
+    for (const name of [BCE_WITH_LOGITS_SUM, BCE_WITH_LOGITS_GRAD]) {
+      if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
+    }
   }
   replace("Conv2D", conv.conv2D);
   replace("FusedConv2D", conv.fusedConv2D);
