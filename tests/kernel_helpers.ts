@@ -24,10 +24,24 @@ export function systemBlasFor(skipped: string): SystemBlas | null {
   return blas;
 }
 
-/** Every output of `actual` equal to `expected`'s bit for bit (NaN to NaN, -0 to -0 only). */
+/**
+ * Every output of `actual` equal to `expected`'s bit for bit (NaN to NaN, -0 to -0 only). A
+ * mismatch names the first differing element and how many differ (a whole-array diff of 100,000
+ * values would take minutes to print).
+ */
 export function assertSameBits(actual: Float32Array[], expected: Float32Array[], label: string): void {
   assert.equal(actual.length, expected.length, `${label}: the number of outputs`);
-  actual.forEach((values, i) => assert.deepEqual(Array.from(values), Array.from(expected[i]), `${label}: output ${i}`));
+  actual.forEach((values, i) => {
+    assert.equal(values.length, expected[i].length, `${label}: output ${i}'s length`);
+    const differing = values.reduce((n, v, j) => n + (Object.is(v, expected[i][j]) ? 0 : 1), 0);
+    const first = values.findIndex((v, j) => !Object.is(v, expected[i][j]));
+    assert.equal(
+      differing,
+      0,
+      `${label}: output ${i}: ${differing} of ${values.length} values differ, the first at ${first}: ` +
+        `${values[first]} against ${expected[i][first]}`,
+    );
+  });
 }
 
 /** A seeded tensor of uniform values in [-1, 1). */
