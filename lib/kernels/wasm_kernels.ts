@@ -10,7 +10,8 @@
  *   clipping by global norm (wasm_clip_grad_norm.ts) and a dense layer's ReLU or tanh and bias
  *   gradients (wasm_activation_bias_grad.ts); for PPO's, a categorical policy's gradient
  *   (wasm_categorical_grad.ts);
- * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts), and
+ * - with a system BLAS: BatchMatMul and the dense layer's _FusedMatMul (wasm_blas_matmul.ts; the
+ *   latter also as the dense layer's kernel with a gradient of its own, wasm_dense_layer.ts), and
  *   the convolution forward pass, Conv2D and FusedConv2D (wasm_blas_conv2d.ts), in BLAS; and Exp,
  *   Log1p and Tanh in SIMD (wasm_unary.ts: within 2 ulp, where wasm's own are scalar), and the
  *   summed Bernoulli log-likelihood of logits with its gradient (wasm_bce_with_logits.ts, for
@@ -51,6 +52,7 @@ import {
   bceWithLogitsGrad,
   bceWithLogitsSum,
 } from "./wasm_bce_with_logits.ts";
+import { DENSE_LAYER } from "./wasm_dense_layer.ts";
 import { rowGather } from "./wasm_gather.ts";
 import type { SystemBlas } from "./system_blas.ts";
 import type { OneDnn } from "./onednn.ts";
@@ -91,7 +93,10 @@ const PROJECT_KERNELS = [
   NORM_ACTIVATION_GRAD,
   BCE_WITH_LOGITS_SUM,
   BCE_WITH_LOGITS_GRAD,
+  DENSE_LAYER,
 ];
+/** the project's kernels that only blas has */
+const BLAS_ONLY = [BCE_WITH_LOGITS_SUM, BCE_WITH_LOGITS_GRAD, DENSE_LAYER];
 let blasProducts = false;
 
 /**
@@ -153,6 +158,7 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
     });
     replace("BatchMatMul", batchMatMul);
     replace("_FusedMatMul", fusedMatMul);
+    replace(DENSE_LAYER, fusedMatMul);
     for (const name of ["Exp", "Log1p", "Tanh"] as const) replace(name, simdUnary(name, original(name)));
     replace(BCE_WITH_LOGITS_SUM, bceWithLogitsSum);
     replace(BCE_WITH_LOGITS_GRAD, bceWithLogitsGrad);
@@ -162,9 +168,7 @@ export function configureWasmKernels({ blas, onednn }: { blas: SystemBlas | null
     replace("BatchMatMul", transposingMatMul(original("BatchMatMul"), original("Transpose")));
     replace("_FusedMatMul", original("_FusedMatMul"));
     for (const name of ["Exp", "Log1p", "Tanh"] as const) replace(name, original(name));
-    for (const name of [BCE_WITH_LOGITS_SUM, BCE_WITH_LOGITS_GRAD]) {
-      if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
-    }
+    for (const name of BLAS_ONLY) if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
   }
   replace("Conv2D", conv.conv2D);
   replace("FusedConv2D", conv.fusedConv2D);

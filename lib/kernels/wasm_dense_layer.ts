@@ -1,0 +1,44 @@
+/**
+ * A dense layer's forward pass as one kernel with a gradient of its own, for blas (used by
+ * lib/models/linear.ts). Under a gradient tape tfjs fuses only linear products with their bias
+ * (a ReLU layer runs BatchMatMul, Add and Relu, with clones of each saved input), and the fused
+ * product's gradient is a custom gradient wrapped in reshapes: about 17 kernels per layer and
+ * step. Here: the forward is blas's _FusedMatMul (product, bias and activation in one), the
+ * gradient the activation and bias gradient in one kernel (wasm_activation_bias_grad.ts) and the
+ * two products, each computed only when the tape asks for it (no product for the input of a first
+ * layer). The kernels are those the composition runs, or the project's equivalents that give the
+ * same bits, so outputs and gradients equal tfjs-layers' Dense bit for bit
+ * (tests/lib/models/linear_test.ts).
+ */
+import { tf } from "../tf.ts";
+import { ACTIVATION_BIAS_GRAD, type ActivationBiasGradAttrs } from "./wasm_activation_bias_grad.ts";
+
+export const DENSE_LAYER = "TflabDenseLayer";
+
+/** The activations the kernel applies: those blas's _FusedMatMul applies in SIMD. */
+export type DenseLayerActivation = "linear" | "relu" | "tanh";
+
+export interface DenseLayerAttrs {
+  activation: DenseLayerActivation;
+}
+
+/** inputs a [B, in], b (the kernel) [in, out], bias [out]; the output y [B, out] is saved for the gradient. */
+tf.registerGradient({
+  kernelName: DENSE_LAYER,
+  inputsToSave: ["a", "b"],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [a, b, y] = saved;
+    const { activation } = attrs as unknown as DenseLayerAttrs;
+    const [da, db] = activation === "linear" ? [dy as tf.Tensor, tf.sum(dy as tf.Tensor, 0)] : tf.engine().runKernel(
+      ACTIVATION_BIAS_GRAD,
+      { dy: dy as tf.Tensor, y },
+      { activation } satisfies ActivationBiasGradAttrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
+    return {
+      a: () => tf.matMul(da, b, false, true),
+      b: () => tf.matMul(a, da, true, false),
+      bias: () => db,
+    };
+  },
+});
