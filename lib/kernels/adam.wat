@@ -6,7 +6,7 @@
 ;;   m' = m * beta1 + g * (1 - beta1)
 ;;   v' = v * beta2 + (g * g) * (1 - beta2)
 ;;   value' = ((m' / (1 - beta1^t)) / (sqrt(v' / (1 - beta2^t)) + epsilon)) * -lr + value
-;; so the result equals tf.train.adam's bit for bit (tests/lib/kernels/wasm_adam_test.ts).
+;; so the result equals tf.train.adam's bit for bit (tests/lib/adam_test.ts).
 ;;
 ;; It shares tfjs's wasm memory: the addresses are the tensors' byte offsets in that heap.
 ;; Assembled into wasm_adam_module.ts by `deno task wasm`.
