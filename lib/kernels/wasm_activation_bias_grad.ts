@@ -12,9 +12,9 @@
  * equals step of its input: both are 1 where the input is positive, else 0. The passes are
  * dense.wat's (wasm_dense.ts), in SIMD.
  */
-import { tf } from "../tf.ts";
+import { type Tensor, tf } from "../tf.ts";
 import type { WasmKernelBackend } from "./wasm_heap.ts";
-import { activationBiasGradInto } from "./wasm_dense.ts";
+import { activationBiasGradInto, type DenseActivation } from "./wasm_dense.ts";
 
 export const ACTIVATION_BIAS_GRAD = "TflabActivationBiasGrad";
 
@@ -39,3 +39,23 @@ export const activationBiasGrad: tf.KernelConfig["kernelFunc"] = ({ inputs, back
   activationBiasGradInto(backend, { dy, y, da, db }, activation);
   return [da, db];
 };
+
+/**
+ * The gradients at a dense layer's product and bias, [da, db], from dy [B, N] at its output y: the
+ * kernel above where the backend has it, else tfjs's Relu or Tanh gradient and Add's (a sum over
+ * the rows); a linear layer passes dy through.
+ */
+export function activationBiasGrads(dy: tf.Tensor2D, y: Tensor, activation: DenseActivation): [tf.Tensor2D, Tensor] {
+  if (activation === "linear") return [dy, tf.sum(dy, 0)];
+  if (tf.getKernel(ACTIVATION_BIAS_GRAD, tf.getBackend())) {
+    const attrs: ActivationBiasGradAttrs = { activation };
+    return tf.engine().runKernel(ACTIVATION_BIAS_GRAD, { dy, y }, attrs as unknown as tf.NamedAttrMap) as [
+      tf.Tensor2D,
+      Tensor,
+    ];
+  }
+  const da = activation === "relu"
+    ? tf.mul(dy, tf.cast(tf.step(y), "float32")) as tf.Tensor2D
+    : tf.mul(tf.sub(1, tf.square(y)), dy) as tf.Tensor2D;
+  return [da, tf.reshape(tf.sum(da, 0), [dy.shape[1]])];
+}

@@ -11,15 +11,14 @@
  * (tests/lib/models/linear_test.ts).
  */
 import { tf } from "../tf.ts";
-import { ACTIVATION_BIAS_GRAD, type ActivationBiasGradAttrs } from "./wasm_activation_bias_grad.ts";
+import { activationBiasGrads } from "./wasm_activation_bias_grad.ts";
+import type { DenseActivation } from "./wasm_dense.ts";
 
 export const DENSE_LAYER = "TflabDenseLayer";
 
-/** The activations the kernel applies: those blas's _FusedMatMul applies in SIMD. */
-export type DenseLayerActivation = "linear" | "relu" | "tanh";
-
+/** The activations are those blas's _FusedMatMul applies in SIMD (dense.wat's). */
 export interface DenseLayerAttrs {
-  activation: DenseLayerActivation;
+  activation: DenseActivation;
 }
 
 /** inputs a [B, in], b (the kernel) [in, out], bias [out]; the output y [B, out] is saved for the gradient. */
@@ -30,11 +29,7 @@ tf.registerGradient({
   gradFunc: (dy, saved, attrs) => {
     const [a, b, y] = saved;
     const { activation } = attrs as unknown as DenseLayerAttrs;
-    const [da, db] = activation === "linear" ? [dy as tf.Tensor, tf.sum(dy as tf.Tensor, 0)] : tf.engine().runKernel(
-      ACTIVATION_BIAS_GRAD,
-      { dy: dy as tf.Tensor, y },
-      { activation } satisfies ActivationBiasGradAttrs as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor[];
+    const [da, db] = activationBiasGrads(dy as tf.Tensor2D, y, activation);
     return {
       a: () => tf.matMul(da, b, false, true),
       b: () => tf.matMul(a, da, true, false),

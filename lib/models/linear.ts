@@ -4,7 +4,8 @@
  * (kaiming_uniform with a = sqrt(5)). Keras's default (Glorot weights, zero bias) trains
  * differently enough to move the reference numbers.
  */
-import { DENSE_LAYER, type DenseLayerActivation } from "../kernels/wasm_dense_layer.ts";
+import { DENSE_LAYER } from "../kernels/wasm_dense_layer.ts";
+import type { DenseActivation } from "../kernels/wasm_dense.ts";
 import { layers, type Tensor, tf } from "../tf.ts";
 import { Rng } from "../rng.ts";
 
@@ -40,7 +41,7 @@ export function linear(options: LinearOptions): layers.layers.Layer {
  * (lib/kernels/wasm_dense_layer.ts): the same numbers as tfjs-layers' Dense, in about a third of
  * its kernels under a gradient tape. Other inputs and backends go to Dense's own call.
  */
-function withOwnKernel(layer: layers.layers.Layer, activation: DenseLayerActivation): void {
+function withOwnKernel(layer: layers.layers.Layer, activation: DenseActivation): void {
   const call = layer.call.bind(layer);
   layer.call = (inputs, kwargs) => {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;

@@ -11,17 +11,17 @@
  * tf.variableGrads through it.
  */
 import { wasmProductsInBlas } from "../kernels/wasm_kernels.ts";
-import { ACTIVATION_BIAS_GRAD, type ActivationBiasGradAttrs } from "../kernels/wasm_activation_bias_grad.ts";
+import { activationBiasGrads } from "../kernels/wasm_activation_bias_grad.ts";
+import type { DenseActivation } from "../kernels/wasm_dense.ts";
 import { layers, type Tensor, tf } from "../tf.ts";
 
-type Activation = "relu" | "tanh" | "linear";
 interface Dense {
   kernel: tf.Variable;
   bias: tf.Variable;
-  activation: Activation;
+  activation: DenseActivation;
 }
 
-const activations = new WeakMap<layers.LayersModel, Activation[]>();
+const activations = new WeakMap<layers.LayersModel, DenseActivation[]>();
 
 /** The network's dense layers: weights (read now: setWeights may replace them) and activations (read once). */
 function denseLayers(net: layers.LayersModel): Dense[] {
@@ -47,10 +47,11 @@ function denseLayers(net: layers.LayersModel): Dense[] {
 /**
  * x W + b, then the activation, for x [..., B, in], in the kernels of tfjs-layers' Dense. On blas
  * the product, bias and activation are one kernel: the BLAS product, then bias and ReLU or tanh in
- * float32, as BatchMatMul, Add and blas's Relu or Tanh do them. Elsewhere tf.fused.matMul as apply runs it: fused with the bias
- * for a linear or ReLU layer (ReLU in three kernels under a gradient tape); for a tanh layer, which
- * tfjs-layers does not fuse, the product, then Add (wasm's fused product starts its sums from the
- * bias, which rounds differently), then Tanh (the wasm backend's tanh rounds unlike Math.tanh).
+ * float32, as BatchMatMul, Add and blas's Relu or Tanh do them. Elsewhere tf.fused.matMul as apply
+ * runs it: fused with the bias for a linear or ReLU layer (ReLU in three kernels under a gradient
+ * tape); for a tanh layer, which tfjs-layers does not fuse, the product, then Add (wasm's fused
+ * product starts its sums from the bias, which rounds differently), then Tanh (the wasm backend's
+ * tanh rounds unlike Math.tanh).
  */
 function dense<T extends Tensor>(x: T, { kernel, bias, activation }: Dense): T {
   if (wasmProductsInBlas()) {
@@ -68,28 +69,13 @@ function forward<T extends tf.Tensor2D | tf.Tensor3D>(net: Dense[], obs: T): { i
   return { inputs, out: dense(inputs.at(-1)!, net.at(-1)!) };
 }
 
-/** The gradients at a layer's product and bias, from dy at its output y: tfjs's Relu or Tanh, and Add, gradients. */
-function activationBiasGrad(dy: tf.Tensor2D, y: tf.Tensor2D, activation: "relu" | "tanh"): [tf.Tensor2D, Tensor] {
-  if (tf.getKernel(ACTIVATION_BIAS_GRAD, tf.getBackend())) {
-    const attrs: ActivationBiasGradAttrs = { activation };
-    return tf.engine().runKernel(ACTIVATION_BIAS_GRAD, { dy, y }, attrs as unknown as tf.NamedAttrMap) as [
-      tf.Tensor2D,
-      Tensor,
-    ];
-  }
-  const da = activation === "relu"
-    ? tf.mul(dy, tf.cast(tf.step(y), "float32")) as tf.Tensor2D
-    : tf.mul(tf.sub(1, tf.square(y)), dy) as tf.Tensor2D;
-  return [da, tf.reshape(tf.sum(da, 0), [dy.shape[1]])];
-}
-
 /** [dW0, db0, dW1, db1, ...] from dout, as the tape would give them (no gradient for the observations). */
 function backward(net: Dense[], dout: tf.Tensor2D, inputs: tf.Tensor2D[]): Tensor[] {
   const grads: Tensor[] = [];
   let dy = dout; // at the current layer's output
   for (let i = net.length - 1; i >= 0; i--) {
     const { activation } = net[i];
-    const [da, db] = activation === "linear" ? [dy, tf.sum(dy, 0)] : activationBiasGrad(dy, inputs[i + 1], activation);
+    const [da, db] = activationBiasGrads(dy, inputs[i + 1], activation);
     grads.unshift(tf.matMul(inputs[i], da, true, false), db);
     if (i > 0) dy = tf.matMul(da, net[i].kernel, false, true);
   }
