@@ -124,7 +124,12 @@ export function meanConfidence(probabilities: Float32Array): number {
 
 /** Grey levels in [0, 1] of the first `count` images of a split: [count * 784]. */
 export function splitImages(split: MnistSplit, count = split.count): Float32Array {
-  return Float32Array.from(split.images.subarray(0, count * 784), (v) => v / 255);
+  // A loop, not Float32Array.from(bytes, mapFn): that walks the bytes through the iterator
+  // protocol, 1.3 s for 10,000 images against 40 ms, paid twice at every generative lab's start.
+  const bytes = split.images.subarray(0, count * 784);
+  const grey = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) grey[i] = bytes[i] / 255;
+  return grey;
 }
 
 /** The feature statistics that samples are compared with (the MNIST test set's). */
