@@ -3,8 +3,7 @@
  * exactly as the labs and the PyTorch references (bench/reference/bench_torch.py) build them,
  * on a fixed batch of real MNIST digits.
  */
-import type { Mnist } from "../lib/data/mnist.ts";
-import { PIXELS } from "../lib/data/mnist.ts";
+import { type Mnist, PIXELS, splitImages } from "../lib/data/mnist.ts";
 import { defaultTrainStep } from "../labs/diffusion_mnist.ts";
 import { discriminatorStep, generatorStep, lab as ganLab } from "../labs/gan_mnist.ts";
 import { buildDcgan, type Refine } from "../lib/models/dcgan.ts";
@@ -27,10 +26,6 @@ export interface Workload {
   setup(mnist: Mnist): { step(): Promise<void>; dispose(): void };
 }
 
-function digits(mnist: Mnist, count: number): Float32Array {
-  return Float32Array.from(mnist.train.images.subarray(0, count * PIXELS), (v) => v / 255);
-}
-
 /** Runs `loss` through Adam over `variables` and waits for the value, as a training loop does. */
 async function adamStep(optimizer: tf.Optimizer, loss: () => tf.Scalar, variables: tf.Variable[]) {
   const value = optimizer.minimize(loss, true, variables)!;
@@ -46,7 +41,7 @@ const vae: Workload = {
     const model = buildVae({ inputSize: PIXELS, hidden: 400, latent: 20, rng: new Rng(1) });
     const variables = vaeVariables(model);
     const optimizer = adam(1e-3, PYTORCH_ADAM);
-    const x = tf.tensor2d(digits(mnist, 128), [128, PIXELS]);
+    const x = tf.tensor2d(splitImages(mnist.train, 128), [128, PIXELS]);
     let seed = 0;
     return {
       step: () =>
@@ -76,7 +71,7 @@ const cnn: Workload = {
     });
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const optimizer = adam(1e-3, KERAS_ADAM);
-    const x = tf.tensor4d(digits(mnist, 64), [64, 28, 28, 1]);
+    const x = tf.tensor4d(splitImages(mnist.train, 64), [64, 28, 28, 1]);
     const y = tf.oneHot(tf.tensor1d(Array.from(mnist.train.labels.subarray(0, 64)), "int32"), 10);
     const loss = () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as Tensor) as tf.Scalar;
     return { step: () => adamStep(optimizer, loss, variables), dispose: () => tf.dispose([x, y, ...variables]) };
@@ -172,7 +167,7 @@ const dcgan: Workload = {
     };
     const gan = buildDcgan({ latent, width, kernel, refine, rng: new Rng(1) });
     const [optimizerD, optimizerG] = [0, 1].map(() => adam(lr, { ...PYTORCH_ADAM, beta1 }));
-    const real = tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(digits(mnist, 64), [64, 28, 28, 1]), 2), 1));
+    const real = tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(splitImages(mnist.train, 64), [64, 28, 28, 1]), 2), 1));
     let seed = 0;
     return {
       async step() {
@@ -197,7 +192,7 @@ const ddpm: Workload = {
   batch: 64,
   setup(mnist) {
     const training = defaultTrainStep(new Rng(1));
-    const x0 = tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(digits(mnist, 64), [64, 28, 28, 1]), 2), 1));
+    const x0 = tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(splitImages(mnist.train, 64), [64, 28, 28, 1]), 2), 1));
     let seed = 0;
     return {
       async step() {

@@ -68,6 +68,16 @@ async function loadSplit(dir: string, prefix: string, expectedCount: number): Pr
   return { images: images.data, labels: labels.data, count };
 }
 
+/** Grey levels in [0, 1] of the first `count` images of a split: [count * 784]. */
+export function splitImages(split: MnistSplit, count = split.count): Float32Array {
+  // A loop, not Float32Array.from(bytes, mapFn): that walks the bytes through the iterator
+  // protocol, 1.3 s for 10,000 images against 40 ms, paid twice at every generative lab's start.
+  const bytes = split.images.subarray(0, count * PIXELS);
+  const grey = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) grey[i] = bytes[i] / 255;
+  return grey;
+}
+
 /** The images at `indices` as grey levels in [0, 1]: a tensor [indices.length, 784]. */
 export function mnistBatch(split: MnistSplit, indices: ArrayLike<number>): tf.Tensor2D {
   const values = new Float32Array(indices.length * PIXELS);

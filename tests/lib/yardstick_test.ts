@@ -5,17 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { useBackend } from "../../lib/backend.ts";
-import { loadMnist } from "../../lib/data/mnist.ts";
+import { loadMnist, splitImages } from "../../lib/data/mnist.ts";
 import { FEATURE_SIZE } from "../../lib/models/mnist_classifier.ts";
 import { Rng } from "../../lib/rng.ts";
-import {
-  classify,
-  frechetDistance,
-  gaussianStats,
-  loadYardstick,
-  sampleQuality,
-  splitImages,
-} from "../../lib/sample_quality.ts";
+import { classify, frechetDistance, gaussianStats, loadYardstick, sampleQuality } from "../../lib/sample_quality.ts";
 
 await useBackend("wasm");
 const mnist = await loadMnist();
