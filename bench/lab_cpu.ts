@@ -40,7 +40,8 @@ export const labFlags = {
     type: "string",
     default: "blas",
     choices: BACKENDS,
-    help: "--only labs: the lab's backend (auto would also time its probe runs)",
+    help:
+      "--only labs: the lab's backend (auto would also time its probe runs); --only replay-ceiling: the backend timed",
   },
   envSteps: {
     type: "int",

@@ -14,7 +14,9 @@
  *   deno task bench --only gpu-counts [--labs vae-mnist,dqn-cartpole]
  *
  * `--only gpu-counts` counts, on WebGPU, the dispatches, read-backs and uploads per training step
- * of every tfjs lab instead (./gpu_counts.ts).
+ * of every tfjs lab instead (./gpu_counts.ts); `--only replay-ceiling` times each workload's
+ * kernels alone against its whole step, what replaying a recorded step could save at most
+ * (./replay_ceiling.ts).
  */
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -33,6 +35,7 @@ import { describeProfile, profileStep, type StepProfile } from "./kernel_profile
 import { benchLabs, labFlags, labsToBench, labTable } from "./lab_cpu.ts";
 import { PYTHONS, pythonWith } from "./python.ts";
 import { benchGpuCounts, COUNTED_RUNS, gpuCountsTable } from "./gpu_counts.ts";
+import { benchReplayCeiling, type ReplayRow, replayTable } from "./replay_ceiling.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const spec = {
@@ -51,10 +54,11 @@ const spec = {
   only: {
     type: "string",
     default: "training",
-    choices: ["training", "dashboard", "labs", "gpu-counts"],
+    choices: ["training", "dashboard", "labs", "gpu-counts", "replay-ceiling"],
     help: "training: the workloads above; dashboard: the runs page and memory with many runs; " +
       "labs: whole RL labs beside PyTorch, in CPU seconds; " +
-      "gpu-counts: dispatches, read-backs and uploads per training step of each lab on WebGPU",
+      "gpu-counts: dispatches, read-backs and uploads per training step of each lab on WebGPU; " +
+      "replay-ceiling: each workload's kernels alone against its whole step (--backend, --repeats rounds)",
   },
   runs: { type: "string", default: "100,1000,5000", help: "--only dashboard: comma-separated counts of runs" },
   eventsPerRun: {
@@ -181,6 +185,16 @@ function table(rows: Row[], reference: Map<string, { ms: number; threads: number
   return aligned(lines);
 }
 
+/** The workloads named in `list` (comma-separated); an unknown name is a UsageError. */
+function knownWorkloads(list: string) {
+  const names = list.split(",");
+  const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
+  if (unknown.length) {
+    throw new UsageError(`Unknown workload ${unknown.join(", ")}; known: ${WORKLOADS.map((w) => w.name).join(", ")}.`);
+  }
+  return WORKLOADS.filter((w) => names.includes(w.name));
+}
+
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 function aligned(lines: string[][]): string {
@@ -232,11 +246,8 @@ async function main(args: string[]) {
   if (config.only === "dashboard") return await dashboardOnly(config);
   if (config.only === "labs") return await labsOnly(config);
   if (config.only === "gpu-counts") return await gpuCountsOnly(config);
-  const names = config.workloads.split(",");
-  const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
-  if (unknown.length) {
-    throw new UsageError(`Unknown workload ${unknown.join(", ")}; known: ${WORKLOADS.map((w) => w.name).join(", ")}.`);
-  }
+  if (config.only === "replay-ceiling") return await replayCeilingOnly(config);
+  const names = knownWorkloads(config.workloads).map((w) => w.name);
   const adapter = await probeWebGpu();
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; WebGPU: ${
     adapter ? adapter.description : "none"
@@ -375,6 +386,40 @@ async function gpuCountsOnly({ labs, out }: { labs: string; out: string }) {
   const rows = await benchGpuCounts(names, (row) => console.error(`  ${gpuCountsTable([row])[1].join(" | ")}`));
   console.log(`per training step, in each lab's last log window:\n${aligned(gpuCountsTable(rows))}`);
   if (out) await Deno.writeTextFile(out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
+}
+
+async function replayCeilingOnly(
+  config: { workloads: string; backend: string; repeats: number; seconds: number; out: string },
+) {
+  const workloads = knownWorkloads(config.workloads);
+  if (!["blas", "wasm", "cpu"].includes(config.backend)) {
+    throw new UsageError(
+      `--only replay-ceiling: --backend ${config.backend} is not a CPU backend; one of blas, wasm, cpu ` +
+        "(a GPU's kernels run asynchronously: timing them alone needs the GPU's own timestamps).",
+    );
+  }
+  const { reason } = await useBackend(config.backend as "blas" | "wasm" | "cpu");
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+  console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}; ${config.backend}: ${reason}\n`);
+  const mnist = await loadMnist();
+  const rows: ReplayRow[] = [];
+  for (const workload of workloads) {
+    const row = await benchReplayCeiling(workload, mnist, {
+      rounds: config.repeats,
+      seconds: config.seconds,
+      label: config.backend,
+    });
+    console.error(`  ${aligned(replayTable([row])).split("\n")[1]}`);
+    rows.push(row);
+  }
+  console.log(aligned(replayTable(rows)));
+  console.log(
+    "\nmedians over rounds that alternate the whole step with its recorded kernels called alone (same attrs, " +
+      "the recorded inputs, no uploads or read-backs): what a replay of the step could save at most.",
+  );
+  if (config.out) {
+    await Deno.writeTextFile(config.out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
+  }
 }
 
 if (import.meta.main) await exitOnError(() => main(Deno.args));

@@ -46,7 +46,10 @@ const vae: Workload = {
     return {
       step: () =>
         adamStep(optimizer, () => tf.div(negativeElboSum(model, x, seed++).total, 128) as tf.Scalar, variables),
-      dispose: () => tf.dispose([x, ...variables]),
+      dispose: () => {
+        tf.dispose([x, ...variables]);
+        optimizer.dispose();
+      },
     };
   },
 };
@@ -72,9 +75,15 @@ const cnn: Workload = {
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const optimizer = adam(1e-3, KERAS_ADAM);
     const x = tf.tensor4d(splitImages(mnist.train, 64), [64, 28, 28, 1]);
-    const y = tf.oneHot(tf.tensor1d(Array.from(mnist.train.labels.subarray(0, 64)), "int32"), 10);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(mnist.train.labels.subarray(0, 64)), "int32"), 10));
     const loss = () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as Tensor) as tf.Scalar;
-    return { step: () => adamStep(optimizer, loss, variables), dispose: () => tf.dispose([x, y, ...variables]) };
+    return {
+      step: () => adamStep(optimizer, loss, variables),
+      dispose: () => {
+        tf.dispose([x, y, ...variables]);
+        optimizer.dispose();
+      },
+    };
   },
 };
 
@@ -181,6 +190,8 @@ const dcgan: Workload = {
         tf.dispose(real);
         gan.generator.dispose();
         gan.discriminator.dispose();
+        optimizerD.dispose();
+        optimizerG.dispose();
       },
     };
   },
