@@ -35,13 +35,19 @@ export const labFlags = {
       LAB_BENCHES.map((b) => b.lab).join(",")
     } for labs, every tfjs lab for gpu-counts)`,
   },
-  seed: { type: "int", default: 1, min: 0, max: 2 ** 32 - 1, help: "--only labs: the seed of both runs" },
+  seed: {
+    type: "int",
+    default: 1,
+    min: 0,
+    max: 2 ** 32 - 1,
+    help: "--only labs and vae-lab-step: the seed of both sides' runs",
+  },
   backend: {
     type: "string",
     default: "blas",
     choices: BACKENDS,
-    help:
-      "--only labs: the lab's backend (auto would also time its probe runs); --only replay-ceiling: the backend timed",
+    help: "--only labs and vae-lab-step: the lab's backend (auto would also time its probe runs); " +
+      "--only replay-ceiling: the backend timed",
   },
   envSteps: {
     type: "int",

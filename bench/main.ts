@@ -16,7 +16,8 @@
  * `--only gpu-counts` counts, on WebGPU, the dispatches, read-backs and uploads per training step
  * of every tfjs lab instead (./gpu_counts.ts); `--only replay-ceiling` times each workload's
  * kernels alone against its whole step, what replaying a recorded step could save at most
- * (./replay_ceiling.ts).
+ * (./replay_ceiling.ts); `--only vae-lab-step` times the whole vae-mnist lab per training step
+ * beside PyTorch's, over alternating rounds (./vae_lab_step.ts).
  */
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -36,6 +37,7 @@ import { benchLabs, labFlags, labsToBench, labTable } from "./lab_cpu.ts";
 import { PYTHONS, pythonWith } from "./python.ts";
 import { benchGpuCounts, COUNTED_RUNS, gpuCountsTable } from "./gpu_counts.ts";
 import { benchReplayCeiling, type ReplayRow, replayTable } from "./replay_ceiling.ts";
+import { benchVaeLabStep, vaeLabTable } from "./vae_lab_step.ts";
 import { WORKLOADS } from "./workloads.ts";
 
 const spec = {
@@ -54,11 +56,13 @@ const spec = {
   only: {
     type: "string",
     default: "training",
-    choices: ["training", "dashboard", "labs", "gpu-counts", "replay-ceiling"],
+    choices: ["training", "dashboard", "labs", "gpu-counts", "replay-ceiling", "vae-lab-step"],
     help: "training: the workloads above; dashboard: the runs page and memory with many runs; " +
       "labs: whole RL labs beside PyTorch, in CPU seconds; " +
       "gpu-counts: dispatches, read-backs and uploads per training step of each lab on WebGPU; " +
-      "replay-ceiling: each workload's kernels alone against its whole step (--backend, --repeats rounds)",
+      "replay-ceiling: each workload's kernels alone against its whole step (--backend, --repeats rounds); " +
+      "vae-lab-step: the vae-mnist lab's time per step beside PyTorch's, (T460 - T60) / 400 (--backend, --seed, " +
+      "--repeats rounds)",
   },
   runs: { type: "string", default: "100,1000,5000", help: "--only dashboard: comma-separated counts of runs" },
   eventsPerRun: {
@@ -247,6 +251,7 @@ async function main(args: string[]) {
   if (config.only === "labs") return await labsOnly(config);
   if (config.only === "gpu-counts") return await gpuCountsOnly(config);
   if (config.only === "replay-ceiling") return await replayCeilingOnly(config);
+  if (config.only === "vae-lab-step") return await vaeLabStepOnly(config);
   const names = knownWorkloads(config.workloads).map((w) => w.name);
   const adapter = await probeWebGpu();
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; WebGPU: ${
@@ -419,6 +424,28 @@ async function replayCeilingOnly(
   );
   if (config.out) {
     await Deno.writeTextFile(config.out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
+  }
+}
+
+async function vaeLabStepOnly(config: { backend: string; seed: number; repeats: number; out: string }) {
+  const python = await pythonWith("torch");
+  if (!python) {
+    throw new UsageError(
+      `--only vae-lab-step needs PyTorch: none of ${
+        PYTHONS.join(", ")
+      } can import torch (apt-get install python3-torch).`,
+    );
+  }
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+  console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}; PyTorch: ${python}\n`);
+  const rounds = await benchVaeLabStep({ rounds: config.repeats, seed: config.seed, backend: config.backend, python });
+  console.log(aligned(vaeLabTable(rounds)));
+  console.log(
+    "\nper training step: (T460 - T60) / 400 of whole runs (vae-mnist --epochs 1 --max-steps N; " +
+      "bench/reference/vae_mnist_torch.py), both on one BLAS thread; ratio: tflab / PyTorch, each round's own.",
+  );
+  if (config.out) {
+    await Deno.writeTextFile(config.out, JSON.stringify({ machine, deno: Deno.version.deno, rounds }, null, 2) + "\n");
   }
 }
 
