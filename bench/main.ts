@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import { probeWebGpu, useBackend } from "../lib/backend.ts";
 import { openOneDnn } from "../lib/kernels/onednn.ts";
 import { openSystemBlas } from "../lib/kernels/system_blas.ts";
-import { bundledMnistDir, loadMnist } from "../lib/data/mnist.ts";
+import { bundledMnistDir, loadMnist, type Mnist } from "../lib/data/mnist.ts";
 import { UsageError } from "../lib/errors.ts";
 import { exitOnError } from "../runner/exit_on_error.ts";
 import { formatFlags, parseFlags } from "../lib/hparams.ts";
@@ -38,7 +38,8 @@ import { PYTHONS, pythonWith } from "./python.ts";
 import { benchGpuCounts, COUNTED_RUNS, gpuCountsTable } from "./gpu_counts.ts";
 import { benchReplayCeiling, type ReplayRow, replayTable } from "./replay_ceiling.ts";
 import { benchVaeLabStep, vaeLabTable } from "./vae_lab_step.ts";
-import { WORKLOADS } from "./workloads.ts";
+import { type Workload, WORKLOADS } from "./workloads.ts";
+import { median } from "../lib/stats/describe.ts";
 
 const spec = {
   workloads: { type: "string", default: WORKLOADS.map((w) => w.name).join(","), help: "comma-separated workloads" },
@@ -48,6 +49,13 @@ const spec = {
     help: "comma-separated tfjs backends (absent ones are skipped)",
   },
   repeats: { type: "int", default: 5, min: 1, max: 100, help: "timed repeats per figure (the median is reported)" },
+  rounds: {
+    type: "int",
+    default: 1,
+    min: 1,
+    max: 50,
+    help: "rounds of ours then PyTorch's per workload; the ratio is the median of the rounds' own ratios",
+  },
   seconds: { type: "float", default: 0.5, min: 0.01, max: 60, help: "target seconds per repeat" },
   torch: { type: "bool", default: true, help: "also time the PyTorch reference when python3 has torch" },
   envs: { type: "bool", default: true, help: "also time CartPole env steps (beside Gymnasium when python3 has it)" },
@@ -91,6 +99,8 @@ interface Row {
   samplesPerSecond?: number;
   /** one step's kernels (./kernel_profile.ts) */
   profile?: StepProfile;
+  /** with --rounds: each round's ms/step over PyTorch's of the same round */
+  roundRatios?: number[];
   error?: string;
 }
 
@@ -114,16 +124,65 @@ async function timeWorkload(step: () => Promise<void>, backend: string, options:
   return { median: samples[Math.floor(samples.length / 2)], spread: [samples[0], samples.at(-1)!] as [number, number] };
 }
 
+/** One workload's row on the active backend: the faster of its BLAS thread counts, and (when asked) its kernels. */
+async function timeOnBackend(
+  workload: Workload,
+  backend: string,
+  mnist: Mnist,
+  options: { repeats: number; seconds: number },
+  { profile }: { profile: boolean },
+): Promise<Row> {
+  const row: Row = { workload: workload.name, backend };
+  let built: ReturnType<typeof workload.setup> | undefined;
+  try {
+    built = workload.setup(mnist);
+    for (const threads of threadCounts(backend)) {
+      const { median, spread } = await withBlasThreads(threads, () => timeWorkload(built!.step, backend, options));
+      if (row.msPerStep === undefined || median < row.msPerStep) {
+        Object.assign(row, { msPerStep: median, msSpread: spread, threads });
+      }
+    }
+    if (profile) row.profile = await withBlasThreads(row.threads, () => profileStep(built!.step));
+    row.samplesPerSecond = (1000 * workload.batch) / row.msPerStep!;
+  } catch (error) {
+    row.error = (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 80);
+  } finally {
+    built?.dispose();
+  }
+  return row;
+}
+
+/**
+ * One row per backend from the rounds: the median of the rounds' ms/step, the fastest and slowest
+ * repeat of any round, and each round's own ratio to PyTorch's figure of the same round.
+ */
+function mergeRounds(rounds: { rows: Row[]; torch?: TorchFigure }[]): Row[] {
+  return rounds[0].rows.map((first, b) => {
+    const timed = rounds.map((r) => r.rows[b]).filter((row) => row.msPerStep !== undefined);
+    if (timed.length < rounds.length) return rounds.map((r) => r.rows[b]).find((row) => row.error) ?? first;
+    const msPerStep = median(timed.map((row) => row.msPerStep!));
+    return {
+      ...first,
+      msPerStep,
+      msSpread: [Math.min(...timed.map((row) => row.msSpread![0])), Math.max(...timed.map((row) => row.msSpread![1]))],
+      samplesPerSecond: (first.samplesPerSecond! * first.msPerStep!) / msPerStep,
+      roundRatios: rounds.flatMap((r) => r.torch ? [r.rows[b].msPerStep! / r.torch.ms] : []),
+    };
+  });
+}
+
+type TorchFigure = { ms: number; threads: number };
+
 /** PyTorch's figures, or the reason there are none. Tries 1 and 2 threads and keeps the faster. */
 async function torchReference(
   python: string | undefined,
   workloads: string[],
-): Promise<Map<string, { ms: number; threads: number }> | string> {
+): Promise<Map<string, TorchFigure> | string> {
   if (!python) {
     return `no PyTorch reference: none of ${PYTHONS.join(", ")} can import torch (apt-get install python3-torch)`;
   }
   const script = fileURLToPath(new URL("./reference/bench_torch.py", import.meta.url));
-  const best = new Map<string, { ms: number; threads: number }>();
+  const best = new Map<string, TorchFigure>();
   for (const threads of ["1", "2"]) {
     const result = await new Deno.Command(python, {
       args: [script, bundledMnistDir(), ...workloads],
@@ -170,7 +229,7 @@ async function withBlasThreads<T>(threads: number | undefined, body: () => Promi
   }
 }
 
-function table(rows: Row[], reference: Map<string, { ms: number; threads: number }> | string): string {
+function table(rows: Row[], reference: Map<string, TorchFigure> | string): string {
   const lines = [["workload", "backend", "ms/step (spread)", "samples/s", "PyTorch ms/step", "tfjs / PyTorch"]];
   for (const row of rows) {
     const torch = typeof reference === "string" ? undefined : reference.get(row.workload);
@@ -183,7 +242,13 @@ function table(rows: Row[], reference: Map<string, { ms: number; threads: number
         : `${ms.toFixed(2)} (${row.msSpread!.map((x) => x.toFixed(2)).join("-")})`,
       row.samplesPerSecond === undefined ? "" : Math.round(row.samplesPerSecond).toString(),
       torch ? `${torch.ms.toFixed(2)} (${plural(torch.threads, "thread")})` : "",
-      torch && ms !== undefined ? `${(ms / torch.ms).toFixed(1)}x` : "",
+      row.roundRatios && row.roundRatios.length > 1
+        ? `${median(row.roundRatios).toFixed(2)}x (${Math.min(...row.roundRatios).toFixed(2)}-${
+          Math.max(...row.roundRatios).toFixed(2)
+        }, ${row.roundRatios.length} rounds)`
+        : torch && ms !== undefined
+        ? `${(ms / torch.ms).toFixed(1)}x`
+        : "",
     ]);
   }
   return aligned(lines);
@@ -270,43 +335,39 @@ async function main(args: string[]) {
   const mnist = await loadMnist();
   const rows: Row[] = [];
   const torchPython = config.torch ? await pythonWith("torch") : undefined;
-  let reference: Map<string, { ms: number; threads: number }> | string = config.torch
+  let reference: Map<string, TorchFigure> | string = config.torch
     ? new Map()
     : "PyTorch reference skipped (--no-torch)";
   const announced = new Set<string>();
   // Workload by workload, PyTorch right after ours: this machine's speed drifts by up to 2x over
   // minutes, and a ratio whose two sides were timed minutes apart measured the drift as well.
+  // With --rounds N, N such pairs per workload, and each round's own ratio.
   for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
-    for (const backend of config.backends.split(",")) {
-      if ((backend === "webgpu" && !adapter) || (backend === "blas" && !openSystemBlas())) continue;
-      const { reason } = await useBackend(backend as "blas" | "wasm" | "webgpu" | "cpu");
-      if (!announced.has(backend)) console.error(`${backend}: ${reason}`);
-      announced.add(backend);
-      const row: Row = { workload: workload.name, backend };
-      let built: ReturnType<typeof workload.setup> | undefined;
-      try {
-        built = workload.setup(mnist);
-        for (const threads of threadCounts(backend)) {
-          const { median, spread } = await withBlasThreads(threads, () => timeWorkload(built!.step, backend, config));
-          if (row.msPerStep === undefined || median < row.msPerStep) {
-            Object.assign(row, { msPerStep: median, msSpread: spread, threads });
-          }
-        }
-        row.profile = await withBlasThreads(row.threads, () => profileStep(built!.step));
-        row.samplesPerSecond = (1000 * workload.batch) / row.msPerStep!;
-      } catch (error) {
-        row.error = (error instanceof Error ? error.message : String(error)).split("\n")[0].slice(0, 80);
-      } finally {
-        built?.dispose();
+    const rounds: { rows: Row[]; torch?: TorchFigure }[] = [];
+    for (let round = 0; round < config.rounds; round++) {
+      const roundRows: Row[] = [];
+      for (const backend of config.backends.split(",")) {
+        if ((backend === "webgpu" && !adapter) || (backend === "blas" && !openSystemBlas())) continue;
+        const { reason } = await useBackend(backend as "blas" | "wasm" | "webgpu" | "cpu");
+        if (!announced.has(backend)) console.error(`${backend}: ${reason}`);
+        announced.add(backend);
+        const row = await timeOnBackend(workload, backend, mnist, config, { profile: round === 0 });
+        roundRows.push(row);
+        console.error(`  ${workload.name} on ${backend}: ${row.msPerStep?.toFixed(2) ?? row.error} ms/step`);
+        if (row.profile) console.error(`    ${describeProfile(row.profile)}`);
       }
-      rows.push(row);
-      console.error(`  ${workload.name} on ${backend}: ${row.msPerStep?.toFixed(2) ?? row.error} ms/step`);
-      if (row.profile) console.error(`    ${describeProfile(row.profile)}`);
+      let torch: TorchFigure | undefined;
+      if (typeof reference !== "string") {
+        const figures = await torchReference(torchPython, [workload.name]);
+        if (typeof figures === "string") reference = figures;
+        else torch = figures.get(workload.name);
+      }
+      rounds.push({ rows: roundRows, torch });
     }
-    if (typeof reference !== "string") {
-      const figures = await torchReference(torchPython, [workload.name]);
-      if (typeof figures === "string") reference = figures;
-      else figures.forEach((figure, name) => (reference as Map<string, typeof figure>).set(name, figure));
+    rows.push(...mergeRounds(rounds));
+    const torchRounds = rounds.flatMap((r) => r.torch ? [r.torch] : []);
+    if (typeof reference !== "string" && torchRounds.length) {
+      reference.set(workload.name, { ms: median(torchRounds.map((t) => t.ms)), threads: torchRounds[0].threads });
     }
   }
   console.log(`\n${table(rows, reference)}`);

@@ -17,6 +17,7 @@
 import { tf } from "../lib/tf.ts";
 import type { Mnist } from "../lib/data/mnist.ts";
 import type { Workload } from "./workloads.ts";
+import { median } from "../lib/stats/describe.ts";
 
 type KernelFunc = tf.KernelConfig["kernelFunc"];
 type CpuBackend = tf.KernelBackend & { incRef(dataId: tf.DataId): void };
@@ -106,8 +107,6 @@ function replay(calls: RecordedCall[], backend: CpuBackend): void {
   }
   for (const info of made) backend.disposeData(info.dataId);
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * Times `workload` on the active backend, which must be a CPU one (`blas`, `wasm` or `cpu`);

@@ -14,6 +14,7 @@
 import { fileURLToPath } from "node:url";
 import { bundledMnistDir } from "../lib/data/mnist.ts";
 import { timeCommand, type Timed } from "./lab_cpu.ts";
+import { median } from "../lib/stats/describe.ts";
 
 export const SHORT_STEPS = 60;
 export const LONG_STEPS = 460;
@@ -81,11 +82,6 @@ export async function benchVaeLabStep(
   }
   return rounds;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b), middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** The table's lines: a header, a row per round, then the medians (of each column, and of the rounds' ratios). */
 export function vaeLabTable(rounds: VaeLabRound[]): string[][] {
