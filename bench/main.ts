@@ -264,6 +264,15 @@ function knownWorkloads(list: string) {
   return WORKLOADS.filter((w) => names.includes(w.name));
 }
 
+const cpuLine = () => `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+
+/** `results` as JSON, with the machine and Deno's version, into `path` (--out); nothing when it is "". */
+async function writeResults(path: string, machine: string, results: Record<string, unknown>): Promise<void> {
+  if (path) {
+    await Deno.writeTextFile(path, JSON.stringify({ machine, deno: Deno.version.deno, ...results }, null, 2) + "\n");
+  }
+}
+
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 function aligned(lines: string[][]): string {
@@ -319,9 +328,7 @@ async function main(args: string[]) {
   if (config.only === "vae-lab-step") return await vaeLabStepOnly(config);
   const names = knownWorkloads(config.workloads).map((w) => w.name);
   const adapter = await probeWebGpu();
-  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; WebGPU: ${
-    adapter ? adapter.description : "none"
-  }`;
+  const machine = `${cpuLine()}; WebGPU: ${adapter ? adapter.description : "none"}`;
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}\n`);
 
   // Env steps first, on a fresh heap: after the tfjs workloads the same loops ran at half the
@@ -392,19 +399,14 @@ async function main(args: string[]) {
     for (const row of firstStep) lines.push([row.who, row.seconds?.toFixed(2) ?? `fails: ${row.error}`]);
     console.log(`\n${aligned(lines)}`);
   }
-  if (config.out) {
-    const json = {
-      machine,
-      deno: Deno.version.deno,
-      tfjs: TFJS_VERSION,
-      rows,
-      torch: typeof reference === "string" ? reference : Object.fromEntries(reference),
-      envs: envRows,
-      gymnasium: typeof gymnasium === "string" ? gymnasium : Object.fromEntries(gymnasium),
-      firstStep,
-    };
-    await Deno.writeTextFile(config.out, JSON.stringify(json, null, 2) + "\n");
-  }
+  await writeResults(config.out, machine, {
+    tfjs: TFJS_VERSION,
+    rows,
+    torch: typeof reference === "string" ? reference : Object.fromEntries(reference),
+    envs: envRows,
+    gymnasium: typeof gymnasium === "string" ? gymnasium : Object.fromEntries(gymnasium),
+    firstStep,
+  });
 }
 
 async function dashboardOnly({ runs, eventsPerRun, out }: { runs: string; eventsPerRun: number; out: string }) {
@@ -413,11 +415,11 @@ async function dashboardOnly({ runs, eventsPerRun, out }: { runs: string; events
     if (!Number.isInteger(count) || count < 1) throw new UsageError(`--runs: '${text}' is not a positive whole number`);
     return count;
   });
-  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+  const machine = cpuLine();
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}\n`);
   const rows = await benchDashboard({ counts, eventsPerRun });
   console.log(aligned(dashboardTable(rows)));
-  if (out) await Deno.writeTextFile(out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
+  await writeResults(out, machine, { rows });
 }
 
 async function labsOnly(
@@ -425,7 +427,7 @@ async function labsOnly(
 ) {
   const benches = labsToBench(config.labs);
   const python = config.torch ? await pythonWith("torch") : undefined;
-  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+  const machine = cpuLine();
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}; PyTorch: ${python ?? "none"}\n`);
   const rows = await benchLabs(benches, { ...config, python });
   console.log(`\n${aligned(labTable(rows, config.backend))}`);
@@ -434,9 +436,7 @@ async function labsOnly(
       "(OMP_NUM_THREADS=1). CPU ratio: tflab / PyTorch.",
   );
   if (!python && config.torch) console.log(`no PyTorch reference: none of ${PYTHONS.join(", ")} can import torch`);
-  if (config.out) {
-    await Deno.writeTextFile(config.out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
-  }
+  await writeResults(config.out, machine, { rows });
 }
 
 async function gpuCountsOnly({ labs, out }: { labs: string; out: string }) {
@@ -447,11 +447,11 @@ async function gpuCountsOnly({ labs, out }: { labs: string; out: string }) {
   }
   const adapter = await probeWebGpu();
   if (!adapter) throw new UsageError("--only gpu-counts: no WebGPU adapter was found (deno task doctor says why).");
-  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; WebGPU: ${adapter.description}`;
+  const machine = `${cpuLine()}; WebGPU: ${adapter.description}`;
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}\n`);
   const rows = await benchGpuCounts(names, (row) => console.error(`  ${gpuCountsTable([row])[1].join(" | ")}`));
   console.log(`per training step, in each lab's last log window:\n${aligned(gpuCountsTable(rows))}`);
-  if (out) await Deno.writeTextFile(out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
+  await writeResults(out, machine, { rows });
 }
 
 async function replayCeilingOnly(
@@ -465,7 +465,7 @@ async function replayCeilingOnly(
     );
   }
   const { reason } = await useBackend(config.backend as "blas" | "wasm" | "cpu");
-  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+  const machine = cpuLine();
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}; ${config.backend}: ${reason}\n`);
   const mnist = await loadMnist();
   const rows: ReplayRow[] = [];
@@ -483,9 +483,7 @@ async function replayCeilingOnly(
     "\nmedians over rounds that alternate the whole step with its recorded kernels called alone (same attrs, " +
       "the recorded inputs, no uploads or read-backs): what a replay of the step could save at most.",
   );
-  if (config.out) {
-    await Deno.writeTextFile(config.out, JSON.stringify({ machine, deno: Deno.version.deno, rows }, null, 2) + "\n");
-  }
+  await writeResults(config.out, machine, { rows });
 }
 
 async function vaeLabStepOnly(config: { backend: string; seed: number; repeats: number; out: string }) {
@@ -497,7 +495,7 @@ async function vaeLabStepOnly(config: { backend: string; seed: number; repeats: 
       } can import torch (apt-get install python3-torch).`,
     );
   }
-  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+  const machine = cpuLine();
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}; PyTorch: ${python}\n`);
   const rounds = await benchVaeLabStep({ rounds: config.repeats, seed: config.seed, backend: config.backend, python });
   console.log(aligned(vaeLabTable(rounds)));
@@ -505,9 +503,7 @@ async function vaeLabStepOnly(config: { backend: string; seed: number; repeats: 
     "\nper training step: (T460 - T60) / 400 of whole runs (vae-mnist --epochs 1 --max-steps N; " +
       "bench/reference/vae_mnist_torch.py), both on one BLAS thread; ratio: tflab / PyTorch, each round's own.",
   );
-  if (config.out) {
-    await Deno.writeTextFile(config.out, JSON.stringify({ machine, deno: Deno.version.deno, rounds }, null, 2) + "\n");
-  }
+  await writeResults(config.out, machine, { rounds });
 }
 
 if (import.meta.main) await exitOnError(() => main(Deno.args));
