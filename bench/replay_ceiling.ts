@@ -1,7 +1,7 @@
 /**
- * What replaying a recorded training step could save, at most (issue 18's third lever, as CUDA
- * graphs replay a captured stream): a step whose shapes do not change dispatches the same kernels
- * every time, so a replay could call them without tfjs's engine (no tensor objects, scopes, tape,
+ * What replaying a recorded training step could save, at most (as CUDA graphs replay a captured
+ * stream): a step whose shapes do not change dispatches the same kernels every time, so a replay
+ * could call them without tfjs's engine (no tensor objects, scopes, tape,
  * gradient bookkeeping or saved-tensor clones). Here each workload's step is recorded once at the
  * backend's kernel functions, then those functions are called directly, in order, with the same
  * attributes on the recorded step's own inputs, alternating with the full step in one process (this
