@@ -52,7 +52,7 @@ export const COUNTED_RUNS: Record<string, CountedRun> = {
   },
   "reinforce-cartpole": {
     per: "update (one episode)",
-    flags: ["--episodes", "3", "--eval-every", "3", "--eval-episodes", "1"],
+    flags: ["--episodes", "10", "--eval-every", "10", "--eval-episodes", "1"],
   },
   "ppo-cartpole": {
     per: "minibatch step",

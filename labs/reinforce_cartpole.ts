@@ -59,6 +59,12 @@ const spec = {
   evalEvery: { type: "int", default: 20, min: 1, help: "episodes between greedy evaluations" },
   evalEpisodes: { type: "int", default: 100, min: 1, max: 10_000, help: "episodes per evaluation" },
   checkpointEvery: { type: "int", default: 50, min: 1, help: "episodes between checkpoints (and one at the end)" },
+  logEvery: {
+    type: "int",
+    default: 10,
+    min: 1,
+    help: "updates whose losses are read back together (each logged at its own episode; on a GPU each read stalls it)",
+  },
 } as const;
 
 /** obs [B, 4] -> [B, out], two tanh hidden layers. */
@@ -211,9 +217,37 @@ export async function main(args: string[]): Promise<void> {
   });
   const { run } = rl;
   const capped = () => config.maxSteps > 0 && envSteps >= config.maxSteps;
-  const gpu = new GpuWindow(envSteps); // on WebGPU: what each update and its episodes cost
+  const gpu = new GpuWindow(envSteps); // on WebGPU: what the updates and their episodes cost
   await withRun(run, async () => {
+    // Each update's losses stay on the backend until logEvery updates have run (or an evaluation, a
+    // checkpoint or the end comes): one read-back for all of them, each logged at its own episode.
+    let pending: { episode: number; metrics: Tensor; scalars: Record<string, number> }[] = [];
+    const logLosses = async () => {
+      if (!pending.length) return;
+      gpu.startTraining();
+      const stacked = tf.stack(pending.map((p) => p.metrics)); // [updates, 4]
+      const read = await stacked.data();
+      gpu.endTraining(0);
+      tf.dispose([stacked, ...pending.map((p) => p.metrics)]);
+      const numTensors = tf.memory().numTensors;
+      pending.forEach(({ episode, scalars }, i) => {
+        const [policyLoss, valueLoss, entropy, approxKl] = read.subarray(4 * i, 4 * i + 4);
+        run.scalars(episode, {
+          ...scalars,
+          "losses/policy_loss": policyLoss,
+          "losses/value_loss": valueLoss,
+          "losses/entropy": entropy,
+          "losses/approx_kl": approxKl,
+          "system/num_tensors": numTensors,
+          ...(i === pending.length - 1 ? gpu.take(envSteps) : {}),
+        });
+      });
+      const lastValueLoss = read[4 * (pending.length - 1) + 1];
+      rl.progress.update(episode, { label: `episode ${episode}/${config.episodes}`, loss: lastValueLoss });
+      pending = [];
+    };
     const saveCheckpoint = async () => {
+      await logLosses();
       const meta: ReinforceMeta = {
         envSteps,
         wallSeconds: rl.wallSeconds(),
@@ -221,6 +255,7 @@ export async function main(args: string[]): Promise<void> {
         lastEval: rl.lastEval,
       };
       await run.checkpoint({ step: episode, epoch: episode, ...await captureTraining(training, { meta }) });
+      gpu.restart(envSteps);
     };
 
     while (episode < config.episodes && !capped()) {
@@ -228,7 +263,6 @@ export async function main(args: string[]): Promise<void> {
       const batchStartedAt = performance.now();
       const batch: Trajectories = { obs: [], actions: [], returns: [] };
       const batchStart = envSteps;
-      gpu.restart(envSteps);
 
       // ---- experience: batchEpisodes whole episodes with the current policy
       for (let b = 0; b < config.batchEpisodes && episode < config.episodes; b++) {
@@ -263,30 +297,30 @@ export async function main(args: string[]): Promise<void> {
       // ---- learning: one update of the baseline and the policy on the batch
       gpu.startTraining();
       const metrics = update(nets, optimizers, batch, config);
-      const [policyLoss, valueLoss, entropy, approxKl] = await metrics.data();
-      metrics.dispose();
       gpu.endTraining(1);
-      run.scalars(episode, {
-        "charts/learning_rate": config.lr,
-        "charts/sps": (envSteps - batchStart) / ((performance.now() - batchStartedAt) / 1000),
-        "losses/policy_loss": policyLoss,
-        "losses/value_loss": valueLoss,
-        "losses/entropy": entropy,
-        "losses/approx_kl": approxKl,
-        "system/num_tensors": tf.memory().numTensors,
-        ...gpu.take(envSteps),
+      pending.push({
+        episode,
+        metrics,
+        scalars: {
+          "charts/learning_rate": config.lr,
+          "charts/sps": (envSteps - batchStart) / ((performance.now() - batchStartedAt) / 1000),
+        },
       });
-      rl.progress.update(episode, { label: `episode ${episode}/${config.episodes}`, loss: valueLoss });
+      // by update number, so that a resumed run reads back where the unbroken one did
+      if (Math.ceil(episode / config.batchEpisodes) % config.logEvery === 0) await logLosses();
 
       // ---- evaluation: greedy actions over evalEpisodes fixed seeds, and one episode for replay
       const last = episode === config.episodes || capped();
       if (episode % config.evalEvery < config.batchEpisodes || last) {
+        await logLosses();
         const label = `episode ${episode}/${config.episodes}`;
         await rl.evaluate(episode, greedy(nets.policy), { at: { episodes: episode, envSteps }, label });
+        gpu.restart(envSteps); // the window counts training and its episodes, not evaluation
       }
       const due = episode % config.checkpointEvery < config.batchEpisodes;
       await rl.checkpointOrStop(episode, { due, last, save: saveCheckpoint });
     }
+    await logLosses();
     await rl.finish(episode, { counts: { episodes: episode, envSteps } });
   });
   nets.policy.dispose();

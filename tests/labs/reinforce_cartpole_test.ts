@@ -98,3 +98,52 @@ Deno.test("reinforce-cartpole - a run resumed from its checkpoint logs what the 
     assert.deepEqual(resumed, logged(reference));
   });
 });
+
+Deno.test("reinforce-cartpole - losses are read back --log-every updates at a time, each logged at its own episode", async () => {
+  await withTempDir(async (root) => {
+    const flags = [
+      "--seed",
+      "2",
+      "--batch-episodes",
+      "2",
+      "--log-every",
+      "4",
+      "--eval-every",
+      "100",
+      "--eval-episodes",
+    ];
+    const dir = await runLab(join(root, "whole"), [...flags, "5", "--episodes", "30", "--checkpoint-every", "10"]);
+    const events = await readEvents(dir);
+    // every update (2 episodes) has its losses at its own step
+    const steps = scalars(events, "losses/value_loss").map((e) => e.step);
+    assert.deepEqual(steps, Array.from({ length: 15 }, (_, i) => 2 * (i + 1)));
+    // ... written after the episodes of the updates read with them: update 1's after episode 8's return
+    const at = (key: string, step: number) =>
+      events.findIndex((e) => e.kind === "scalar" && e.key === key && e.step === step);
+    assert.ok(at("losses/value_loss", 2) > at("charts/episodic_return", 8), "update 1's losses read with update 4's");
+    // and before the checkpoint at episode 10 (update 5, not a multiple of 4): nothing left unlogged there
+    assert.ok(at("losses/value_loss", 10) < events.findIndex((e) => e.kind === "scalar" && e.step > 10));
+
+    // A run stopped at a checkpoint between two reads and resumed logs the same events (in another order).
+    const broken = await runLab(join(root, "broken"), [
+      ...flags,
+      "5",
+      "--episodes",
+      "30",
+      "--checkpoint-every",
+      "10",
+      "--max-steps",
+      "1",
+    ]);
+    const info = JSON.parse(await Deno.readTextFile(join(broken, "run.json")));
+    await Deno.writeTextFile(join(broken, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await main(["--resume", broken, "--max-steps", "0", ...QUIET]);
+    const logged = (list: RunEvent[]) =>
+      list.flatMap((e) =>
+        e.kind === "scalar" && e.key !== "charts/sps" && !e.key.startsWith("eval/")
+          ? [`${e.step} ${e.key} ${e.value}`]
+          : []
+      ).sort();
+    assert.deepEqual(logged(await readEvents(broken)), logged(events));
+  });
+});
