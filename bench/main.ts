@@ -2,16 +2,20 @@
  * `deno task bench`: each workload's training step on every available backend, beside the same
  * workload in PyTorch when `python3` with `torch` is present, in one run on one machine, PyTorch
  * timed right after ours workload by workload. Warm-up steps are excluded; each figure is the
- * median over repeats of the mean time per step (the fastest and slowest repeat beside it), and 3 steps under tf.profile say how many kernels it dispatches and which cost most. Then
+ * median over repeats of the mean time per step (the fastest and slowest repeat beside it), and 3
+ * steps under tf.profile say how many kernels it dispatches and which cost most; `--rounds N`
+ * repeats ours-then-PyTorch N times and takes the median of the rounds' ratios. Then
  * CartPole env steps per second beside Gymnasium's (./env_steps.ts), and the time a fresh process
  * takes to its first training step beside PyTorch's (./first_step.ts). `--only dashboard` times the
  * dashboard's runs page and memory with thousands of generated runs instead (./dashboard.ts);
  * `--only labs` runs whole RL labs beside their PyTorch references in CPU seconds (./lab_cpu.ts).
  *
- *   deno task bench [--workloads vae,mnist_cnn] [--backends blas,wasm] [--no-envs] [--no-first-step] [--out FILE]
+ *   deno task bench [--workloads vae,mnist_cnn] [--backends blas,wasm] [--rounds N] [--no-envs] [--no-first-step] [--out FILE]
  *   deno task bench --only dashboard [--runs 100,1000,5000] [--events-per-run 300]
  *   deno task bench --only labs [--labs dqn-cartpole,ppo-cartpole] [--seed 1] [--backend blas] [--env-steps N]
  *   deno task bench --only gpu-counts [--labs vae-mnist,dqn-cartpole]
+ *   deno task bench --only replay-ceiling [--workloads vae,dqn_update] [--backend blas] [--repeats 9]
+ *   deno task bench --only vae-lab-step [--repeats 8] [--seed 1] [--backend blas]
  *
  * `--only gpu-counts` counts, on WebGPU, the dispatches, read-backs and uploads per training step
  * of every tfjs lab instead (./gpu_counts.ts); `--only replay-ceiling` times each workload's
