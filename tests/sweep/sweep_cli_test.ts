@@ -175,9 +175,12 @@ const STOPPABLE = (runsDir: string) => [
   ...["--", "--eval-every", "20000", "--eval-episodes", "100", "--log-every", "5000", "--checkpoint-every", "20000"],
 ];
 
-/** Waits until both trials of the long setting run and have written a checkpoint. */
+/**
+ * Waits until both trials of the long setting run and have written a checkpoint: seconds alone, but
+ * over a minute once in a CI run with the other test files on the same two cores.
+ */
 async function untilLongTrialsCheckpointed(runsDir: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const manifest = (await listSweeps(runsDir))[0];
     const long = manifest?.trials.filter((t) => t.setting === "s02") ?? [];
