@@ -1,5 +1,6 @@
 /** Shared test helpers: tolerance checks, temporary folders, and running the real CLI. */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunEvent } from "../lib/run/types.ts";
 
@@ -18,6 +19,12 @@ export function assertClose(
     const tolerance = atol + rtol * Math.abs(e[i]);
     assert.ok(Math.abs(a[i] - e[i]) <= tolerance, `element ${i}: ${a[i]} is not within ${tolerance} of ${e[i]}`);
   }
+}
+
+/** Marks the run in `dir` interrupted, as a stopped or killed process leaves it, so that `--resume` takes it. */
+export async function markInterrupted(dir: string): Promise<void> {
+  const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
+  await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
 }
 
 export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {

@@ -12,7 +12,7 @@ import { loadLatestCheckpoint } from "../../lib/checkpoint.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { tf } from "../../lib/tf.ts";
 import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
-import { scalars, withTempDir } from "../helpers.ts";
+import { markInterrupted, scalars, withTempDir } from "../helpers.ts";
 import { fakeFashion } from "../fake_fashion.ts";
 
 const SMALL = ["--width", "4", "--latent", "8", "--batch-size", "16", "--eval-images", "100"];
@@ -126,8 +126,7 @@ Deno.test("ae-mnist - a run resumed from its step-5 checkpoint continues exactly
     const reference = await readEvents(await runLab(root, "reference", [...flags, "--max-steps", "10"]));
 
     const dir = await runLab(root, "resumed", [...flags, "--max-steps", "5"]);
-    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
-    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await markInterrupted(dir);
     await main(["--resume", dir, "--max-steps", "10", "--no-dashboard", "--backend", "wasm"]);
 
     const events = await readEvents(dir);

@@ -14,7 +14,7 @@ import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
 import { tf } from "../../lib/tf.ts";
 import { useBackend } from "../../lib/backend.ts";
-import { scalars, withTempDir } from "../helpers.ts";
+import { markInterrupted, scalars, withTempDir } from "../helpers.ts";
 import { fakeYardstick } from "../fake_yardstick.ts";
 
 await useBackend("wasm"); // the stand-in yardstick is built before any lab picks the backend
@@ -117,8 +117,7 @@ Deno.test("diffusion-mnist - a run resumed from its step-3 checkpoint continues 
     const flags = [...SMALL, "--log-every", "1", "--seed", "4", "--eta", "0.5"];
     const referenceDir = await runLab(root, "reference", [...flags, "--max-steps", "6"]);
     const dir = await runLab(root, "resumed", [...flags, "--max-steps", "3"]);
-    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
-    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await markInterrupted(dir);
     await main(["--resume", dir, "--max-steps", "6", "--no-dashboard", "--backend", "wasm"]);
 
     const [events, reference] = [await readEvents(dir), await readEvents(referenceDir)];

@@ -17,7 +17,7 @@ import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
 import { layers, tf } from "../../lib/tf.ts";
 import { useBackend } from "../../lib/backend.ts";
-import { scalars, withTempDir } from "../helpers.ts";
+import { markInterrupted, scalars, withTempDir } from "../helpers.ts";
 import { fakeYardstick } from "../fake_yardstick.ts";
 
 await useBackend("wasm"); // the stand-in yardstick is built before any lab picks the backend
@@ -168,8 +168,7 @@ Deno.test("gan-mnist - a run resumed from its step-4 checkpoint continues exactl
     const flags = [...SMALL, "--log-every", "1", "--seed", "4", "--label-smoothing", "0.1", "--ema-decay", "0.9"];
     const referenceDir = await runLab(root, "reference", [...flags, "--max-steps", "8"]);
     const dir = await runLab(root, "resumed", [...flags, "--max-steps", "4"]);
-    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
-    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await markInterrupted(dir);
     await main(["--resume", dir, "--max-steps", "8", "--no-dashboard", "--backend", "wasm"]);
 
     const [events, reference] = [await readEvents(dir), await readEvents(referenceDir)];

@@ -9,7 +9,7 @@ import { main } from "../../labs/ppo_cartpole.ts";
 import { loadLatestCheckpoint } from "../../lib/checkpoint.ts";
 import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
-import { scalars, withTempDir } from "../helpers.ts";
+import { markInterrupted, scalars, withTempDir } from "../helpers.ts";
 
 const QUIET = ["--no-dashboard", "--backend", "wasm"];
 
@@ -65,8 +65,7 @@ Deno.test("ppo-cartpole - a run resumed from its checkpoint logs what the unbrok
     // Stop after update 3 (its final checkpoint), as if killed there, then resume to update 6.
     const dir = await runLab(join(root, "resumed"), [...small, "--max-steps", "192"]);
     assert.equal((await loadLatestCheckpoint(join(dir, "checkpoints"))).step, 192);
-    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
-    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await markInterrupted(dir);
     await main(["--resume", dir, "--max-steps", "384", ...QUIET]);
 
     const events = await readEvents(dir);

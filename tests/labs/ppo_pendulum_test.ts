@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { main } from "../../labs/ppo_pendulum.ts";
 import { readEvents } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
-import { scalars, withTempDir } from "../helpers.ts";
+import { markInterrupted, scalars, withTempDir } from "../helpers.ts";
 
 const QUIET = ["--no-dashboard", "--backend", "wasm"];
 
@@ -66,8 +66,7 @@ Deno.test("ppo-pendulum - a run resumed from its checkpoint logs what the unbrok
       await runLab(join(root, "reference"), [...small, ...every, "--max-steps", "576"]),
     );
     const dir = await runLab(join(root, "resumed"), [...small, ...every, "--max-steps", "288"]);
-    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
-    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await markInterrupted(dir);
     await main(["--resume", dir, "--max-steps", "576", ...QUIET]);
     const logged = (list: RunEvent[]) =>
       list.flatMap((e) => (e.kind === "scalar" && e.key !== "charts/sps" ? [[e.step, e.key, e.value]] : []));

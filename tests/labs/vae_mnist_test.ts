@@ -13,7 +13,7 @@ import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
 import type { RunEvent } from "../../lib/run/types.ts";
 import { main } from "../../labs/vae_mnist.ts";
 import { bundledMnistDir } from "../../lib/data/mnist.ts";
-import { assertClose, cliCommand, runCli, scalars, withTempDir } from "../helpers.ts";
+import { assertClose, cliCommand, markInterrupted, runCli, scalars, withTempDir } from "../helpers.ts";
 import { openSystemBlas } from "../../lib/kernels/system_blas.ts";
 import { useBackend } from "../../lib/backend.ts";
 import { latentMapLayout } from "../../lib/latent_map.ts";
@@ -295,8 +295,7 @@ Deno.test("vae-mnist --arch conv - trains without tensor growth and resumes from
     assert.ok(checkpoint.tensors.model.some((t) => t.name === "encoder/conv1/kernel"), "the conv weights are saved");
 
     const dir = await runLab(join(root, "resumed"), [...flags, "--max-steps", "4"]);
-    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
-    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await markInterrupted(dir);
     await main(["--resume", dir, "--max-steps", "8", "--no-dashboard", "--backend", "wasm"]);
     const events = await readEvents(dir);
     assert.equal((await readRunInfo(dir)).config.arch, "conv");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { main } from "../../labs/vae_mnist.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { readEvents, readRunInfo } from "../../lib/run/run_reader.ts";
-import { cliCommand, runCli, withTempDir } from "../helpers.ts";
+import { cliCommand, markInterrupted, runCli, withTempDir } from "../helpers.ts";
 
 const BASE = ["--no-dashboard", "--backend", "wasm", "--hidden", "8", "--sample-count", "0", "--eval-images", "100"]
   .concat(["--log-every", "5"]);
@@ -115,8 +115,7 @@ Deno.test("resume - a run stopped between its final checkpoint and its summary e
     const finished = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
     // what a kill right after the final checkpoint leaves: no summary, the run not finished
     await Deno.remove(join(dir, "summary.json"));
-    const info = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
-    await Deno.writeTextFile(join(dir, "run.json"), JSON.stringify({ ...info, status: "interrupted" }));
+    await markInterrupted(dir);
     await main(["--resume", dir, "--no-dashboard"]);
     const summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
     assert.equal((await readRunInfo(dir)).status, "finished");
