@@ -1,5 +1,5 @@
 /**
- * What the tests of the value-based RL labs share: running a lab in this process, reading its
+ * What the tests of the RL labs share: running a lab in this process, reading its
  * scalars, and putting a finished run back in the state a crash after its previous checkpoint
  * leaves, to resume it.
  */
