@@ -35,6 +35,18 @@ const outputAndGradients = (layer: layers.layers.Layer, shape: number[]) => () =
   return [layer.apply(x) as tf.Tensor, ...grads];
 };
 
+/** linear()'s output and gradients on `backend` equal a plain Dense's with the same weights, bit for bit. */
+async function assertSameAsDense(
+  backend: string,
+  { own, plain }: ReturnType<typeof layerPair>,
+  shape: number[],
+  label: string,
+): Promise<void> {
+  const actual = await valuesOn(backend, outputAndGradients(own, shape));
+  const expected = await valuesOn(backend, outputAndGradients(plain, shape));
+  assertSameBits(actual, expected, label);
+}
+
 Deno.test({
   name: "linear - on blas, Dense's output and gradients bit for bit through one forward kernel",
   ignore: blas === null,
@@ -43,11 +55,11 @@ Deno.test({
     await tf.setBackend("wasm");
     for (const activation of ACTIVATIONS) {
       for (const [rows, fanIn, units] of [[128, 784, 40], [5, 7, 3], [1, 20, 400]]) {
-        const { own, plain } = layerPair(activation, fanIn, units);
-        const actual = await valuesOn("wasm", outputAndGradients(own, [rows, fanIn]));
-        const expected = await valuesOn("wasm", outputAndGradients(plain, [rows, fanIn]));
-        assertSameBits(actual, expected, `${activation} [${rows}, ${fanIn}] -> ${units}`);
-        const { kernelNames } = await tf.profile(() => tf.tidy(() => own.apply(tf.ones([rows, fanIn])) as tf.Tensor));
+        const pair = layerPair(activation, fanIn, units);
+        await assertSameAsDense("wasm", pair, [rows, fanIn], `${activation} [${rows}, ${fanIn}] -> ${units}`);
+        const { kernelNames } = await tf.profile(() =>
+          tf.tidy(() => pair.own.apply(tf.ones([rows, fanIn])) as tf.Tensor)
+        );
         assert.deepEqual(kernelNames, [DENSE_LAYER], `${activation}: one kernel forward`);
       }
     }
@@ -76,17 +88,12 @@ Deno.test({
 Deno.test("linear - other backends, and inputs of rank 3, run Dense's own call with the same results", async () => {
   configureWasmKernels({ blas: null });
   for (const backend of ["cpu", "wasm"]) {
-    const { own, plain } = layerPair("relu", 6, 4);
-    const actual = await valuesOn(backend, outputAndGradients(own, [3, 6]));
-    const expected = await valuesOn(backend, outputAndGradients(plain, [3, 6]));
-    assertSameBits(actual, expected, backend);
-    const { kernelNames } = await tf.profile(() => tf.tidy(() => own.apply(tf.ones([3, 6])) as tf.Tensor));
+    const pair = layerPair("relu", 6, 4);
+    await assertSameAsDense(backend, pair, [3, 6], backend);
+    const { kernelNames } = await tf.profile(() => tf.tidy(() => pair.own.apply(tf.ones([3, 6])) as tf.Tensor));
     assert.ok(!kernelNames.includes(DENSE_LAYER), `${backend}: ${kernelNames}`);
   }
   if (blas) configureWasmKernels({ blas });
   await tf.setBackend("wasm");
-  const { own, plain } = layerPair("tanh", 6, 4);
-  const actual = await valuesOn("wasm", outputAndGradients(own, [2, 3, 6]));
-  const expected = await valuesOn("wasm", outputAndGradients(plain, [2, 3, 6]));
-  assertSameBits(actual, expected, "rank 3");
+  await assertSameAsDense("wasm", layerPair("tanh", 6, 4), [2, 3, 6], "rank 3");
 });
