@@ -117,24 +117,37 @@ export interface LabRow {
 
 const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
 
-/** The lab, start to finish, into a temporary runs folder; its final evaluation from summary.json. */
-async function runLab(bench: LabBench, o: { seed: number; backend: string; envSteps: number }): Promise<Side> {
+/**
+ * Times `deno task lab <lab> --no-dashboard <flags>` run into a temporary runs folder, which is
+ * removed afterwards; `read` gets the run's directory first, for what the caller needs of it.
+ */
+export async function timeLab<T>(
+  lab: string,
+  flags: string[],
+  read: (timed: Timed, runDir: string) => Promise<T>,
+  options: { env?: Record<string, string> } = {},
+): Promise<T> {
   const runsDir = await Deno.makeTempDir({ prefix: "tflab-bench-labs-" });
   try {
-    const timed = await timeCommand([Deno.execPath(), "run", "-A", CLI, "lab", bench.lab, "--no-dashboard"].concat(
-      ["--runs-dir", runsDir, "--seed", `${o.seed}`, "--backend", o.backend, "--total-timesteps", `${o.envSteps}`],
-    ));
+    const timed = await timeCommand(
+      [Deno.execPath(), "run", "-A", CLI, "lab", lab, "--no-dashboard", "--runs-dir", runsDir, ...flags],
+      options,
+    );
     const [run] = await Array.fromAsync(Deno.readDir(runsDir));
-    const summary = JSON.parse(await Deno.readTextFile(join(runsDir, run.name, "summary.json")));
-    const evaluation = { mean: summary["eval/mean_return"], std: summary["eval/std_return"] };
-    return {
-      cpuSeconds: timed.cpuSeconds,
-      wallSeconds: timed.wallSeconds,
-      eval: { ...evaluation, episodes: summary.evalEpisodes },
-    };
+    return await read(timed, join(runsDir, run.name));
   } finally {
     await Deno.remove(runsDir, { recursive: true });
   }
+}
+
+/** The lab, start to finish; its final evaluation from summary.json. */
+function runLab(bench: LabBench, o: { seed: number; backend: string; envSteps: number }): Promise<Side> {
+  const flags = ["--seed", `${o.seed}`, "--backend", o.backend, "--total-timesteps", `${o.envSteps}`];
+  return timeLab(bench.lab, flags, async ({ cpuSeconds, wallSeconds }, runDir) => {
+    const summary = JSON.parse(await Deno.readTextFile(join(runDir, "summary.json")));
+    const evaluation = { mean: summary["eval/mean_return"], std: summary["eval/std_return"] };
+    return { cpuSeconds, wallSeconds, eval: { ...evaluation, episodes: summary.evalEpisodes } };
+  });
 }
 
 /** The PyTorch reference, start to finish, on one thread; its final evaluation from its last JSON line. */

@@ -13,7 +13,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { bundledMnistDir } from "../lib/data/mnist.ts";
-import { timeCommand, type Timed } from "./lab_cpu.ts";
+import { timeCommand, type Timed, timeLab } from "./lab_cpu.ts";
 import { median } from "../lib/stats/describe.ts";
 
 export const SHORT_STEPS = 60;
@@ -41,22 +41,15 @@ export function perStep(short: Timed, long: Timed, steps = LONG_STEPS - SHORT_ST
   };
 }
 
-const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
 const REFERENCE = fileURLToPath(new URL("./reference/vae_mnist_torch.py", import.meta.url));
 
-async function labRun(steps: number, o: { seed: number; backend: string }): Promise<Timed> {
-  const runsDir = await Deno.makeTempDir({ prefix: "tflab-bench-vae-" });
-  try {
-    return await timeCommand(
-      [Deno.execPath(), "run", "-A", CLI, "lab", "vae-mnist", "--no-dashboard", "--epochs", "1"].concat(
-        ["--max-steps", `${steps}`, "--seed", `${o.seed}`, "--backend", o.backend, "--runs-dir", runsDir],
-      ),
-      { env: ONE_THREAD },
-    );
-  } finally {
-    await Deno.remove(runsDir, { recursive: true });
-  }
-}
+const labRun = (steps: number, o: { seed: number; backend: string }) =>
+  timeLab(
+    "vae-mnist",
+    ["--epochs", "1", "--max-steps", `${steps}`, "--seed", `${o.seed}`, "--backend", o.backend],
+    (timed) => Promise.resolve(timed),
+    { env: ONE_THREAD },
+  );
 
 const referenceRun = (steps: number, o: { seed: number; python: string }) =>
   timeCommand([o.python, REFERENCE, bundledMnistDir(), "1", `${o.seed}`, `${steps}`], { env: ONE_THREAD });
