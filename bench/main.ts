@@ -330,7 +330,7 @@ async function main(args: string[]) {
   if (config.only === "gpu-counts") return await gpuCountsOnly(config);
   if (config.only === "replay-ceiling") return await replayCeilingOnly(config);
   if (config.only === "vae-lab-step") return await vaeLabStepOnly(config);
-  const names = knownWorkloads(config.workloads).map((w) => w.name);
+  const workloads = knownWorkloads(config.workloads);
   const adapter = await probeWebGpu();
   const machine = `${cpuLine()}; WebGPU: ${adapter ? adapter.description : "none"}`;
   console.log(`machine: ${machine}\nDeno ${Deno.version.deno}, tfjs ${TFJS_VERSION}\n`);
@@ -353,7 +353,7 @@ async function main(args: string[]) {
   // Workload by workload, PyTorch right after ours: this machine's speed drifts by up to 2x over
   // minutes, and a ratio whose two sides were timed minutes apart measured the drift as well.
   // With --rounds N, N such pairs per workload, and each round's own ratio.
-  for (const workload of WORKLOADS.filter((w) => names.includes(w.name))) {
+  for (const workload of workloads) {
     const rounds: { rows: Row[]; torch?: TorchFigure }[] = [];
     for (let round = 0; round < config.rounds; round++) {
       const roundRows: Row[] = [];
